@@ -1,0 +1,38 @@
+import EdgeRuntime
+import Server
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Dispatches `edge <command>`.
+enum EdgeCommand {
+    static let usage = """
+    usage: edge <command> [options]
+
+    commands:
+      serve            serve the Functions/ routes (PORT, default 8000; HOST, default 0.0.0.0)
+      routes           print the route table: methods, pattern, file, limits
+      version          print the runtime version
+      help             this text
+
+    environment: PORT, HOST, LOG_FORMAT=json|pretty, LOG_LEVEL, EDGE_CONFIG (default ./vercel-like.json)
+    """
+
+    static func run(_ args: [String], routes: [RouteDescriptor]) async -> Int32 {
+        guard let command = args.first else {
+            print(usage)
+            return 2
+        }
+        let rest = Array(args.dropFirst())
+        switch command {
+        case "serve": return await Serve.run(rest, routes: routes)
+        case "routes": return Routes.run(rest, routes: routes)
+        case "version", "--version": print("edge \(RuntimeInfo.version)"); return 0
+        case "help", "--help", "-h": print(usage); return 0
+        default:
+            printError("edge: unknown command '\(command)'\n\n\(usage)\n")
+            return 2
+        }
+    }
+}

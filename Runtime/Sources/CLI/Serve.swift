@@ -1,0 +1,34 @@
+import EdgeRuntime
+import Server
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `edge serve`: the production server.
+enum Serve {
+    static func run(_ args: [String], routes: [RouteDescriptor]) async -> Int32 {
+        _ = RuntimeInfo.startInstant
+        guard let startup = Startup.load(), let app = startup.application(routes: routes) else { return 1 }
+        let host = startup.env["HOST"] ?? "0.0.0.0"
+        guard let port = Int(startup.env["PORT"] ?? "8000"), (0...65535).contains(port) else {
+            printError("edge: PORT must be a number from 0 to 65535\n")
+            return 1
+        }
+        let server = EdgeServer(app: app, host: host, port: port, logFormat: startup.format)
+        let logger = startup.logger
+        do {
+            try await server.run { bound in
+                logger.info("listening", metadata: [
+                    "url": .string("http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)"),
+                    "routes": .stringConvertible(routes.count),
+                ])
+                LogSink.standardOutput.flush()
+            }
+        } catch {
+            logger.critical("server failed", metadata: ["error": .string("\(error)")])
+            return 1
+        }
+        return 0
+    }
+}

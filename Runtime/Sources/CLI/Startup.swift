@@ -1,0 +1,40 @@
+import EdgeRuntime
+import Server
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What every command that serves or inspects routes needs: environment, config, logger, application.
+struct Startup {
+    let env: [String: String]
+    let config: EdgeConfig
+    let logger: Logger
+    let format: LogFormat
+
+    static func load() -> Startup? {
+        let env = FileIO.processEnvironment()
+        let format = LogFormat.from(env)
+        let level = env["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        var logger = Logger(label: "edge") { label in EdgeLogHandler(label: label, level: level, format: format) }
+        logger.logLevel = level
+        let configPath = env["EDGE_CONFIG"] ?? "vercel-like.json"
+        let config: EdgeConfig
+        do {
+            config = try EdgeConfig.parse(FileIO.read(configPath) ?? [])
+        } catch {
+            printError("edge: \(error.description)\n")
+            return nil
+        }
+        return Startup(env: env, config: config, logger: logger, format: format)
+    }
+
+    func application(routes: [RouteDescriptor]) -> EdgeApplication? {
+        do {
+            return try EdgeApplication(routes: routes, config: config, environment: env, logger: logger)
+        } catch {
+            printError("edge: \(error.description)\n")
+            return nil
+        }
+    }
+}

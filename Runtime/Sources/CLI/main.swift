@@ -1,0 +1,13 @@
+// `edge`: the swift-edge command line. See `edge help`.
+import EdgeRuntime
+import Functions
+import Server
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let code = await EdgeCommand.run(arguments, routes: FunctionsManifest.routes)
+LogSink.standardOutput.flush()
+exit(code)

@@ -1,0 +1,54 @@
+/// Everything a handler may use besides the request: environment, logger, route parameters,
+/// background work, the deadline, and (from the KV and fetch modules) `kv` and `fetch`.
+public struct Context: Sendable {
+    /// The request id: the incoming `x-request-id` when sane, else a new UUID. Echoed on the response.
+    public let requestId: String
+    /// A logger whose every line carries `requestId`.
+    public var logger: Logger
+    /// The function's environment: the process environment overlaid with its app's settings.
+    public let env: Environment
+    /// Route parameters (same as ``Request/parameters``).
+    public let parameters: Parameters
+    /// The app (route group without parentheses, e.g. `vlm`) the function belongs to, if any.
+    public let app: String?
+    /// When the handler's `maxDuration` runs out; the handler task is cancelled then and 504 is sent.
+    public let deadline: ContinuousClock.Instant?
+    /// True when the scheduler invoked this function for a cron tick (Vercel's headers are set too).
+    public let isCron: Bool
+    /// Services shared by all requests (KV, fetch...).
+    public let services: Services
+    let background: BackgroundWork
+
+    public init(
+        requestId: String,
+        logger: Logger,
+        env: Environment,
+        parameters: Parameters = Parameters(),
+        app: String? = nil,
+        deadline: ContinuousClock.Instant? = nil,
+        isCron: Bool = false,
+        services: Services = Services(),
+        background: BackgroundWork = BackgroundWork()
+    ) {
+        self.requestId = requestId
+        self.logger = logger
+        self.env = env
+        self.parameters = parameters
+        self.app = app
+        self.deadline = deadline
+        self.isCron = isCron
+        self.services = services
+        self.background = background
+    }
+
+    /// Runs `work` after (or while) the response is sent; graceful shutdown waits for it.
+    /// Errors are logged with the request id, never lost silently.
+    public func waitUntil(_ work: @escaping @Sendable () async throws -> Void) {
+        let logger = self.logger
+        background.start {
+            do { try await work() } catch {
+                logger.error("waitUntil work failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

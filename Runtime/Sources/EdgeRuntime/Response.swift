@@ -1,0 +1,88 @@
+/// What a handler returns: a status, headers and a body of bytes or a stream.
+///
+/// Streamed bodies are written chunk by chunk and flushed per chunk, so an SSE event reaches the
+/// client the moment the handler yields it. A stream's upstream is cancelled when the client leaves.
+public struct Response: Sendable {
+    public var status: HTTPResponse.Status
+    public var headers: HTTPFields
+    public var body: ResponseBody
+
+    public init(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], body: ResponseBody = .empty) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Passes any byte-chunk sequence through as the body (e.g. a `fetch` response body).
+    public init<S: AsyncSequence & Sendable>(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], stream: S)
+    where S.Element == [UInt8] {
+        self.init(status: status, headers: headers, body: .stream(ByteStream(stream)))
+    }
+
+    /// A JSON body from any `Encodable` value.
+    public static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let bytes = try JSON.encode(value)
+        return .jsonBytes(bytes, status: status, headers: headers)
+    }
+
+    /// A JSON body from a ``JSONValue`` (cannot fail).
+    public static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        .jsonBytes(value.serialized, status: status, headers: headers)
+    }
+
+    static func jsonBytes(_ bytes: [UInt8], status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+        var h = headers
+        if h[.contentType] == nil { h[.contentType] = "application/json; charset=utf-8" }
+        return Response(status: status, headers: h, body: .bytes(bytes))
+    }
+
+    /// A plain-text body.
+    public static func text(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var h = headers
+        if h[.contentType] == nil { h[.contentType] = "text/plain; charset=utf-8" }
+        return Response(status: status, headers: h, body: .bytes(Array(text.utf8)))
+    }
+
+    /// An empty response (e.g. 204).
+    public static func empty(_ status: HTTPResponse.Status = .noContent, headers: HTTPFields = [:]) -> Response {
+        Response(status: status, headers: headers, body: .empty)
+    }
+
+    /// A redirect with a `Location` header.
+    public static func redirect(to location: String, status: HTTPResponse.Status = .temporaryRedirect) -> Response {
+        var h = HTTPFields()
+        h[.location] = location
+        return Response(status: status, headers: h, body: .empty)
+    }
+
+    /// A server-sent-events response: each element written by `produce` is flushed at once.
+    /// The producer is cancelled when the client disconnects.
+    public static func eventStream(
+        headers: HTTPFields = [:],
+        _ produce: @escaping @Sendable (StreamWriter) async throws -> Void
+    ) -> Response {
+        var h = headers
+        if h[.contentType] == nil { h[.contentType] = "text/event-stream; charset=utf-8" }
+        if h[.cacheControl] == nil { h[.cacheControl] = "no-cache" }
+        return Response(status: .ok, headers: h, body: .producer(produce))
+    }
+}
+
+/// A response body.
+public enum ResponseBody: Sendable {
+    case empty
+    case bytes([UInt8])
+    /// Chunks written as they come, flushed per chunk.
+    case stream(ByteStream)
+    /// A closure that writes chunks with back-pressure; the runtime runs it concurrently with the socket writer.
+    case producer(@Sendable (StreamWriter) async throws -> Void)
+
+    /// Bytes known up front (for `content-length`), nil for streams.
+    public var knownLength: Int? {
+        switch self {
+        case .empty: return 0
+        case .bytes(let b): return b.count
+        case .stream, .producer: return nil
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// A route path made of segments, with Next.js / Vercel precedence and matching.
+public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
+    public let segments: [RouteSegment]
+
+    public init(segments: [RouteSegment]) { self.segments = segments }
+
+    /// Parses the `:param` form (`/api/sessions/:sessionId`, `/docs/:rest+`, `/shop/:slug*`).
+    public init(parsing text: String) {
+        self.segments = text.split(separator: "/", omittingEmptySubsequences: true).map(RouteSegment.parse(pattern:))
+    }
+
+    public var description: String { "/" + segments.map(\.patternText).joined(separator: "/") }
+
+    /// Equal shapes collide whatever the parameter names.
+    public var shape: String { segments.map(\.shape).joined(separator: "/") }
+
+    public var isStatic: Bool { segments.allSatisfy { if case .literal = $0 { return true }; return false } }
+
+    /// Precedence: at the first differing position static < dynamic < catch-all; when one pattern is a
+    /// prefix of the other the deeper one first. Returns true when `self` must be tried before `other`.
+    public func precedes(_ other: RoutePattern) -> Bool {
+        for (a, b) in zip(segments, other.segments) where a != b {
+            if a.rank != b.rank { return a.rank < b.rank }
+            if case .literal(let x) = a, case .literal(let y) = b { return x < y }
+        }
+        if segments.count != other.segments.count { return segments.count > other.segments.count }
+        return description < other.description
+    }
+
+    /// Matches decoded path segments; returns captured parameters (catch-alls joined with `/`).
+    public func match(_ path: [Substring]) -> [String: String]? {
+        var params: [String: String] = [:]
+        var i = 0
+        for seg in segments {
+            switch seg {
+            case .literal(let s):
+                guard i < path.count, path[i] == s else { return nil }
+                i += 1
+            case .parameter(let n):
+                guard i < path.count, !path[i].isEmpty else { return nil }
+                params[n] = String(path[i])
+                i += 1
+            case .catchAll(let n):
+                guard i < path.count else { return nil }
+                params[n] = path[i...].joined(separator: "/")
+                i = path.count
+            case .optionalCatchAll(let n):
+                params[n] = path[i...].joined(separator: "/")
+                i = path.count
+            }
+        }
+        return i == path.count ? params : nil
+    }
+}

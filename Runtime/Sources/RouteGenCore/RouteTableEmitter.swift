@@ -1,0 +1,46 @@
+/// Writes the generated Swift route table. Each registration is wrapped in `#sourceLocation` pointing at
+/// the handler file, so a type-name mismatch or a missing `EdgeFunction` conformance is reported there.
+public enum RouteTableEmitter {
+    /// - Parameter projectRoot: absolute path of the package root (for `#sourceLocation`).
+    public static func emit(_ routes: [ScannedRoute], projectRoot: String) -> String {
+        var out = """
+        // RouteTable.generated.swift: written by RouteGen at build time from the Functions/ tree.
+        // Never committed, never edited: add, move or delete handler folders instead.
+        import EdgeRuntime
+
+        public enum FunctionsManifest {
+            /// Every function, in match precedence order.
+            public static let routes: [RouteDescriptor] = makeRoutes()
+
+            private static func makeRoutes() -> [RouteDescriptor] {
+                var routes: [RouteDescriptor] = []
+                routes.reserveCapacity(\(routes.count))
+
+        """
+        for r in routes {
+            out += "#sourceLocation(file: \(literal(projectRoot + "/" + r.file)), line: 1)\n"
+            out += "        routes.append(RouteDescriptor(\(literal(r.pattern.description)), file: \(literal(r.file)), \(r.typeName).self))\n"
+            out += "#sourceLocation()\n"
+        }
+        out += """
+                return routes
+            }
+        }
+
+        """
+        return out
+    }
+
+    static func literal(_ s: String) -> String {
+        var o = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": o += "\\\\"
+            case "\"": o += "\\\""
+            case "\n": o += "\\n"
+            default: o.unicodeScalars.append(c)
+            }
+        }
+        return o + "\""
+    }
+}

@@ -1,0 +1,130 @@
+public import EdgeRuntime
+
+/// The whole request pipeline without sockets: config phases, routing, method dispatch, limits,
+/// deadlines, errors as the JSON envelope. The HTTP server and the in-process test client both call
+/// ``respond(to:requestId:)``; the cron scheduler calls it too.
+public final class EdgeApplication: Sendable {
+    let table: RouteTable
+    let phase: ConfigPhase
+    public let config: EdgeConfig
+    public let logger: Logger
+    public let services: Services
+    public let background: BackgroundWork
+
+    /// The outcome of one request: the response plus what the access log needs.
+    public struct Outcome: Sendable {
+        public var response: Response
+        /// The matched route pattern, or nil (404, redirects, bad requests).
+        public var route: String?
+        /// True when the request body must not be read further (413 before reading): close the connection.
+        public var closeConnection = false
+    }
+
+    public init(routes: [RouteDescriptor], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services()) throws(ConfigError) {
+        self.table = try RouteTable(routes, config: config, env: Environment(environment))
+        self.phase = ConfigPhase(config: config)
+        self.config = config
+        self.logger = logger
+        self.services = services
+        self.background = BackgroundWork()
+    }
+
+    /// The mounted routes in precedence order: (methods, pattern, file, maxDuration s, maxRequestBodySize).
+    public var routeTable: [(methods: String, pattern: String, file: String, maxDuration: Int, maxBody: Int)] {
+        table.entries.map { e in
+            (e.allow, e.descriptor.pattern, e.descriptor.file, Int(e.maxDuration?.components.seconds ?? 0), e.maxRequestBodySize)
+        }
+    }
+
+    /// Answers one request. Never throws: every failure becomes a response in the error envelope.
+    public func respond(to request: Request, requestId: String, isCron: Bool = false) async -> Outcome {
+        let path = request.path
+        guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            return Outcome(response: HTTPError(.badRequest, code: "invalid_url", message: "The request target must be an absolute path").response(requestId: requestId))
+        }
+        let facts = ConfigPhase.RequestFacts(headers: request.headers, query: request.rawQuery, host: request.host)
+        let (redirect, extraHeaders) = phase.redirectsAndHeaders(path: path, query: request.rawQuery, facts: facts)
+        var outcome: Outcome
+        if let (status, location) = redirect {
+            var r = Response.redirect(to: location, status: HTTPResponse.Status(code: status))
+            r.headers[.contentType] = "text/plain; charset=utf-8"
+            r.body = .bytes(Array("Redirecting to \(location) (\(status))\n".utf8))
+            outcome = Outcome(response: r)
+        } else {
+            var req = request
+            var match = table.match(path: path).flatMap { $0.entry.pattern.isStatic ? $0 : nil }
+            if match == nil, let (p, q) = phase.rewrite(path: path, query: request.rawQuery, facts: facts) {
+                req.path = p
+                req.rawQuery = q
+                match = table.match(path: p)
+            }
+            if match == nil { match = table.match(path: path) }
+            if let match {
+                outcome = await dispatch(req, match: match, requestId: requestId, isCron: isCron)
+            } else {
+                outcome = Outcome(response: HTTPError(.notFound, code: "not_found", message: "No route matches \(path)", error: "Not Found").response(requestId: requestId))
+            }
+        }
+        for (k, v) in extraHeaders {
+            if let name = HTTPField.Name(k) { outcome.response.headers[name] = v }
+        }
+        outcome.response.headers[HTTPField.Name.requestId] = requestId
+        return outcome
+    }
+
+    private func dispatch(_ request: Request, match: RouteTable.Match, requestId: String, isCron: Bool) async -> Outcome {
+        let entry = match.entry
+        let methods = entry.descriptor.methods
+        var req = request
+        req.parameters = match.parameters
+        let route = entry.descriptor.pattern
+
+        switch request.method {
+        case .options where !methods.contains(.options):
+            var r = Response.empty(.noContent)
+            r.headers[.allow] = entry.allow
+            return Outcome(response: r, route: route)
+        case .head where methods.contains(.get):
+            req.method = .get  // the server sends the head only
+        default:
+            guard let m = HTTPMethods(request.method), methods.contains(m) else {
+                var e = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed on \(route)", error: "Method Not Allowed")
+                e.headers[.allow] = entry.allow
+                return Outcome(response: e.response(requestId: requestId), route: route)
+            }
+        }
+
+        if let declared = request.body.declaredLength, declared > entry.maxRequestBodySize {
+            var r = HTTPError(.contentTooLarge, code: "payload_too_large", message: "Request body of \(declared) bytes exceeds the limit of \(entry.maxRequestBodySize) bytes").response(requestId: requestId)
+            r.headers[.connection] = "close"
+            return Outcome(response: r, route: route, closeConnection: true)
+        }
+        req.body.limit = entry.maxRequestBodySize
+
+        var log = logger
+        log[metadataKey: "requestId"] = .string(requestId)
+        let deadline = entry.maxDuration.map { ContinuousClock.now + $0 }
+        let context = Context(
+            requestId: requestId, logger: log, env: entry.env, parameters: match.parameters, app: entry.app,
+            deadline: deadline, isCron: isCron, services: services, background: background
+        )
+        var response: Response
+        do {
+            response = try await Deadline.run(until: deadline) { [req] in
+                try await entry.handler.handle(req, context: context)
+            }
+        } catch let e as HTTPError {
+            response = e.response(requestId: requestId)
+        } catch is Deadline.Exceeded {
+            log.error("function exceeded maxDuration", metadata: ["route": .string(route)])
+            response = HTTPError(.gatewayTimeout, code: "function_timeout", message: "The function did not answer within its maxDuration", error: "Gateway Timeout").response(requestId: requestId)
+        } catch {
+            response = ErrorMapping.response(for: error, requestId: requestId, logger: log, route: route)
+        }
+        return Outcome(response: response, route: route)
+    }
+}
+
+extension HTTPField.Name {
+    static let requestId = HTTPField.Name("x-request-id")!
+}

@@ -1,0 +1,43 @@
+public import EdgeRuntime
+
+/// Request ids: an incoming `x-request-id` is kept when sane (1-128 of `A-Z a-z 0-9 . _ : -`),
+/// otherwise a new random UUID (v4, lowercase) is generated.
+enum RequestID {
+    static func accept(_ incoming: String?) -> String {
+        if let s = incoming, !s.isEmpty, s.utf8.count <= EdgeLimits.maxRequestIdLength,
+           s.utf8.allSatisfy({ isAllowed($0) }) {
+            return s
+        }
+        return generate()
+    }
+
+    private static func isAllowed(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"): return true
+        default: return false
+        }
+    }
+
+    static func generate() -> String {
+        var g = SystemRandomNumberGenerator()
+        var a = g.next() as UInt64, b = g.next() as UInt64
+        a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+        var pos = 0
+        for (word, groups) in [(a, [8, 4, 4]), (b, [4, 12])] {
+            var shift = 60
+            for g in groups {
+                for _ in 0..<g {
+                    out[pos] = hex[Int((word >> UInt64(shift)) & 0xF)]
+                    pos += 1
+                    shift -= 4
+                }
+                pos += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

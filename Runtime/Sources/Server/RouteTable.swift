@@ -1,0 +1,75 @@
+public import EdgeRuntime
+import RouteGenCore
+
+/// The mounted functions, compiled for matching: static paths by dictionary, dynamic ones in
+/// precedence order (static > dynamic > catch-all, deeper first).
+struct RouteTable: Sendable {
+    struct Entry: Sendable {
+        let descriptor: RouteDescriptor
+        let pattern: RoutePattern
+        let handler: any EdgeFunction
+        let allow: String
+        let maxDuration: Duration?
+        let maxRequestBodySize: Int
+        let app: String?
+        let env: Environment
+    }
+
+    struct Match {
+        let entry: Entry
+        let parameters: Parameters
+    }
+
+    private(set) var entries: [Entry] = []
+    private var staticPaths: [String: Int] = [:]
+    private var dynamic: [Int] = []
+
+    init(_ routes: [RouteDescriptor], config: EdgeConfig, env: Environment) throws(ConfigError) {
+        var globs: [(EdgeConfig.FunctionLimits, Glob, used: Bool)] = []
+        for f in config.functions {
+            guard let g = Glob(f.glob) else { throw ConfigError(path: "$.functions[\"\(f.glob)\"]", message: "not a valid glob") }
+            globs.append((f, g, false))
+        }
+        let sorted = routes.map { ($0, RoutePattern(parsing: $0.pattern)) }.sorted { $0.1.precedes($1.1) }
+        for (d, p) in sorted {
+            var maxDuration = EdgeLimits.defaultMaxDuration
+            var maxBody = EdgeLimits.defaultMaxRequestBodySize
+            for i in globs.indices where globs[i].1.matches(d.file) {
+                globs[i].used = true
+                if let m = globs[i].0.maxDuration { maxDuration = m }
+                if let b = globs[i].0.maxRequestBodySize { maxBody = b }
+            }
+            var allowSet = d.methods
+            if allowSet.contains(.get) { allowSet.insert(.head) }
+            allowSet.insert(.options)
+            let entry = Entry(
+                descriptor: d, pattern: p, handler: d.makeHandler(), allow: allowSet.names.joined(separator: ", "),
+                maxDuration: .seconds(maxDuration), maxRequestBodySize: maxBody, app: d.app, env: env.scoped(to: d.app)
+            )
+            entries.append(entry)
+            if p.isStatic {
+                staticPaths[p.description] = entries.count - 1
+            } else {
+                dynamic.append(entries.count - 1)
+            }
+        }
+        // Vercel's `unused_function`: a glob that matches no function is a mistake.
+        for g in globs where !g.used {
+            throw ConfigError(path: "$.functions[\"\(g.0.glob)\"]", message: "matches no function file under Functions/")
+        }
+    }
+
+    /// Matches a request path (percent-encoded as received).
+    func match(path: String) -> Match? {
+        let raw = path.split(separator: "/", omittingEmptySubsequences: true)
+        let decoded: [Substring] = raw.map { $0.utf8.contains(UInt8(ascii: "%")) ? Substring(PercentDecoding.decode($0)) : $0 }
+        let key = decoded.isEmpty ? "/" : "/" + decoded.joined(separator: "/")
+        if let i = staticPaths[key] { return Match(entry: entries[i], parameters: Parameters()) }
+        for i in dynamic {
+            if let params = entries[i].pattern.match(decoded) {
+                return Match(entry: entries[i], parameters: Parameters(params))
+            }
+        }
+        return nil
+    }
+}
