@@ -1,0 +1,42 @@
+# swift-edge: `make dev` serves on :8000, `make test` runs everything CI runs.
+SWIFT      ?= swift
+PORT       ?= 8000
+SYS_PKGS   := liblmdb-dev libcurl4-openssl-dev
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build release dev serve test routes bench clean
+
+## Install the system libraries the runtime links (only the missing ones).
+deps:
+	@missing=""; for p in $(SYS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "==> installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Build and serve Functions/ on :$(PORT) with the embedded LMDB store (./.data/kv).
+dev: build
+	PORT=$(PORT) LOG_FORMAT=$${LOG_FORMAT:-pretty} .build/debug/edge serve
+
+serve: release
+	PORT=$(PORT) .build/release/edge serve
+
+routes: build
+	.build/debug/edge routes
+
+## Everything CI checks: unit, router, integration (real binary, real sockets).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: release
+	bench/http/run.sh
+
+clean:
+	rm -rf .build
