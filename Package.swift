@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "EdgeRuntime",
                 "RouteGenCore",
+                "Cron",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -61,21 +62,31 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: Cron: expressions, pure next-fire math, the scheduler (no I/O of its own).
+        .target(name: "Cron", path: "Runtime/Sources/Cron", swiftSettings: strict),
+
         // MARK: Build-time route discovery.
         .target(name: "RouteGenCore", path: "Runtime/Sources/RouteGenCore", swiftSettings: strict),
-        .executableTarget(name: "RouteGen", dependencies: ["RouteGenCore"], path: "Runtime/Sources/RouteGen"),
+        .executableTarget(name: "RouteGen", dependencies: ["RouteGenCore", "Cron"], path: "Runtime/Sources/RouteGen"),
         .plugin(name: "RouteTablePlugin", capability: .buildTool(), dependencies: ["RouteGen"], path: "Runtime/Plugins/RouteTablePlugin"),
 
         // MARK: The `edge` executable.
         .executableTarget(
             name: "CLI",
-            dependencies: ["Server", "Functions", "EdgeRuntime"],
+            dependencies: [
+                "Server", "Functions", "EdgeRuntime", "Cron",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Runtime/Sources/CLI",
             swiftSettings: strict
         ),
 
+        // MARK: Benchmarks (bench/*/run.sh drive them).
+        .executableTarget(name: "CronBench", dependencies: ["Cron"], path: "bench/cron/Sources/CronBench"),
+
         // MARK: Tests.
         .testTarget(name: "RouteGenTests", dependencies: ["RouteGenCore"], path: "Tests/RouteGenTests"),
+        .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests"),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime"], path: "Tests/ServerTests"),
         .testTarget(name: "IntegrationTests", dependencies: [], path: "Tests/IntegrationTests"),
     ]

@@ -1,5 +1,7 @@
+import Cron
 import EdgeRuntime
 import Server
+import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -17,8 +19,18 @@ enum Serve {
         }
         let server = EdgeServer(app: app, host: host, port: port, logFormat: startup.format)
         let logger = startup.logger
+        var services: [any Service] = []
         do {
-            try await server.run { bound in
+            if let scheduler = try startup.cronScheduler(app: app) {
+                app.runtimeEndpoints.setCronStatus { CronRuntime.statusJSON(await scheduler.status()) }
+                services.append(scheduler)
+            }
+        } catch {
+            printError("edge: \(error)\n")
+            return 1
+        }
+        do {
+            try await server.run(extraServices: services) { bound in
                 logger.info("listening", metadata: [
                     "url": .string("http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)"),
                     "routes": .stringConvertible(routes.count),

@@ -1,3 +1,4 @@
+import Cron
 import EdgeRuntime
 import Server
 
@@ -27,6 +28,14 @@ struct Startup {
             return nil
         }
         return Startup(env: env, config: config, logger: logger, format: format)
+    }
+
+    /// The cron scheduler for the configured crons, or nil when there are none.
+    func cronScheduler(app: EdgeApplication) throws -> CronScheduler? {
+        let jobs = try CronRuntime.jobs(config)
+        if jobs.isEmpty { return nil }
+        let secret = try CronSecret.validate(env["CRON_SECRET"])
+        return try CronRuntime.scheduler(app: app, jobs: jobs, lease: InMemoryCronLease(), store: InMemoryCronRunStore(), cronSecret: secret)
     }
 
     func application(routes: [RouteDescriptor]) -> EdgeApplication? {

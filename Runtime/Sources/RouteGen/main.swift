@@ -1,6 +1,7 @@
 // RouteGen: the build tool behind RouteTablePlugin.
 // Usage: RouteGen <project-root> <functions-dir> <vercel-like.json> <output.swift> <file>...
 // Prints `file: error: message` lines and exits 1 on any routing error, which fails the build.
+import Cron
 import RouteGenCore
 
 #if canImport(Glibc)
@@ -36,6 +37,11 @@ func readFile(_ path: String) -> String? {
 var (routes, errors) = RouteScanner.scan(files: files, root: rootName)
 if let config = readFile(configPath) {
     errors += CronPathCheck.check(configText: config, configFile: configPath, routes: routes)
+    for (i, entry) in (CronPathCheck.cronEntries(in: config) ?? []).enumerated() {
+        do { _ = try CronExpression(parsing: entry.schedule) } catch {
+            errors.append(RouteGenError(file: configPath, .invalidConfig("crons[\(i)].schedule: \(error.description)")))
+        }
+    }
 }
 if !errors.isEmpty {
     for e in errors {

@@ -11,6 +11,20 @@ public enum CronPathCheck {
         }
     }
 
+    /// `(path, schedule)` of each `crons` entry (schedules validated by the caller), or nil if malformed.
+    public static func cronEntries(in text: String) -> [(path: String, schedule: String)]? {
+        var p = MiniJSON(text)
+        guard case .object(let top)? = p.parse() else { return nil }
+        guard let crons = top["crons"] else { return [] }
+        guard case .array(let items) = crons else { return nil }
+        var out: [(String, String)] = []
+        for item in items {
+            guard case .object(let o) = item, case .string(let path)? = o["path"], case .string(let schedule)? = o["schedule"] else { return nil }
+            out.append((path, schedule))
+        }
+        return out
+    }
+
     /// The `"path"` strings inside the top-level `"crons"` array, or nil if it is malformed. Empty when absent.
     static func cronPaths(in text: String) -> [String]? {
         var p = MiniJSON(text)

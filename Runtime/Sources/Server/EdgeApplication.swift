@@ -10,6 +10,8 @@ public final class EdgeApplication: Sendable {
     public let logger: Logger
     public let services: Services
     public let background: BackgroundWork
+    /// The reserved `/__edge/` endpoints (cron status...).
+    public let runtimeEndpoints: RuntimeEndpoints
 
     /// The outcome of one request: the response plus what the access log needs.
     public struct Outcome: Sendable {
@@ -27,6 +29,7 @@ public final class EdgeApplication: Sendable {
         self.logger = logger
         self.services = services
         self.background = BackgroundWork()
+        self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"])
     }
 
     /// The mounted routes in precedence order: (methods, pattern, file, maxDuration s, maxRequestBodySize).
@@ -41,6 +44,11 @@ public final class EdgeApplication: Sendable {
         let path = request.path
         guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
             return Outcome(response: HTTPError(.badRequest, code: "invalid_url", message: "The request target must be an absolute path").response(requestId: requestId))
+        }
+        if path.hasPrefix(RuntimeEndpoints.prefix) {
+            var r = await runtimeEndpoints.respond(to: request, requestId: requestId)
+            r.headers[HTTPField.Name.requestId] = requestId
+            return Outcome(response: r, route: path)
         }
         let facts = ConfigPhase.RequestFacts(headers: request.headers, query: request.rawQuery, host: request.host)
         let (redirect, extraHeaders) = phase.redirectsAndHeaders(path: path, query: request.rawQuery, facts: facts)

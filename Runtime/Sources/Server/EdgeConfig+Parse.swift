@@ -1,4 +1,5 @@
 public import EdgeRuntime
+import Cron
 
 extension EdgeConfig {
     /// Parses and validates the config text. An empty or missing file is an empty config.
@@ -27,14 +28,26 @@ extension EdgeConfig {
         }
         for (i, item) in try array(top["crons"], "$.crons", max: 100).enumerated() {
             let p = "$.crons[\(i)]"
-            let o = try object(item, p, allowed: ["path", "schedule"])
+            let o = try object(item, p, allowed: ["path", "schedule", "backoffSchedule"])
             let path = try string(o["path"], "\(p).path", required: true)!
             guard path.hasPrefix("/"), path.utf8.count <= 512 else { throw ConfigError(path: "\(p).path", message: "must start with '/' and be at most 512 characters") }
             let schedule = try string(o["schedule"], "\(p).schedule", required: true)!
-            guard (9...256).contains(schedule.count) || schedule.hasPrefix("@") else {
-                throw ConfigError(path: "\(p).schedule", message: "must be a 5-field cron expression")
+            do { _ = try CronExpression(parsing: schedule) } catch {
+                throw ConfigError(path: "\(p).schedule", message: error.description)
             }
-            c.crons.append(CronEntry(path: path, schedule: schedule))
+            var backoff: [Int]? = nil
+            if let b = o["backoffSchedule"] {
+                guard let items = b.arrayValue, items.allSatisfy({ $0.intValue != nil }) else {
+                    throw ConfigError(path: "\(p).backoffSchedule", message: "expected an array of delays in milliseconds")
+                }
+                backoff = items.map { $0.intValue! }
+            }
+            c.crons.append(CronEntry(path: path, schedule: schedule, backoffSchedule: backoff))
+        }
+        do {
+            _ = try CronJob.jobs(from: c.crons.map { CronDeclaration(path: $0.path, schedule: $0.schedule, backoffSchedule: $0.backoffSchedule) })
+        } catch {
+            throw ConfigError(path: "$.crons", message: error.description)
         }
         if let f = top["functions"] {
             guard case .object(let fo) = f else { throw ConfigError(path: "$.functions", message: "expected an object keyed by globs") }

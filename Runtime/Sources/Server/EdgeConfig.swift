@@ -52,6 +52,8 @@ public struct EdgeConfig: Sendable {
     public struct CronEntry: Sendable, Equatable {
         public var path: String
         public var schedule: String
+        /// Retry delays in milliseconds after a failed run (Deno's shape, at most 5); ours, optional.
+        public var backoffSchedule: [Int]?
     }
 
     public struct FunctionLimits: Sendable {

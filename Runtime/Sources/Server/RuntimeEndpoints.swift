@@ -1,0 +1,40 @@
+public import EdgeRuntime
+import Synchronization
+
+/// Endpoints the runtime itself serves under the reserved prefix `/__edge/`, for operators.
+/// They require `EDGE_ADMIN_TOKEN` (as `Authorization: Bearer …` or `x-admin-token`, compared in constant
+/// time) and fail closed when it is unset.
+///
+/// - `GET /__edge/crons`: every cron with its schedule, next run (UTC) and last run.
+public final class RuntimeEndpoints: Sendable {
+    public static let prefix = "/__edge/"
+    private let cronStatus = Mutex<(@Sendable () async -> JSONValue)?>(nil)
+    let adminToken: String?
+
+    init(adminToken: String?) {
+        self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public func setCronStatus(_ provider: @escaping @Sendable () async -> JSONValue) {
+        cronStatus.withLock { $0 = provider }
+    }
+
+    func respond(to request: Request, requestId: String) async -> Response {
+        guard let adminToken else {
+            return HTTPError(.forbidden, code: "admin_disabled", message: "Set EDGE_ADMIN_TOKEN to enable the runtime endpoints").response(requestId: requestId)
+        }
+        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let sent = bearer ?? request.headers[HTTPField.Name("x-admin-token")!] ?? ""
+        guard ConstantTime.equals(sent, adminToken) else {
+            return HTTPError(.unauthorized, code: "unauthorized", message: "A valid admin token is required", error: "Unauthorized").response(requestId: requestId)
+        }
+        switch (request.method, request.path) {
+        case (.get, "/__edge/crons"):
+            let provider = cronStatus.withLock { $0 }
+            let crons: JSONValue = await provider?() ?? .array([])
+            return Response.json(JSONValue.object(["crons": crons]))
+        default:
+            return HTTPError(.notFound, code: "not_found", message: "No runtime endpoint \(request.path)", error: "Not Found").response(requestId: requestId)
+        }
+    }
+}

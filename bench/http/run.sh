@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# bench/http/run.sh: `edge` hello route against bare Hummingbird 2, Deno.serve, Node http and
+# FastAPI/uvicorn under wrk, interleaved rounds, medians and ratios. See bench/http/README.md.
+#
+# Usage: bench/http/run.sh [--rounds N] [--duration 10s] [--warmup 3s] [--only edge,hummingbird,...]
+#                          [--edge-bin PATH] [--edge-log] [--threads 2] [--connections 64] [--out FILE]
+#   --rounds N        rounds; each runs every server once, in the same order (default 5)
+#   --duration D      wrk -d per measurement (default 10s); --warmup D before it (default 3s)
+#   --only LIST       servers from: edge,edge-log,hummingbird,deno,node,fastapi
+#                     (default: edge,hummingbird,deno,node,fastapi)
+#   --edge-bin PATH   the edge binary (default: .build/release/edge of this checkout)
+#   --edge-log        also run "edge-log": edge with its JSON access log written to a file
+#                     (plain "edge" sends it to /dev/null); the table shows both
+# Installs what the chosen peers need (pip: deno, fastapi, uvicorn; apt: wrk, nodejs) and builds
+# bench/http/hummingbird-bare once. Prints a table; writes bench/results/http-<UTC time>.json.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+EDGE_BIN="$ROOT/.build/release/edge"
+ONLY="" EDGE_LOG=0
+args=("$@")
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --only) ONLY="${2:-}"; shift 2 ;;
+    --only=*) ONLY="${1#*=}"; shift ;;
+    --edge-bin) EDGE_BIN="${2:-}"; shift 2 ;;
+    --edge-bin=*) EDGE_BIN="${1#*=}"; shift ;;
+    --edge-log) EDGE_LOG=1; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) shift ;;
+  esac
+done
+SERVERS="${ONLY//,/ }"
+[[ -n "$SERVERS" ]] || SERVERS="edge hummingbird deno node fastapi"
+(( EDGE_LOG )) && SERVERS="$SERVERS edge-log"
+# shellcheck source=common.sh
+source "$HERE/common.sh"
+
+command -v wrk >/dev/null || apt_install wrk
+command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 1; }
+for s in $SERVERS; do need_server "$s"; done
+ulimit -n 65536 2>/dev/null || true
+
+# Not exec: the EXIT trap in common.sh must outlive Python to kill any server it left behind.
+status=0
+run_step python3 "$HERE/run.py" "${args[@]}" || status=$?
+exit "$status"
