@@ -4,7 +4,7 @@ PORT       ?= 8000
 SYS_PKGS   := liblmdb-dev libcurl4-openssl-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release dev serve test routes bench clean
+.PHONY: deps build release dev serve test routes bench clean container-check
 
 ## Install the system libraries the runtime links (only the missing ones).
 deps:
@@ -40,3 +40,9 @@ bench: release
 
 clean:
 	rm -rf .build
+
+## Verify the Docker image's runtime stage without a Docker engine: debootstrap rootfs from
+## container/runtime-packages.txt + the static binary; health, KV round trip, SIGTERM (root; not part of `make test`).
+container-check: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product edge
+	$(SUDO) container/check.sh .build/release/edge

@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "edge", targets: ["CLI"]),
+        .executable(name: "kv-conformance", targets: ["KVConformance"]),
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
     ],
     dependencies: [
@@ -37,6 +38,8 @@ let package = Package(
         .target(
             name: "EdgeRuntime",
             dependencies: [
+                "KV",
+                "Fetch",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -51,6 +54,8 @@ let package = Package(
                 "EdgeRuntime",
                 "RouteGenCore",
                 "Cron",
+                "KV",
+                "KVLMDB",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -61,6 +66,17 @@ let package = Package(
             path: "Runtime/Sources/Server",
             swiftSettings: strict
         ),
+
+        // MARK: KV: Deno KV semantics (no I/O) and the LMDB store.
+        .target(name: "CLMDB", path: "Runtime/Shims/CLMDB", linkerSettings: [.linkedLibrary("lmdb")]),
+        .target(name: "KV", path: "Runtime/Sources/KV"),
+        .target(name: "KVLMDB", dependencies: ["KV", "CLMDB"], path: "Runtime/Sources/KVLMDB"),
+        .target(name: "KVTool", dependencies: ["KV", "KVLMDB"], path: "Runtime/Sources/KVTool"),
+        .executableTarget(name: "KVConformance", dependencies: ["KV", "KVLMDB"], path: "Runtime/Sources/KVConformance"),
+
+        // MARK: fetch on libcurl: one multi handle on its own thread.
+        .target(name: "CCurl", path: "Runtime/Shims/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "Fetch", dependencies: ["CCurl"], path: "Runtime/Sources/Fetch", swiftSettings: strict),
 
         // MARK: Cron: expressions, pure next-fire math, the scheduler (no I/O of its own).
         .target(name: "Cron", path: "Runtime/Sources/Cron", swiftSettings: strict),
@@ -74,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Server", "Functions", "EdgeRuntime", "Cron",
+                "Server", "Functions", "EdgeRuntime", "Cron", "KVTool",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Runtime/Sources/CLI",
@@ -82,10 +98,15 @@ let package = Package(
         ),
 
         // MARK: Benchmarks (bench/*/run.sh drive them).
+        .executableTarget(name: "KVBench", dependencies: ["KV", "KVLMDB"], path: "bench/kv/Sources/KVBench"),
+        .executableTarget(name: "FetchBench", dependencies: ["Fetch"], path: "bench/fetch/Sources/FetchBench"),
         .executableTarget(name: "CronBench", dependencies: ["Cron"], path: "bench/cron/Sources/CronBench"),
 
         // MARK: Tests.
         .testTarget(name: "RouteGenTests", dependencies: ["RouteGenCore"], path: "Tests/RouteGenTests"),
+        .testTarget(name: "KVTests", dependencies: ["KV"], path: "Tests/KVTests"),
+        .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests"),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests"),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests"),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime"], path: "Tests/ServerTests"),
         .testTarget(name: "IntegrationTests", dependencies: [], path: "Tests/IntegrationTests"),

@@ -10,9 +10,12 @@ enum CronCommand {
     """
 
     static func run(_ args: [String], routes: [RouteDescriptor]) async -> Int32 {
-        guard let startup = Startup.load(), let app = startup.application(routes: routes) else { return 1 }
+        guard let startup = Startup.load() else { return 1 }
+        let kv = startup.openKV()
+        defer { kv?.close() }
+        guard let app = startup.application(routes: routes, kv: kv) else { return 1 }
         let scheduler: CronScheduler?
-        do { scheduler = try startup.cronScheduler(app: app) } catch {
+        do { scheduler = try startup.cronScheduler(app: app, kv: kv) } catch {
             printError("edge: \(error)\n")
             return 1
         }

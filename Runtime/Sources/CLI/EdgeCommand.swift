@@ -1,4 +1,5 @@
 import EdgeRuntime
+import KVTool
 import Server
 
 #if canImport(Glibc)
@@ -14,11 +15,12 @@ enum EdgeCommand {
       serve            serve the Functions/ routes (PORT, default 8000; HOST, default 0.0.0.0)
       routes           print the route table: methods, pattern, file, limits
       cron list|run    the configured crons; run one now
+      kv ...           get|set|delete|list|count|export|import|backup|restore on the data directory (edge kv help)
       version          print the runtime version
       help             this text
 
     environment: PORT, HOST, LOG_FORMAT=json|pretty, LOG_LEVEL, EDGE_CONFIG (default ./vercel-like.json),
-             CRON_SECRET, EDGE_ADMIN_TOKEN (enables /__edge/ operator endpoints)
+             KV_PATH (default ./.data/kv), CRON_SECRET, EDGE_ADMIN_TOKEN (enables /__edge/ operator endpoints)
     """
 
     static func run(_ args: [String], routes: [RouteDescriptor]) async -> Int32 {
@@ -31,6 +33,7 @@ enum EdgeCommand {
         case "serve": return await Serve.run(rest, routes: routes)
         case "routes": return Routes.run(rest, routes: routes)
         case "cron": return await CronCommand.run(rest, routes: routes)
+        case "kv": return await KVCommand.run(rest)
         case "version", "--version": print("edge \(RuntimeInfo.version)"); return 0
         case "help", "--help", "-h": print(usage); return 0
         default:

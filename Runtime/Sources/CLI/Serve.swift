@@ -11,17 +11,20 @@ import Glibc
 enum Serve {
     static func run(_ args: [String], routes: [RouteDescriptor]) async -> Int32 {
         _ = RuntimeInfo.startInstant
-        guard let startup = Startup.load(), let app = startup.application(routes: routes) else { return 1 }
+        guard let startup = Startup.load() else { return 1 }
+        let kv = startup.openKV()
+        defer { kv?.close() }
+        guard let app = startup.application(routes: routes, kv: kv) else { return 1 }
         let host = startup.env["HOST"] ?? "0.0.0.0"
         guard let port = Int(startup.env["PORT"] ?? "8000"), (0...65535).contains(port) else {
             printError("edge: PORT must be a number from 0 to 65535\n")
             return 1
         }
-        let server = EdgeServer(app: app, host: host, port: port, logFormat: startup.format)
+        let server = EdgeServer(app: app, host: host, port: port, logFormat: startup.format, accessLog: startup.env["ACCESS_LOG"]?.lowercased() != "off")
         let logger = startup.logger
         var services: [any Service] = []
         do {
-            if let scheduler = try startup.cronScheduler(app: app) {
+            if let scheduler = try startup.cronScheduler(app: app, kv: kv) {
                 app.runtimeEndpoints.setCronStatus { CronRuntime.statusJSON(await scheduler.status()) }
                 services.append(scheduler)
             }

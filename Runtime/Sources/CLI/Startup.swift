@@ -1,5 +1,6 @@
 import Cron
 import EdgeRuntime
+import KVLMDB
 import Server
 
 #if canImport(Glibc)
@@ -31,16 +32,34 @@ struct Startup {
     }
 
     /// The cron scheduler for the configured crons, or nil when there are none.
-    func cronScheduler(app: EdgeApplication) throws -> CronScheduler? {
+    func cronScheduler(app: EdgeApplication, kv: Kv?) throws -> CronScheduler? {
         let jobs = try CronRuntime.jobs(config)
         if jobs.isEmpty { return nil }
         let secret = try CronSecret.validate(env["CRON_SECRET"])
-        return try CronRuntime.scheduler(app: app, jobs: jobs, lease: InMemoryCronLease(), store: InMemoryCronRunStore(), cronSecret: secret)
+        let lease: any CronLease = kv.map { KVCronLease(kv: $0) } ?? InMemoryCronLease()
+        let store: any CronRunStore = kv.map { KVCronRunStore(kv: $0) } ?? InMemoryCronRunStore()
+        return try CronRuntime.scheduler(app: app, jobs: jobs, lease: lease, store: store, cronSecret: secret)
     }
 
-    func application(routes: [RouteDescriptor]) -> EdgeApplication? {
+    /// The KV data directory: `KV_PATH`, else `vercel-like.json` `kv.path`, else `./.data/kv`.
+    var kvPath: String { env["KV_PATH"] ?? config.kvPath ?? "./.data/kv" }
+
+    /// Opens the KV store. A failure is logged and leaves `context.kv` throwing 503 (never silent loss).
+    func openKV() -> Kv? {
         do {
-            return try EdgeApplication(routes: routes, config: config, environment: env, logger: logger)
+            return try Kv.open(path: kvPath)
+        } catch {
+            logger.error("KV store unavailable", metadata: ["path": .string(kvPath), "error": .string("\(error)")])
+            return nil
+        }
+    }
+
+    func application(routes: [RouteDescriptor], kv: Kv? = nil) -> EdgeApplication? {
+        var services = Services()
+        services[KvServiceKey.self] = kv
+        services[FetchServiceKey.self] = HTTPClient.shared
+        do {
+            return try EdgeApplication(routes: routes, config: config, environment: env, logger: logger, services: services)
         } catch {
             printError("edge: \(error.description)\n")
             return nil

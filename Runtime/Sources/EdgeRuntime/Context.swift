@@ -4,7 +4,15 @@ public struct Context: Sendable {
     /// The request id: the incoming `x-request-id` when sane, else a new UUID. Echoed on the response.
     public let requestId: String
     /// A logger whose every line carries `requestId`.
-    public var logger: Logger
+    public var logger: Logger {
+        get {
+            var l = baseLogger
+            l[metadataKey: "requestId"] = .string(requestId)
+            return l
+        }
+        set { baseLogger = newValue }
+    }
+    private var baseLogger: Logger
     /// The function's environment: the process environment overlaid with its app's settings.
     public let env: Environment
     /// Route parameters (same as ``Request/parameters``).
@@ -31,7 +39,7 @@ public struct Context: Sendable {
         background: BackgroundWork = BackgroundWork()
     ) {
         self.requestId = requestId
-        self.logger = logger
+        self.baseLogger = logger
         self.env = env
         self.parameters = parameters
         self.app = app

@@ -109,11 +109,9 @@ public final class EdgeApplication: Sendable {
         }
         req.body.limit = entry.maxRequestBodySize
 
-        var log = logger
-        log[metadataKey: "requestId"] = .string(requestId)
         let deadline = entry.maxDuration.map { ContinuousClock.now + $0 }
         let context = Context(
-            requestId: requestId, logger: log, env: entry.env, parameters: match.parameters, app: entry.app,
+            requestId: requestId, logger: logger, env: entry.env, parameters: match.parameters, app: entry.app,
             deadline: deadline, isCron: isCron, services: services, background: background
         )
         var response: Response
@@ -124,10 +122,10 @@ public final class EdgeApplication: Sendable {
         } catch let e as HTTPError {
             response = e.response(requestId: requestId)
         } catch is Deadline.Exceeded {
-            log.error("function exceeded maxDuration", metadata: ["route": .string(route)])
+            context.logger.error("function exceeded maxDuration", metadata: ["route": .string(route)])
             response = HTTPError(.gatewayTimeout, code: "function_timeout", message: "The function did not answer within its maxDuration", error: "Gateway Timeout").response(requestId: requestId)
         } catch {
-            response = ErrorMapping.response(for: error, requestId: requestId, logger: log, route: route)
+            response = ErrorMapping.response(for: error, requestId: requestId, logger: context.logger, route: route)
         }
         return Outcome(response: response, route: route)
     }

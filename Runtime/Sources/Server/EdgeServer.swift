@@ -15,11 +15,11 @@ public struct EdgeServer: Sendable {
     public let port: Int
     let accessLog: AccessLog
 
-    public init(app: EdgeApplication, host: String, port: Int, logFormat: LogFormat) {
+    public init(app: EdgeApplication, host: String, port: Int, logFormat: LogFormat, accessLog: Bool = true) {
         self.app = app
         self.host = host
         self.port = port
-        self.accessLog = AccessLog(format: logFormat)
+        self.accessLog = AccessLog(format: logFormat, enabled: accessLog)
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).

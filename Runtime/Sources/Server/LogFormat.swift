@@ -1,3 +1,4 @@
+import Synchronization
 public import EdgeRuntime
 
 /// The two log formats: one JSON object per line (default), or `LOG_FORMAT=pretty` for humans.
@@ -34,5 +35,19 @@ enum Timestamp {
         return "\(p(Int(y), 4))-\(p(Int(m), 2))-\(p(Int(d), 2))T\(p(rem / 3600, 2)):\(p(rem / 60 % 60, 2)):\(p(rem % 60, 2)).\(p(milli, 3))Z"
     }
 
-    static func now() -> String { iso8601(epochMilliseconds: WallClock.nowMilliseconds()) }
+    /// Now, formatted; the seconds part is cached so a busy server formats it once a second.
+    static func now() -> String {
+        let ms = WallClock.nowMilliseconds()
+        let sec = ms / 1000
+        let prefix: String = cache.withLock { c in
+            if c.second == sec { return c.prefix }
+            let full = iso8601(epochMilliseconds: sec * 1000)
+            c = (sec, String(full.dropLast(5)))
+            return c.prefix
+        }
+        let m = Int(ms % 1000)
+        return prefix + (m < 10 ? ".00" : m < 100 ? ".0" : ".") + String(m) + "Z"
+    }
+
+    private static let cache = Mutex<(second: Int64, prefix: String)>((-1, ""))
 }

@@ -1,0 +1,144 @@
+import EdgeRuntime
+
+/// A JSON value with ordered object members, for bodies whose key order should match the seed's
+/// JavaScript output (`JSON.stringify` keeps insertion order) and for the pretty-printed backup.
+indirect enum VLMJSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case number(Double)
+    case string(String)
+    case array([VLMJSON])
+    case object([Member])
+
+    struct Member: Sendable, Equatable {
+        var name: String
+        var value: VLMJSON
+        init(_ name: String, _ value: VLMJSON) { self.name = name; self.value = value }
+    }
+
+    /// Builds an ordered object from pairs.
+    static func obj(_ pairs: KeyValuePairs<String, VLMJSON>) -> VLMJSON {
+        .object(pairs.map { Member($0.key, $0.value) })
+    }
+
+    /// From an unordered ``JSONValue`` (keys sorted).
+    init(_ v: JSONValue) {
+        switch v {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let n): self = (n.rounded() == n && abs(n) < 9.0e15) ? .int(Int(n)) : .number(n)
+        case .string(let s): self = .string(s)
+        case .array(let a): self = .array(a.map(VLMJSON.init))
+        case .object(let o): self = .object(o.keys.sorted().map { Member($0, VLMJSON(o[$0]!)) })
+        }
+    }
+
+    /// Compact (`JSON.stringify(v)`) or 2-space indented (`JSON.stringify(v, null, 2)`) UTF-8 text.
+    func serialized(pretty: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        write(into: &out, pretty: pretty, depth: 0)
+        return out
+    }
+
+    private func write(into out: inout [UInt8], pretty: Bool, depth: Int) {
+        func newline(_ d: Int) {
+            guard pretty else { return }
+            out.append(0x0A)
+            for _ in 0..<(2 * d) { out.append(0x20) }
+        }
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .number(let n):
+            if !n.isFinite { out.append(contentsOf: "null".utf8) }
+            else if n.rounded() == n, abs(n) < 1e15 { out.append(contentsOf: String(Int64(n)).utf8) }
+            else { out.append(contentsOf: "\(n)".utf8) }
+        case .string(let s): VLMJSON.writeString(s, into: &out)
+        case .array(let a):
+            out.append(UInt8(ascii: "["))
+            if a.isEmpty { out.append(UInt8(ascii: "]")); return }
+            for (i, v) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                v.write(into: &out, pretty: pretty, depth: depth + 1)
+            }
+            newline(depth)
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            if members.isEmpty { out.append(UInt8(ascii: "}")); return }
+            for (i, m) in members.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                VLMJSON.writeString(m.name, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(0x20) }
+                m.value.write(into: &out, pretty: pretty, depth: depth + 1)
+            }
+            newline(depth)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0..<0x20:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension Response {
+    /// A JSON response with ordered keys.
+    static func vlmJSON(_ value: VLMJSON, status: HTTPResponse.Status = .ok, pretty: Bool = false) -> Response {
+        var h = HTTPFields()
+        h[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: h, body: .bytes(value.serialized(pretty: pretty)))
+    }
+}
+
+/// Wall-clock time as the seed's `new Date().toISOString()`.
+enum VLMTime {
+    static func nowMs() -> Int64 { WallClock.nowMilliseconds() }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, millisecond precision).
+    static func iso(_ ms: Int64) -> String {
+        func fdiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+        let secs = fdiv(ms, 1000)
+        let milli = ms - secs * 1000
+        let days = fdiv(secs, 86_400)
+        let sod = secs - days * 86_400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ n: Int) -> String {
+            let s = String(v)
+            return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(sod / 3600, 2)):\(pad(sod % 3600 / 60, 2)):\(pad(sod % 60, 2)).\(pad(milli, 3))Z"
+    }
+
+    static func nowISO() -> String { iso(nowMs()) }
+}

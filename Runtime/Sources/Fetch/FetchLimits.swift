@@ -1,0 +1,24 @@
+/// Every limit and default of the Fetch module, in one place.
+public enum FetchLimits {
+    /// Response bytes buffered ahead of a slow consumer before the transfer is paused
+    /// (`CURL_WRITEFUNC_PAUSE`). The buffer can exceed this by at most one curl write (≤ ``curlBufferSize``).
+    public static let responseBufferHighWater = 256 * 1024
+    /// Once a paused transfer's buffer drains to this many bytes, the transfer is resumed.
+    public static let responseBufferLowWater = 64 * 1024
+    /// Request-body bytes a streaming producer may queue ahead of curl before `write` suspends.
+    public static let requestBufferHighWater = 256 * 1024
+    /// Largest chunk handed to a body consumer: queued chunks are coalesced up to this size.
+    public static let maxDeliveredChunk = 64 * 1024
+    /// `CURLOPT_BUFFERSIZE`: the receive buffer per transfer.
+    public static let curlBufferSize = 256 * 1024
+    /// Default for ``FetchTimeouts/connect`` when neither request nor client sets one.
+    public static let defaultConnectTimeout: Duration = .seconds(10)
+    /// Default ``RedirectPolicy``: follow up to this many redirects, as WHATWG fetch does.
+    public static let defaultMaxRedirects = 20
+    /// Default `maxBytes` for ``FetchBody/bytes(upTo:)``, ``FetchBody/text(upTo:)`` and ``FetchBody/json(as:upTo:decoder:)``.
+    public static let defaultCollectLimit = 16 * 1024 * 1024
+    /// Longest the curl thread sleeps in `curl_multi_poll` when nothing is due; bounds deadline slack.
+    public static let maxPollIntervalMilliseconds: Int32 = 1000
+    /// Longest SSE line the parser accepts before failing the stream (guards against an endless line).
+    public static let maxSSELineBytes = 1024 * 1024
+}

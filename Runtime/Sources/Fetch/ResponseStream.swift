@@ -1,0 +1,202 @@
+import Synchronization
+
+/// The hand-off between the curl thread (producer) and the task that awaits the head and reads the
+/// body (single consumer).
+///
+/// Invariants:
+/// - `buffered` never exceeds `highWater` by more than one curl write: the write callback refuses
+///   (pauses) instead of queuing once the buffer is at `highWater`.
+/// - While `paused`, the consumer asks for a resume (once) when the buffer drains to `lowWater`.
+/// - `end` is set exactly once: by the curl thread when the transfer finishes, or by ``abandon()``.
+///   Queued chunks are still delivered after a failure `end`; the error comes after them.
+final class ResponseStream: Sendable {
+    typealias HeadContinuation = CheckedContinuation<Result<FetchResponse, FetchError>, Never>
+    typealias BodyContinuation = CheckedContinuation<Result<[UInt8]?, FetchError>, Never>
+
+    /// What the write callback should tell curl.
+    enum WriteDecision { case accepted, pause, abort }
+
+    struct State {
+        var headWaiter: HeadContinuation?
+        var headDone = false
+        var chunks: [[UInt8]] = []
+        var buffered = 0
+        var bodyWaiter: BodyContinuation?
+        var end: Result<Void, FetchError>?
+        var terminated = false
+        var paused = false
+        var resumeRequested = false
+        var abandoned = false
+        var iteratorCreated = false
+    }
+
+    let state = Mutex(State())
+    let highWater: Int
+    let lowWater: Int
+    /// Asks the curl thread to resume a paused receive. Set once before the transfer starts.
+    let requestResume: @Sendable () -> Void
+    /// Asks the curl thread to remove the transfer.
+    let requestAbort: @Sendable () -> Void
+
+    init(highWater: Int, lowWater: Int,
+         requestResume: @escaping @Sendable () -> Void, requestAbort: @escaping @Sendable () -> Void) {
+        self.highWater = highWater
+        self.lowWater = lowWater
+        self.requestResume = requestResume
+        self.requestAbort = requestAbort
+    }
+
+    // MARK: consumer side
+
+    /// Installs the head continuation. Returns `false` (having resumed `c` with the failure) when
+    /// the stream already ended, e.g. because the task was cancelled first.
+    func installHeadWaiter(_ c: HeadContinuation) -> Bool {
+        let failure = state.withLock { s -> FetchError? in
+            if case .failure(let e)? = s.end { return e }
+            s.headWaiter = c
+            return nil
+        }
+        if let failure { c.resume(returning: .failure(failure)); return false }
+        return true
+    }
+
+    /// The next body chunk, `nil` at the end. Suspends until bytes arrive.
+    func next() async -> Result<[UInt8]?, FetchError> {
+        if let ready = takeReady() { return ready }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: BodyContinuation) in
+                let ready = state.withLock { s -> Result<[UInt8]?, FetchError>? in
+                    if let r = Self.take(&s, lowWater: lowWater).result { return r }
+                    s.bodyWaiter = c
+                    return nil
+                }
+                if let ready { c.resume(returning: ready) }
+            }
+        } onCancel: {
+            abandon()
+        }
+    }
+
+    private func takeReady() -> Result<[UInt8]?, FetchError>? {
+        let (result, resume) = state.withLock { s in Self.take(&s, lowWater: lowWater) }
+        if resume { requestResume() }
+        return result
+    }
+
+    /// Pops queued chunks (coalesced) or the end. `resume` is true when the consumer must ask
+    /// the curl thread to unpause (only from `takeReady`; inside a waiter install the buffer is empty).
+    private static func take(_ s: inout State, lowWater: Int) -> (result: Result<[UInt8]?, FetchError>?, resume: Bool) {
+        if s.terminated { return (.success(nil), false) }
+        if !s.chunks.isEmpty {
+            var out = s.chunks.removeFirst()
+            while let next = s.chunks.first, out.count + next.count <= FetchLimits.maxDeliveredChunk {
+                out.append(contentsOf: next)
+                s.chunks.removeFirst()
+            }
+            s.buffered -= out.count
+            var resume = false
+            if s.paused, !s.resumeRequested, s.buffered <= lowWater, s.end == nil {
+                s.resumeRequested = true
+                resume = true
+            }
+            return (.success(out), resume)
+        }
+        guard let end = s.end else { return (nil, false) }
+        s.terminated = true
+        switch end {
+        case .success: return (.success(nil), false)
+        case .failure(let e): return (.failure(e), false)
+        }
+    }
+
+    /// The consumer went away (cancelled, iterator or body dropped): end the stream and abort the transfer.
+    func abandon() {
+        let (head, body, wasRunning) = state.withLock { s -> (HeadContinuation?, BodyContinuation?, Bool) in
+            s.abandoned = true
+            s.chunks = []
+            s.buffered = 0
+            let wasRunning = s.end == nil
+            if wasRunning { s.end = .failure(FetchError(.aborted, message: "the consumer cancelled the request")) }
+            defer { s.headWaiter = nil; s.bodyWaiter = nil }
+            return (s.headWaiter, s.bodyWaiter, wasRunning)
+        }
+        let error = FetchError(.aborted, message: "the consumer cancelled the request")
+        head?.resume(returning: .failure(error))
+        body?.resume(returning: .failure(error))
+        if body != nil { state.withLock { $0.terminated = true } }
+        if wasRunning { requestAbort() }
+    }
+
+    var isAbandoned: Bool { state.withLock { $0.abandoned } }
+
+    // MARK: curl-thread side
+
+    /// Delivers the response head (curl thread).
+    func deliverHead(_ response: FetchResponse) {
+        let waiter = state.withLock { s -> HeadContinuation? in
+            s.headDone = true
+            defer { s.headWaiter = nil }
+            return s.headWaiter
+        }
+        waiter?.resume(returning: .success(response))
+    }
+
+    /// Offers received body bytes (curl thread, write callback).
+    func receive(_ bytes: UnsafeRawBufferPointer) -> WriteDecision {
+        let (decision, waiter) = state.withLock { s -> (WriteDecision, BodyContinuation?) in
+            if s.abandoned || s.end != nil { return (.abort, nil) }
+            if let w = s.bodyWaiter {
+                s.bodyWaiter = nil
+                return (.accepted, w)
+            }
+            if s.buffered >= highWater {
+                s.paused = true
+                return (.pause, nil)
+            }
+            s.chunks.append(Array(bytes))
+            s.buffered += bytes.count
+            return (.accepted, nil)
+        }
+        waiter?.resume(returning: .success(Array(bytes)))
+        return decision
+    }
+
+    /// The curl thread is about to unpause: clear the paused state first, so a write callback
+    /// invoked synchronously from `curl_easy_pause` can pause again.
+    func willResume() {
+        state.withLock { s in
+            s.paused = false
+            s.resumeRequested = false
+        }
+    }
+
+    /// The transfer finished (curl thread). A success without a delivered head is a protocol failure.
+    func finish(_ result: Result<Void, FetchError>) {
+        let (head, body, bodyResult) = state.withLock { s -> (HeadContinuation?, BodyContinuation?, Result<[UInt8]?, FetchError>?) in
+            if s.end == nil {
+                if !s.headDone, case .success = result {
+                    s.end = .failure(FetchError(.invalidResponse, message: "the transfer ended without a response head"))
+                } else {
+                    s.end = result
+                }
+            }
+            var head: HeadContinuation?
+            if !s.headDone { head = s.headWaiter; s.headWaiter = nil; s.headDone = true }
+            var body: BodyContinuation?
+            var bodyResult: Result<[UInt8]?, FetchError>?
+            if let w = s.bodyWaiter {
+                s.bodyWaiter = nil
+                body = w
+                bodyResult = Self.take(&s, lowWater: lowWater).result
+            }
+            return (head, body, bodyResult)
+        }
+        if let head, case .failure(let e)? = state.withLock({ $0.end }) { head.resume(returning: .failure(e)) }
+        if let body, let bodyResult { body.resume(returning: bodyResult) }
+    }
+
+    // MARK: introspection (tests, metrics)
+
+    var bufferedByteCount: Int { state.withLock { $0.buffered } }
+    var isPaused: Bool { state.withLock { $0.paused } }
+}

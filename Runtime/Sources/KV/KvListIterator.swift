@@ -1,0 +1,110 @@
+/// The async sequence returned by `Kv.list`; iterate it with `for try await`.
+public struct KvListSequence: AsyncSequence, Sendable {
+    public typealias Element = KvEntry
+    let kv: Kv
+    let selector: KvListSelector
+    let options: KvListOptions
+    let batchSize: Int
+
+    public func makeAsyncIterator() -> KvListIterator {
+        KvListIterator(kv: kv, selector: selector, options: options, batchSize: batchSize)
+    }
+
+    /// Iterates to the end (or `limit`) and returns the entries and the final cursor.
+    nonisolated(nonsending) public func collect() async throws(KvError) -> (entries: [KvEntry], cursor: String) {
+        let it = makeAsyncIterator()
+        var out: [KvEntry] = []
+        while let e = try it.nextSync() { out.append(e) }
+        return (out, try it.cursor)
+    }
+}
+
+/// Deno's `KvListIterator`: pulls batches of `batchSize` entries, each batch a separate snapshot.
+///
+/// `cursor` throws before the first `next()`; after the last entry it is `""`; when iteration
+/// stopped at `limit` it is the cursor of the last returned entry (even if nothing follows).
+public final class KvListIterator: AsyncIteratorProtocol {
+    public typealias Element = KvEntry
+    private let kv: Kv
+    private let selector: KvListSelector
+    private let options: KvListOptions
+    private let batchSize: Int
+    private var resolved: KvResolvedSelector?
+    private var buffer: [KvRawEntry] = []
+    private var bufferIndex = 0
+    private var lastBatch = false
+    private var done = false
+    private var count = 0
+    private var currentCursor: String?
+    /// Encoded key of the last returned entry (its cursor is computed on demand).
+    private var lastKey: ArraySlice<UInt8>?
+
+    init(kv: Kv, selector: KvListSelector, options: KvListOptions, batchSize: Int) {
+        self.kv = kv
+        self.selector = selector
+        self.options = options
+        self.batchSize = batchSize
+        if let c = options.cursor, !c.isEmpty { currentCursor = c }
+    }
+
+    /// The resume point; see the type's documentation.
+    public var cursor: String {
+        get throws(KvError) {
+            if let k = lastKey, let resolved { return resolved.cursor(after: Array(k)) }
+            guard let c = currentCursor else {
+                throw KvError(.cursorBeforeIteration, "Cannot get cursor before first iteration", jsClass: "Error")
+            }
+            return c
+        }
+    }
+
+    nonisolated(nonsending) public func next() async throws(KvError) -> KvEntry? { try nextSync() }
+
+    /// Synchronous `next()`.
+    public func nextSync() throws(KvError) -> KvEntry? {
+        if done { return nil }
+        if let l = options.limit, count >= l { return nil }
+        if bufferIndex >= buffer.count && !lastBatch {
+            let sel: KvResolvedSelector
+            if let resolved { sel = resolved } else { sel = try selector.resolve(); resolved = sel }
+            if let k = lastKey { currentCursor = sel.cursor(after: Array(k)); lastKey = nil }
+            let (start, end) = try sel.bounds(reverse: options.reverse, cursor: currentCursor)
+            if start.count > KvLimits.maxReadKeyBytes || end.count > KvLimits.maxReadKeyBytes {
+                throw KvError(.keyTooLargeRead, "Key too large for read (max \(KvLimits.maxReadKeyBytes) bytes)")
+            }
+            if batchSize > KvLimits.maxReadEntries {
+                throw KvError(.tooManyEntries, "Too many entries (max \(KvLimits.maxReadEntries))")
+            }
+            let range = KvReadRange(start: start, end: end, limit: batchSize, reverse: options.reverse)
+            buffer = start.lexicographicallyPrecedes(end) ? try kv.store.read([range])[0] : []
+            bufferIndex = 0
+            if buffer.count < batchSize { lastBatch = true }
+        }
+        guard bufferIndex < buffer.count else {
+            done = true
+            currentCursor = ""
+            lastKey = nil
+            return nil
+        }
+        let raw = buffer[bufferIndex]
+        bufferIndex += 1
+        count += 1
+        lastKey = raw.key
+        return KvEntry(encodedKey: raw.key, stored: options.keysOnly ? nil : raw.value, versionstamp: raw.versionstamp)
+    }
+}
+
+extension Kv {
+    /// Lists entries in key order (see `KvListSelector` and `KvListOptions`). Limit and batchSize
+    /// errors throw here; selector-range and cursor errors throw from the first `next()`.
+    public func list(_ selector: KvListSelector, options: KvListOptions = .init()) throws(KvError) -> KvListSequence {
+        KvListSequence(kv: self, selector: selector, options: options, batchSize: try options.effectiveBatchSize())
+    }
+
+    /// Lists keys only (beyond Deno): values are not decoded.
+    public func listKeys(_ selector: KvListSelector, options: KvListOptions = .init()) throws(KvError) -> KvListSequence {
+        var o = options
+        o.keysOnly = true
+        return try list(selector, options: o)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import KV
+@testable import KVLMDB
+
+/// Strict expiry: invisible to every read from the instant it expires; the sweeper reclaims it.
+@Suite struct ExpiryTests {
+    @Test func invisibleAfterExpiryAndSwept() async throws {
+        try await withKv { kv, store, _ in
+            try await kv.set(["s", 1], "short", expireIn: 300)
+            try await kv.set(["s", 2], "long")
+            try await kv.set(["s", 3], "zero", expireIn: 0)
+            #expect(try await kv.get(["s", 3]).versionstamp == nil, "expireIn 0 is already expired")
+            #expect(try await kv.get(["s", 1]).value == "short")
+            try await Task.sleep(for: .milliseconds(320))
+            #expect(try await kv.get(["s", 1]).versionstamp == nil)
+            #expect(try await kv.getMany([["s", 1], ["s", 2]]).map(\.value) == [nil, "long"])
+            #expect(try await kv.list(.prefix(["s"])).collect().entries.map(\.key) == [["s", 2]])
+            #expect(try kv.count(.prefix(["s"])) == 1)
+            #expect(try await kv.atomic().check(["s", 1], versionstamp: nil).set(["s", 1], "again").commit().ok)
+            #expect(try await kv.get(["s", 1]).value == "again")
+            // The sweeper deletes the expired record and its index entry.
+            try await kv.set(["t"], "gone soon", expireIn: 50)
+            let deadline = Date().addingTimeInterval(5)
+            var indexEntries = -1
+            while Date() < deadline {
+                indexEntries = try store.env.withReadTxn { (t: borrowing LMDBTxn) throws(KvError) -> Int in (try? t.entryCount(store.dbs.expiry)) ?? -1 }
+                if indexEntries == 0 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(indexEntries == 0)
+            let raw = try store.env.withReadTxn { (t: borrowing LMDBTxn) throws(KvError) -> KvStoredRecord? in try t.record(store.dbs, try KeyCodec.encode(["t"])) }
+            #expect(raw == nil)
+        }
+    }
+
+    @Test func setWithoutExpireInClearsExpiry() async throws {
+        try await withKv { kv, _, _ in
+            try await kv.set(["k"], 1, expireIn: 100)
+            try await kv.set(["k"], 2)
+            try await Task.sleep(for: .milliseconds(150))
+            #expect(try await kv.get(["k"]).value == 2)
+        }
+    }
+}

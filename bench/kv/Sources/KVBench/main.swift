@@ -1,0 +1,84 @@
+import KV
+import KVLMDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// kv-bench: our public KV API on LMDB, the workloads of bench/kv/run.py. Prints one JSON object.
+///   kv-bench DIR [seconds-per-workload]
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+let args = CommandLine.arguments
+let dir = args.count > 1 ? args[1] : "/tmp/kv-bench-swift"
+let seconds = args.count > 2 ? Double(args[2]) ?? 1.5 : 1.5
+let kv = try Kv.open(path: dir)
+
+// Sequential get over 1000 existing keys.
+for i in 0..<1000 { try await kv.set(["get", .number(Double(i))], ["n": .number(Double(i)), "s": "value"]) }
+let keys: [KvKey] = (0..<1000).map { ["get", .number(Double($0))] }
+var gets = 0
+var t0 = now()
+while now() - t0 < seconds {
+    for i in 0..<1000 {
+        let e = try await kv.get(keys[(i * 7919) % 1000])
+        if e.versionstamp == nil { fatalError("missing") }
+    }
+    gets += 1000
+}
+let getRate = Double(gets) / (now() - t0)
+
+// 16 concurrent durable writers.
+let writers = 16
+t0 = now()
+let deadline = t0 + seconds
+func concurrentWrites(_ kv: Kv, writers: Int, deadline: Double) async throws -> Int {
+  try await withThrowingTaskGroup(of: Int.self) { group in
+    for w in 0..<writers {
+        group.addTask {
+            var n = 0
+            while now() < deadline {
+                try await kv.set(["w", .number(Double(w)), .number(Double(n))], ["v": .number(Double(n))])
+                n += 1
+            }
+            return n
+        }
+    }
+    var total = 0
+    for try await n in group { total += n }
+    return total
+  }
+}
+let commits = try await concurrentWrites(kv, writers: writers, deadline: deadline)
+let writeRate = Double(commits) / (now() - t0)
+
+// list of 1000 keys.
+let fill = kv.atomic()
+for i in 0..<1000 { fill.set(["list", .number(Double(i))], ["i": .number(Double(i))]) }
+_ = try await fill.commit()
+var lists = 0
+t0 = now()
+while now() - t0 < seconds {
+    let r = try await kv.list(.prefix(["list"]), options: .init(batchSize: 1000)).collect()
+    if r.entries.count != 1000 { fatalError("list returned \(r.entries.count)") }
+    lists += 1
+}
+let listRate = Double(lists) / (now() - t0)
+
+// Sequential durable check-and-set.
+try await kv.set(["cas"], 0)
+var cas = 0
+t0 = now()
+while now() - t0 < seconds {
+    let e = try await kv.get(["cas"])
+    guard case .number(let n)? = e.value else { fatalError() }
+    let r = try await kv.atomic().check(["cas"], versionstamp: e.versionstamp).set(["cas"], .number(n + 1)).commit()
+    if !r.ok { fatalError("cas failed") }
+    cas += 1
+}
+let casRate = Double(cas) / (now() - t0)
+kv.close()
+print("{\"get\": \(getRate), \"write16\": \(writeRate), \"list1000\": \(listRate), \"cas\": \(casRate)}")
