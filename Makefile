@@ -2,13 +2,23 @@
 SWIFT      ?= swift
 PORT       ?= 8000
 SYS_PKGS   := liblmdb-dev libcurl4-openssl-dev
+# What the test suites use besides: python3 (loopback upstreams, conformance diff), openssl (test
+# certificates), nghttpd (HTTP/2 upstream for the fetch tests).
+TEST_PKGS  := python3 openssl nghttp2-server
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release dev serve test routes bench clean container-check
+
+.PHONY: deps test-deps install-missing build release dev serve test routes bench clean container-check
 
 ## Install the system libraries the runtime links (only the missing ones).
 deps:
-	@missing=""; for p in $(SYS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory install-missing PKGS="$(SYS_PKGS)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-missing PKGS="$(SYS_PKGS) $(TEST_PKGS)"
+
+install-missing:
+	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "==> installing$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -31,9 +41,10 @@ routes: build
 	.build/debug/edge routes
 
 ## Everything CI checks: unit, router, integration (real binary, real sockets).
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	conformance/check.sh .build/debug/kv-conformance
 
 bench: release
 	bench/http/run.sh

@@ -24,6 +24,12 @@ public final class EdgeApplication: Sendable {
 
     public init(routes: [RouteDescriptor], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services()) throws(ConfigError) {
         self.table = try RouteTable(routes, config: config, env: Environment(environment))
+        for (i, cron) in config.crons.enumerated() {
+            let path = String(cron.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            if table.match(path: path) == nil {
+                throw ConfigError(path: "$.crons[\(i)].path", message: "'\(cron.path)' matches no route under Functions/")
+            }
+        }
         self.phase = ConfigPhase(config: config)
         self.config = config
         self.logger = logger
