@@ -43,7 +43,7 @@ routes: build
 ## Everything CI checks: unit, router, integration (real binary, real sockets).
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
 	conformance/check.sh .build/debug/kv-conformance
 
 bench: release

@@ -7,7 +7,7 @@ struct StreamingTests {
     @Test("each SSE event is delivered while the upstream is still sending")
     func eventsArriveAsSent() async throws {
         try await withUpstream { upstream, client in
-            let response = try await client.fetch(upstream.url("/sse?n=4&delay=0.3&tag=live"))
+            let response = try await client.fetch(upstream.url("/sse?n=4&delay=1.0&tag=live"))
             #expect(response.status == 200)
             #expect(response.headers["content-type"] == "text/event-stream")
             let headAt = ContinuousClock.now
@@ -23,8 +23,8 @@ struct StreamingTests {
             #expect(events.map(\.id) == ["0", "1", "2", "3"])
             // Scheduling noise on a loaded 2-core box can bunch two arrivals, so check the spread, not each gap
             // (the per-event "not yet sent" check above is the exact property).
-            #expect(arrivals[0] - headAt < .milliseconds(250))
-            #expect(arrivals[3] - arrivals[0] > .milliseconds(600))
+            #expect(arrivals[0] - headAt < .milliseconds(900))
+            #expect(arrivals[3] - arrivals[0] > .milliseconds(2000))
             #expect(await upstream.waitForLine("done live") != nil)
         }
     }

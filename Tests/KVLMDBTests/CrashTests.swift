@@ -14,6 +14,12 @@ import KV
         }
     }
 
+    /// Waits (up to 20 s) until the child has acknowledged some commits.
+    static func waitForCommits(_ child: Child) async throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, child.lines.count < 20 { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
     /// A child commits under load and is killed with SIGKILL, repeatedly; every versionstamp it
     /// reported must be readable afterwards, and the commit counter equals the number of keys
     /// (each commit wrote one key and summed 1: no torn commits).
@@ -24,7 +30,8 @@ import KV
         var all: [(Versionstamp, KvKey, Double)] = []
         for round in 0..<4 {
             let child = try Child(exe, ["crash-child", dir.path])
-            try await Task.sleep(for: .milliseconds(300 + round * 100))
+            try await Self.waitForCommits(child)
+            try await Task.sleep(for: .milliseconds(100 + round * 70))
             child.kill9()
             let r = Self.reported(child.lines)
             #expect(!r.isEmpty, "round \(round): the child reported commits")
@@ -50,7 +57,9 @@ import KV
         defer { dir.cleanup() }
         let a = try Child(exe, ["crash-child", dir.path])
         let b = try Child(exe, ["crash-child", dir.path])
-        try await Task.sleep(for: .milliseconds(700))
+        try await Self.waitForCommits(a)
+        try await Self.waitForCommits(b)
+        try await Task.sleep(for: .milliseconds(300))
         a.kill9()
         b.kill9()
         let ra = Self.reported(a.lines), rb = Self.reported(b.lines)

@@ -13,25 +13,31 @@ import KV
 
     @Test func deliveryRetryAndUndelivered() async throws {
         try await withKv { kv, _, _ in
+            let start = Date()
             try await kv.enqueue("ok-1")
             try await kv.enqueue("fail", options: .init(keysIfUndelivered: [["dead", 1]], backoffSchedule: [20, 20]))
             try await kv.enqueue("late", options: .init(delay: 300))
             let log = Log()
+            let lateAt = Mutex<Double?>(nil)
             let listener = Task {
                 try await kv.listenQueue { v in
                     log.add(v)
+                    if v == "late" { lateAt.withLock { $0 = Date().timeIntervalSince(start) } }
                     if v == "fail" { throw KvError(.invalidInput, "induced") }
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(log.all.filter { $0 == "ok-1" }.count == 1)
-            #expect(log.all.filter { $0 == "fail" }.count == 3, "one attempt + two retries")
-            #expect(!log.all.contains("late"), "delay is honoured")
-            #expect(try await kv.get(["dead", 1]).value == "fail")
-            try await Task.sleep(for: .milliseconds(250))
-            #expect(log.all.contains("late"))
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                let done = try await kv.get(["dead", 1]).versionstamp != nil && lateAt.withLock({ $0 }) != nil
+                if done { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             listener.cancel()
             _ = await listener.result
+            #expect(log.all.filter { $0 == "ok-1" }.count == 1)
+            #expect(log.all.filter { $0 == "fail" }.count == 3, "one attempt + two retries")
+            #expect(try await kv.get(["dead", 1]).value == "fail", "undelivered value written to keysIfUndelivered")
+            #expect((lateAt.withLock { $0 } ?? 0) >= 0.3, "delay is honoured")
         }
     }
 

@@ -22,11 +22,13 @@ func withKv<R>(options: LMDBStore.Options = .init(mapSize: 64 << 20), _ body: (K
 }
 
 /// The directory of built products (the test bundle sits next to the executables).
-func builtProduct(_ name: String) throws -> String {
+func builtProduct(_ name: String, alternatives: [String] = ["KVConformance"]) throws -> String {
     var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent(name).path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        for n in [name] + alternatives {
+            let candidate = dir.appendingPathComponent(n).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
         dir = dir.deletingLastPathComponent()
     }
     for p in [".build/debug/\(name)", ".build/release/\(name)"] where FileManager.default.isExecutableFile(atPath: p) { return p }

@@ -20,6 +20,9 @@ enum Serve {
             printError("edge: PORT must be a number from 0 to 65535\n")
             return 1
         }
+        if ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_URL", "KV_REST_API_TOKEN"].contains(where: { startup.env[$0] != nil }) {
+            startup.logger.info("UPSTASH_*/KV_REST_* are set but not used: functions store data in the runtime's KV at \(startup.kvPath)")
+        }
         let server = EdgeServer(app: app, host: host, port: port, logFormat: startup.format, accessLog: startup.env["ACCESS_LOG"]?.lowercased() != "off")
         let logger = startup.logger
         var services: [any Service] = []

@@ -36,6 +36,7 @@ extension CurlLoop {
     /// Ends a transfer: removes and frees its easy handle (closing an unfinished HTTP/1.1
     /// connection, resetting an HTTP/2 stream) and publishes `result` to the consumer.
     func finish(_ transfer: Transfer, _ result: Result<Void, FetchError>) {
+        transfer.stream.finish(result)  // first: from here on the write callback discards
         if let easy = transfer.easy {
             active.removeValue(forKey: easy)
             curl_multi_remove_handle(multi, easy)
@@ -44,7 +45,6 @@ extension CurlLoop {
         transfer.producer?.cancel()
         transfer.producer = nil
         transfer.upload?.close()
-        transfer.stream.finish(result)
     }
 
     private func cleanUp(_ transfer: Transfer) {

@@ -1,12 +1,14 @@
 extension HTTPClient {
-    /// Which HTTP versions to negotiate with upstreams.
+    /// Which HTTP versions to negotiate with upstreams. The default is ``automatic``.
     ///
-    /// - Warning: Back-pressure over HTTP/2 relies on libcurl's stream pausing. In libcurl 7.88 (Debian 12)
-    ///   a paused HTTP/2 stream keeps receiving into libcurl's own buffer up to the stream window, so the
-    ///   bound from ``FetchLimits/responseBufferHighWater`` holds only for our buffer, and connections
-    ///   that are paused and resumed many times have been reported to stall (curl/curl#10988, fixed in
-    ///   8.1). Only HTTP/1.1 is exercised by the test suite (no HTTP/2 loopback server is available).
-    ///   If you see stalls on an HTTP/2 upstream, use ``http1Only``.
+    /// - Warning: Known libcurl 7.88 (Debian 12) limits, checked against `nghttpd` in `HTTP2Tests`:
+    ///   - ``http2PriorKnowledge`` (h2c) is broken for connection reuse: the second stream on an h2c
+    ///     connection fails with "Error in the HTTP2 framing layer" (also with the curl CLI). Avoid it.
+    ///   - Over TLS (``automatic``) multiplexing, pausing and cancelling one stream work, but a paused
+    ///     HTTP/2 stream keeps receiving into libcurl's own buffer up to the stream window (about
+    ///     10 MB per stream in 7.88, curl/curl#4939), so ``FetchLimits/responseBufferHighWater``
+    ///     bounds only our buffer. Reports of stalls after many pause/resume cycles (curl/curl#10988,
+    ///     fixed in 8.1) are not reproduced by the tests; if you see them, use ``http1Only``.
     public enum HTTPVersionPreference: Sendable, Hashable {
         /// HTTP/2 over TLS when the server offers it via ALPN, HTTP/1.1 otherwise (`CURL_HTTP_VERSION_2TLS`).
         case automatic

@@ -31,7 +31,10 @@ extension Transfer {
             receivePaused = true
             return CCurl_WRITEFUNC_PAUSE
         case .abort:
-            return 0
+            // Discard, never fail: an error from this callback makes libcurl 7.88 tear down a whole
+            // HTTP/2 connection (every stream on it). The `.abort` command queued by the consumer
+            // removes the handle on this loop turn, which resets just this stream.
+            return bytes.count
         }
     }
 

@@ -1,5 +1,5 @@
 internal import CLMDB
-public import KV
+import KV
 
 /// An LMDB return code with the call that produced it. The only place LMDB codes are interpreted.
 struct LMDBError: Error, CustomStringConvertible {

@@ -1,5 +1,5 @@
 internal import CLMDB
-public import KV
+import KV
 
 extension LMDBStore {
     /// True if the expiry index holds an entry due at `nowMs` (read-only check).

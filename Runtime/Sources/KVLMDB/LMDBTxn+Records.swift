@@ -1,5 +1,5 @@
 internal import CLMDB
-public import KV
+import KV
 
 extension LMDBTxn {
     /// The stored record of an encoded key (expired or not), or nil.
@@ -64,47 +64,41 @@ extension LMDBTxn {
 
     @available(*, noasync)
     private func scanData(_ dbs: LMDBDatabases, _ range: KvReadRange, nowMs: Int64) throws(KvError) -> [KvRawEntry] {
-        let start = Array(range.start.prefix(LongKeys.inlineLimit))
-        let end = Array(range.end.prefix(LongKeys.inlineLimit + 1))
         // All keys and values of the batch go into one buffer; entries are slices of it (one
-        // allocation per batch instead of two per entry).
+        // allocation per batch instead of two per entry). No closures in the loop: captured
+        // variables would cost a dynamic exclusivity check per access.
         var buf: [UInt8] = []
         buf.reserveCapacity(Swift.min(range.limit, 1024) * 64)
         var marks: [(k0: Int, k1: Int, p1: Int, enc: KvStoredValue.Encoding, vs: Versionstamp)] = []
         marks.reserveCapacity(Swift.min(range.limit, 1024))
-        func take(_ k: LMDBBytes, _ v: LMDBBytes) throws(KvError) {
-            guard v.count >= RecordCodec.headerSize, let enc = KvStoredValue.Encoding(rawValue: v[18]) else {
-                throw KvError(.corrupt, "corrupt KV record")
-            }
-            let k0 = buf.count
-            buf.append(contentsOf: k)
-            let k1 = buf.count
-            buf.append(contentsOf: UnsafeRawBufferPointer(rebasing: v[RecordCodec.headerSize...]))
-            marks.append((k0, k1, buf.count, enc, RecordCodec.versionstamp(v)))
+        let c = try openCursor(dbs.data)
+        var cur: (key: LMDBBytes, value: LMDBBytes)?
+        if !range.reverse {
+            cur = try c.seek(Array(range.start.prefix(LongKeys.inlineLimit)))
+        } else {
+            cur = try c.seek(Array(range.end.prefix(LongKeys.inlineLimit + 1)))
+            if cur == nil { cur = try c.move(MDB_LAST) }
         }
-        try withCursor(dbs.data) { (c: borrowing LMDBCursor) throws(KvError) in
+        while let (k, v) = cur {
             if !range.reverse {
-                var cur = try c.seek(start)
-                while let (k, v) = cur {
-                    if compareBytes(k.baseAddress, k.count, range.end) >= 0 { break }
-                    if compareBytes(k.baseAddress, k.count, range.start) >= 0, RecordCodec.isLive(v, nowMs: nowMs) {
-                        try take(k, v)
-                        if marks.count >= range.limit { break }
-                    }
-                    cur = try c.move(MDB_NEXT)
-                }
+                if compareBytes(k.baseAddress, k.count, range.end) >= 0 { break }
             } else {
-                var cur = try c.seek(end)
-                if cur == nil { cur = try c.move(MDB_LAST) }
-                while let (k, v) = cur {
-                    if compareBytes(k.baseAddress, k.count, range.start) < 0 { break }
-                    if compareBytes(k.baseAddress, k.count, range.end) < 0, RecordCodec.isLive(v, nowMs: nowMs) {
-                        try take(k, v)
-                        if marks.count >= range.limit { break }
-                    }
-                    cur = try c.move(MDB_PREV)
-                }
+                if compareBytes(k.baseAddress, k.count, range.start) < 0 { break }
             }
+            let inRange = range.reverse ? compareBytes(k.baseAddress, k.count, range.end) < 0
+                                        : compareBytes(k.baseAddress, k.count, range.start) >= 0
+            if inRange, RecordCodec.isLive(v, nowMs: nowMs) {
+                guard v.count >= RecordCodec.headerSize, let enc = KvStoredValue.Encoding(rawValue: v[18]) else {
+                    throw KvError(.corrupt, "corrupt KV record")
+                }
+                let k0 = buf.count
+                buf.append(contentsOf: k.assumingMemoryBound(to: UInt8.self))
+                let k1 = buf.count
+                buf.append(contentsOf: UnsafeRawBufferPointer(rebasing: v[RecordCodec.headerSize...]).assumingMemoryBound(to: UInt8.self))
+                marks.append((k0, k1, buf.count, enc, RecordCodec.versionstamp(v)))
+                if marks.count >= range.limit { break }
+            }
+            cur = try c.move(range.reverse ? MDB_PREV : MDB_NEXT)
         }
         return marks.map { m in
             KvRawEntry(key: buf[m.k0..<m.k1], value: KvStoredValue(encoding: m.enc, bytes: buf[m.k1..<m.p1]), versionstamp: m.vs)

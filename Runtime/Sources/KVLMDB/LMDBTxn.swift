@@ -1,5 +1,5 @@
 internal import CLMDB
-public import KV
+import KV
 
 /// A raw view of bytes owned by LMDB; valid only until the transaction that produced it ends.
 typealias LMDBBytes = UnsafeRawBufferPointer
@@ -59,6 +59,14 @@ struct LMDBTxn: ~Copyable {
         var st = MDB_stat()
         try LMDBError.check(mdb_stat(raw, dbi, &st), "mdb_stat")
         return st.ms_entries
+    }
+
+    /// Opens a cursor on `dbi`, owned by the (synchronous) caller and closed when it goes out of scope.
+    @available(*, noasync)
+    func openCursor(_ dbi: MDB_dbi) throws(KvError) -> LMDBCursor {
+        var c: OpaquePointer?
+        do { try LMDBError.check(mdb_cursor_open(raw, dbi, &c), "mdb_cursor_open") } catch { throw KvError(error) }
+        return LMDBCursor(raw: c!)
     }
 
     /// Lends a cursor on `dbi` to `body`.

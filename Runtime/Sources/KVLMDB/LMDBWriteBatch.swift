@@ -1,5 +1,5 @@
 internal import CLMDB
-public import KV
+import KV
 
 /// Mutable state of one group-commit batch, shared by the jobs that run in its transaction.
 final class BatchState {

@@ -1,5 +1,5 @@
 internal import CLMDB
-public import KV
+import KV
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-public import KV
+import KV
 
 /// Where a key lives physically, and the order-preserving scheme for keys longer than LMDB's limit.
 ///

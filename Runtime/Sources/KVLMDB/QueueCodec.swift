@@ -1,4 +1,4 @@
-public import KV
+import KV
 
 /// Queue records.
 ///

@@ -1,4 +1,4 @@
-public import KV
+import KV
 
 /// Layout of a stored record (the LMDB value in `data`, and after the full key in `long`):
 ///
