@@ -14,6 +14,12 @@ public struct ByteStream: AsyncSequence, Sendable {
         }
     }
 
+    /// A stream whose iterator `make` builds on first use (nothing is allocated for a body never read).
+    /// Non-generic, so hot callers can build it from concrete types in their own module.
+    public init(make: @escaping @Sendable () -> Iterator) {
+        self.make = make
+    }
+
     /// A stream of one chunk (or none for empty input).
     public init(bytes: [UInt8]) {
         self.make = {
@@ -29,6 +35,7 @@ public struct ByteStream: AsyncSequence, Sendable {
 
     public struct Iterator: AsyncIteratorProtocol {
         let nextChunk: () async throws -> [UInt8]?
+        public init(_ next: @escaping () async throws -> [UInt8]?) { self.nextChunk = next }
         public mutating func next() async throws -> [UInt8]? { try await nextChunk() }
     }
 

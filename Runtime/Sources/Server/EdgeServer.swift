@@ -72,7 +72,11 @@ public struct EdgeServer: Sendable {
             query = String(target[target.index(after: q)...])
         }
         let declared = hb.headers[.contentLength].flatMap { Int($0) }
-        let body = RequestBody(stream: ByteStream(hb.body.map { Array(buffer: $0) }), declaredLength: declared)
+        let hbBody = hb.body
+        let body = RequestBody(stream: ByteStream(make: {
+            let box = RequestBodyIterator(hbBody.makeAsyncIterator())
+            return ByteStream.Iterator { try await box.next() }
+        }), declaredLength: declared)
         let request = EdgeRuntime.Request(method: hb.method, path: path, rawQuery: query, headers: hb.headers, host: hb.head.authority, body: body)
         let outcome = await app.respond(to: request, requestId: requestId)
         var response = outcome.response
@@ -124,6 +128,16 @@ public struct EdgeServer: Sendable {
         )
         if let failed { throw failed }
         if outcome.closeConnection { try? await channel.close() }
+    }
+}
+
+/// Reads the NIO request body as byte arrays (one copy per chunk).
+final class RequestBodyIterator: @unchecked Sendable {
+    var iterator: HummingbirdCore.RequestBody.AsyncIterator
+    init(_ iterator: HummingbirdCore.RequestBody.AsyncIterator) { self.iterator = iterator }
+    func next() async throws -> [UInt8]? {
+        guard let buffer = try await iterator.next() else { return nil }
+        return Array(buffer: buffer)
     }
 }
 
