@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests"),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests"),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests"),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime"], path: "Tests/ServerTests"),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "Cron", "KV", "KVLMDB"], path: "Tests/ServerTests"),
         .testTarget(name: "IntegrationTests", dependencies: [], path: "Tests/IntegrationTests"),
     ]
 )
