@@ -1,3 +1,4 @@
+import Cron
 import Synchronization
 public import EdgeRuntime
 
@@ -15,24 +16,7 @@ public enum LogFormat: Sendable {
 /// ISO-8601 UTC timestamps with milliseconds, without Foundation.
 enum Timestamp {
     static func iso8601(epochMilliseconds ms: Int64) -> String {
-        let secs = ms / 1000, milli = Int(ms % 1000)
-        var days = secs / 86400
-        let rem = Int(secs % 86400)
-        // civil_from_days (Howard Hinnant)
-        days += 719468
-        let era = (days >= 0 ? days : days - 146096) / 146097
-        let doe = days - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func p(_ v: Int, _ w: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
-        }
-        return "\(p(Int(y), 4))-\(p(Int(m), 2))-\(p(Int(d), 2))T\(p(rem / 3600, 2)):\(p(rem / 60 % 60, 2)):\(p(rem % 60, 2)).\(p(milli, 3))Z"
+        CronInstant(sinceEpoch: .milliseconds(ms)).iso8601WithMilliseconds
     }
 
     /// Now, formatted; the seconds part is cached so a busy server formats it once a second.
