@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "edge", targets: ["CLI"]),
         .executable(name: "kv-conformance", targets: ["KVConformance"]),
+        .executable(name: "kv-bench", targets: ["KVBench"]),
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
     ],
     dependencies: [
