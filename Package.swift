@@ -110,6 +110,7 @@ let package = Package(
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests"),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests"),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "Cron", "KV", "KVLMDB"], path: "Tests/ServerTests"),
+        .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "KV", "KVLMDB", "Fetch"], path: "Tests/VLMTests"),
         .testTarget(name: "IntegrationTests", dependencies: [], path: "Tests/IntegrationTests"),
     ]
 )

@@ -199,3 +199,34 @@ struct RouteDiffTests {
         #expect(ChildServer.listeningPort(in: "INFO GET /hello 200") == nil)
     }
 }
+
+@Suite("supervisor settings")
+struct SupervisorSettingsTests {
+    @Test func buildEnvironmentDropsServerOnlyVariables() {
+        let env = ["PATH": "/usr/bin", "HOME": "/root", "PORT": "8000", "HOST": "0.0.0.0", "LOG_FORMAT": "pretty", "MAKELEVEL": "1", "_": "/usr/bin/make"]
+        let s = DevSupervisor(options: DevOptions(projectDirectory: "/tmp", processEnvironment: env))
+        #expect(s.buildEnvironment == ["PATH": "/usr/bin", "HOME": "/root", "MAKELEVEL": "1", "_": "/usr/bin/make"])
+    }
+
+    @Test func buildEnvironmentLooksLikeTheShellsOwnSwiftBuild() {
+        let env = ["PATH": "/bin:/usr/bin", "_": "/work/p/.build/debug/edge", "PWD": "/elsewhere"]
+        var options = DevOptions(projectDirectory: "/work/p", processEnvironment: env)
+        options.swift = "sh"
+        let s = DevSupervisor(options: options)
+        #expect(s.buildEnvironment["_"] == "/bin/sh")
+        #expect(s.buildEnvironment["PWD"] == "/work/p")
+    }
+
+    @Test func childEnvironmentPinsTheServerToAnEphemeralLoopbackPort() {
+        let s = DevSupervisor(options: DevOptions(projectDirectory: "/tmp", processEnvironment: [:]))
+        var session = DevSupervisor.Session()
+        session.environment = ["PORT": "3000", "A": "1"]
+        let env = s.childEnvironment(session)
+        #expect(env["PORT"] == "0")
+        #expect(env["HOST"] == "127.0.0.1")
+        #expect(env["LOG_FORMAT"] == "pretty")
+        #expect(env["A"] == "1")
+        session.environment["LOG_FORMAT"] = "json"
+        #expect(s.childEnvironment(session)["LOG_FORMAT"] == "json")
+    }
+}

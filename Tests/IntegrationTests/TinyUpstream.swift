@@ -11,12 +11,19 @@ final class TinyUpstream: @unchecked Sendable {
     private let fd: Int32
     private let recorded = Mutex<[String]>([])
     private let body: String
+    private let contentType: String
+    private let chunks: [String]?
+    private let delayMicros: UInt32
     private var thread: pthread_t? = nil
 
     var paths: [String] { recorded.withLock { $0 } }
 
-    init(body: String) throws {
+    /// Answers `body` (or, with `chunks`, a close-delimited stream of them with `delayMs` between).
+    init(body: String, contentType: String = "application/json", chunks: [String]? = nil, delayMs: Int = 0) throws {
         self.body = body
+        self.contentType = contentType
+        self.chunks = chunks
+        self.delayMicros = UInt32(delayMs * 1000)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -50,10 +57,20 @@ final class TinyUpstream: @unchecked Sendable {
                 let head = String(decoding: buf[0..<n], as: UTF8.self)
                 let path = head.split(separator: " ").dropFirst().first.map(String.init) ?? ""
                 recorded.withLock { $0.append(path) }
-                let b = Array(body.utf8)
-                let resp = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(b.count)\r\nConnection: close\r\n\r\n"
-                let all = Array(resp.utf8) + b
-                _ = all.withUnsafeBytes { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if let chunks {
+                    let head = Array("HTTP/1.1 200 OK\r\nContent-Type: \(contentType)\r\nConnection: close\r\n\r\n".utf8)
+                    _ = head.withUnsafeBytes { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    for chunk in chunks {
+                        usleep(delayMicros)
+                        let b = Array(chunk.utf8)
+                        _ = b.withUnsafeBytes { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    }
+                } else {
+                    let b = Array(body.utf8)
+                    let resp = "HTTP/1.1 200 OK\r\nContent-Type: \(contentType)\r\nContent-Length: \(b.count)\r\nConnection: close\r\n\r\n"
+                    let all = Array(resp.utf8) + b
+                    _ = all.withUnsafeBytes { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                }
             }
             close(c)
         }

@@ -10,7 +10,12 @@ import Foundation
 /// - `silent-<ms>`: one chunk, silence for `ms`, one chunk, `[DONE]`.
 final class VLMFakeProvider: @unchecked Sendable {
     static let script = #"""
-import http.server, json, socket, struct, sys, time
+import http.server, json, os, signal, socket, struct, sys, threading, time
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def watch_parent():
+    sys.stdin.read()
+    os._exit(0)
+threading.Thread(target=watch_parent, daemon=True).start()
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
     def log_message(self, *a): pass
@@ -72,6 +77,8 @@ srv.serve_forever()
 """#
 
     let process = Process()
+    /// The child exits when this pipe closes (the test process ended, even by a crash).
+    let lifeline = Pipe()
     let port: Int
 
     init() throws {
@@ -80,6 +87,7 @@ srv.serve_forever()
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
+        process.standardInput = lifeline
         try process.run()
         var line = Data()
         while !line.contains(0x0A) {
@@ -88,7 +96,7 @@ srv.serve_forever()
             line.append(d)
         }
         guard let p = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw CocoaError(.fileReadUnknown)
         }
         port = p
@@ -97,7 +105,7 @@ srv.serve_forever()
     func base(_ mode: String) -> String { "http://127.0.0.1:\(port)/\(mode)" }
 
     deinit {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }

@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func writeRateLimit() async throws {
-        let h = try VLMHarness(["WRITE_RL_LIMIT": "3", "WRITE_RL_WINDOW_SEC": "60"])
+        let h = try VLMHarness(["WRITE_RL_LIMIT": "3", "WRITE_RL_WINDOW_SEC": "86400"])
         var statuses: [Int] = []
         var last: VLMTestResponse?
         for i in 0..<5 {
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func concurrentClientsGetExactlyTheLimit() async throws {
-        let h = try VLMHarness(["WRITE_RL_LIMIT": "20"])
+        let h = try VLMHarness(["WRITE_RL_LIMIT": "20", "WRITE_RL_WINDOW_SEC": "86400"])
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<64 {
                 group.addTask {
@@ -190,5 +190,18 @@ import Testing
             let s = VLMPromptStore.prompt(try await h.kv.get(VLMKeys.secondary(p)))
             #expect(s?.isDefault == p.isDefault)
         }
+    }
+}
+
+@Suite struct VLMSeedStage7Tests {
+    /// Seed stage 7: `for i in {1..25}; do curl -X POST $URL/v1/prompts ...; done` -> 429 with the default limit (20/60 s).
+    @Test func twentyFiveCreatesHitTheDefaultLimit() async throws {
+        let h = try VLMHarness(["WRITE_RL_LIMIT": "", "WRITE_RL_WINDOW_SEC": ""])
+        var statuses: [Int] = []
+        for i in 1...25 { statuses.append(try await h.create(#"{"namespace":"d","name":"p\#(i)","text":"t"}"#).status) }
+        // 20 per window; a window boundary inside the loop can only add allowed requests.
+        #expect(statuses.prefix(20).allSatisfy { $0 == 201 })
+        #expect(statuses.contains(429))
+        #expect(try await h.create(#"{"namespace":"d","name":"x","text":"t"}"#).header("x-ratelimit-limit") == "20")
     }
 }

@@ -116,3 +116,38 @@ import Testing
         #expect(String(decoding: v.serialized(), as: UTF8.self) == #"{"a":1,"b":[],"c":["x\n",{}],"d":{"e":null}}"#)
     }
 }
+
+@Suite struct VLMRestoreTests {
+    @Test func restoreRoundTrip() async throws {
+        let h = try VLMHarness()
+        let a = try await h.create(name: "a", lang: "ru", text: "Текст")
+        _ = try await h.create(name: "b")
+        _ = try await h.setDefault(a)
+        let backup = try await h.call(VLMAdminBackup.self, .post, "/admin/backup", admin: true)
+        #expect(backup.status == 200)
+
+        let fresh = try VLMHarness()
+        #expect(try await fresh.call(VLMAdminRestore.self, .post, "/admin/restore", body: backup.body).status == 401)
+        #expect(try await fresh.call(VLMAdminRestore.self, .post, "/admin/restore", json: #"{"prompts":[{"id":1}]}"#, admin: true).status == 400)
+        #expect(try await fresh.allKeys().isEmpty)
+        let r = try await fresh.call(VLMAdminRestore.self, .post, "/admin/restore", body: backup.body, admin: true)
+        #expect(r.status == 200, "\(r.text)")
+        #expect(r.json?["restored"] == 2)
+        #expect(try await fresh.get(a).json?["text"] == "Текст")
+        #expect(try await fresh.call(VLMPromptDefault.self, .get, "/v1/prompts/default", query: "lang=ru").json?["id"] == .number(Double(a)))
+        #expect(try await fresh.list("").json?["items"]?.arrayValue?.count == 2)
+        #expect(try await fresh.create(name: "c") == 3, "the counter continues after the restored ids")
+        // Restoring again replaces the same ids; a clashing (namespace, name, version) is reported.
+        _ = try await fresh.call(VLMPromptByID.self, .delete, "/v1/prompts/2", params: ["id": "2"], admin: true)
+        _ = try await fresh.create(#"{"namespace":"default","name":"b","text":"clash"}"#)
+        let again = try await fresh.call(VLMAdminRestore.self, .post, "/admin/restore", body: backup.body, admin: true)
+        #expect(again.json?["restored"] == 1)
+        #expect(again.json?["conflicts"]?.arrayValue?.count == 1)
+        // From the cron's KV copy.
+        let cron = try await h.call(VLMCronBackup.self, .get, "/admin/cron/backup", isCron: true)
+        let key = try #require(cron.json?["exported_at"]?.stringValue)
+        let fromKV = try await h.call(VLMAdminRestore.self, .post, "/admin/restore", json: #"{"key":"\#(key)"}"#, admin: true)
+        #expect(fromKV.json?["restored"] == 2, "\(fromKV.text)")
+        #expect(try await h.call(VLMAdminRestore.self, .post, "/admin/restore", json: #"{"key":"nope"}"#, admin: true).status == 404)
+    }
+}

@@ -146,8 +146,11 @@ enum VLM {
         return n
     }
 
-    /// Client address for rate limiting: the first `x-forwarded-for` hop, `x-real-ip`, else `unknown`.
+    /// Client address for rate limiting: the runtime's `clientAddress` (the TCP peer, or the forwarded
+    /// address when `TRUST_PROXY=1`); for in-process calls the first `x-forwarded-for` hop, `x-real-ip`,
+    /// else `unknown`.
     static func clientIP(_ request: Request) -> String {
+        if let peer = request.clientAddress, !peer.isEmpty { return peer }
         if let xff = request.headers[HTTPField.Name("x-forwarded-for")!],
            let first = xff.split(separator: ",").first.map({ String($0).vlmTrimmed() }), !first.isEmpty {
             return String(first.prefix(64))

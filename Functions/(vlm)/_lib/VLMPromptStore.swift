@@ -311,4 +311,55 @@ struct VLMPromptStore: Sendable {
             return try await op.commit().ok ? p : nil
         }
     }
+
+    // MARK: restore
+
+    enum RestoreOutcome: Sendable, Equatable {
+        case restored
+        /// Another prompt already owns this (namespace, name, version).
+        case conflict(existingId: Int)
+    }
+
+    /// Writes a prompt from a backup at its own id (replacing a prompt with that id), with its
+    /// secondary key, index entries and, when it was the default, the default pointer; the counter
+    /// never goes below the id. One atomic commit per prompt (after removing a replaced prompt).
+    func restore(_ prompt: VLMPrompt) async throws -> RestoreOutcome {
+        if let (existing, _) = try await entry(prompt.id) {
+            if let owner = Self.prompt(try await kv.get(VLMKeys.secondary(prompt))), owner.id != prompt.id {
+                return .conflict(existingId: owner.id)
+            }
+            _ = try? await delete(id: existing.id, nonce: nil)
+        }
+        try Self.ensureFits(prompt)
+        return try await VLMRetry.run { () async throws -> RestoreOutcome? in
+            var p = prompt
+            let keys: [KvKey] = [VLMKeys.counter, VLMKeys.secondary(p), VLMKeys.indexNamespace(p.namespace),
+                                 VLMKeys.indexNamespaceLang(p.namespace, p.lang), VLMKeys.indexActive,
+                                 VLMKeys.defaultPointer(p.namespace, p.lang)]
+            let e = try await kv.getMany(keys)
+            if e[1].versionstamp != nil {
+                return .conflict(existingId: Self.prompt(e[1])?.id ?? -1)
+            }
+            let op = kv.atomic().check(VLMKeys.byId(p.id), versionstamp: nil)
+            for i in 0..<6 { op.check(keys[i], versionstamp: e[i].versionstamp) }
+            let wantsDefault = p.isDefault && p.isActive
+            p.isDefault = wantsDefault
+            if wantsDefault {
+                if let oldId = Self.int(e[5]), oldId != p.id, let (old, vs) = try await entry(oldId) {
+                    var o = old
+                    o.isDefault = false
+                    op.check(VLMKeys.byId(oldId), versionstamp: vs)
+                    setPrompt(op, o)
+                }
+                op.set(keys[5], .number(Double(p.id)))
+            }
+            op.set(VLMKeys.counter, .number(Double(max(p.id, Self.int(e[0]) ?? 0))))
+            setPrompt(op, p)
+            op.set(keys[2], Self.adding(p.id, to: Self.ids(e[2])))
+            op.set(keys[3], Self.adding(p.id, to: Self.ids(e[3])))
+            if p.isActive { op.set(keys[4], Self.adding(p.id, to: Self.ids(e[4]))) }
+            op.set(VLMKeys.updatedAt, .string(VLMTime.nowISO()))
+            return try await op.commit().ok ? .restored : nil
+        }
+    }
 }

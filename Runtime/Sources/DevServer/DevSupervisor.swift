@@ -10,7 +10,8 @@ public struct DevOptions: Sendable {
     /// Where the supervisor listens (`HOST`, `PORT`; port 0 picks a free one).
     public var host: String
     public var port: Int
-    /// The process environment: wins over every `.env` file; also the build's environment.
+    /// The process environment: wins over every `.env` file; minus the server-only variables it is
+    /// also the build's environment (see ``DevSupervisor/buildEnvironment``).
     public var processEnvironment: [String: String]
     /// The `swift` executable and the build command's arguments.
     public var swift: String = "swift"
@@ -261,11 +262,31 @@ public final class DevSupervisor: Sendable {
         return BuildResult(seconds: seconds, binaryChanged: before != after)
     }
 
+    /// Variables only the server reads, which `make dev` or the user set for `edge dev`.
+    static let serverOnlyVariables: Set<String> = ["PORT", "HOST", "LOG_FORMAT", "LOG_LEVEL", "EDGE_CONFIG", "EDGE_DEV"]
+
+    /// The build's environment: the process environment without the server-only variables.
+    /// SwiftPM keys its manifest cache on the environment, so a build whose environment differs
+    /// from the one of the user's last `swift build` / `make build` re-evaluates the manifest and
+    /// re-plans everything (20-30 s here instead of 2-3 s).
+    /// The whole environment counts, so it is made to look like the shell's own `swift build` in
+    /// the project: bash sets `_` to the command's path and `PWD` to the folder (under make, whose
+    /// `/bin/sh` sets neither, `_` is left as make's `build` target saw it).
+    var buildEnvironment: [String: String] {
+        var env = options.processEnvironment.filter { !Self.serverOnlyVariables.contains($0.key) }
+        if env["MAKELEVEL"] == nil, env["_"] != nil,
+           let swift = Subprocess.findExecutable(options.swift, path: env["PATH"]) {
+            env["_"] = swift
+        }
+        if env["PWD"] != nil { env["PWD"] = project }
+        return env
+    }
+
     /// Runs a build command; nil (after printing why) if it could not start.
     private func runBuild(_ executable: String, _ arguments: [String]) -> (Subprocess.Termination, String)? {
         defer { buildPid.store(0, ordering: .releasing) }
         do {
-            return try Subprocess.run(executable, arguments, environment: options.processEnvironment, directory: project,
+            return try Subprocess.run(executable, arguments, environment: buildEnvironment, directory: project,
                                       started: { pid in self.buildPid.store(pid, ordering: .releasing) },
                                       onLine: { line in
                                           if line.hasPrefix("[") { self.console.status(line) }

@@ -8,6 +8,9 @@ public struct Request: Sendable {
     public var headers: HTTPFields
     /// The `Host` (HTTP/1.1) or `:authority` (HTTP/2) of the request, if sent.
     public var host: String?
+    /// The client's IP address: the TCP peer, or the first `x-forwarded-for` hop when the runtime runs
+    /// behind a proxy it trusts (`TRUST_PROXY=1`). Nil for in-process calls (cron, tests).
+    public var clientAddress: String?
     /// Route parameters (`[id]` folders); also on ``Context/parameters``.
     public var parameters: Parameters
     public var body: RequestBody

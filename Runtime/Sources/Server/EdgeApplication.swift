@@ -12,6 +12,8 @@ public final class EdgeApplication: Sendable {
     public let background: BackgroundWork
     /// The reserved `/__edge/` endpoints (cron status...).
     public let runtimeEndpoints: RuntimeEndpoints
+    /// `TRUST_PROXY=1`: take the client address from `x-forwarded-for` (only behind a proxy you run).
+    public let trustProxy: Bool
 
     /// The outcome of one request: the response plus what the access log needs.
     public struct Outcome: Sendable {
@@ -36,6 +38,7 @@ public final class EdgeApplication: Sendable {
         self.services = services
         self.background = BackgroundWork()
         self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"])
+        self.trustProxy = Environment(environment).bool("TRUST_PROXY")
     }
 
     /// The mounted routes in precedence order: (methods, pattern, file, maxDuration s, maxRequestBodySize).

@@ -77,7 +77,10 @@ public struct EdgeServer: Sendable {
             let box = RequestBodyIterator(hbBody.makeAsyncIterator())
             return ByteStream.Iterator { try await box.next() }
         }), declaredLength: declared)
-        let request = EdgeRuntime.Request(method: hb.method, path: path, rawQuery: query, headers: hb.headers, host: hb.head.authority, body: body)
+        var request = EdgeRuntime.Request(method: hb.method, path: path, rawQuery: query, headers: hb.headers, host: hb.head.authority, body: body)
+        request.clientAddress = app.trustProxy
+            ? (hb.headers[HTTPField.Name("x-forwarded-for")!]?.split(separator: ",").first.map { String($0.drop(while: { $0 == " " })) } ?? channel.remoteAddress?.ipAddress)
+            : channel.remoteAddress?.ipAddress
         let outcome = await app.respond(to: request, requestId: requestId)
         var response = outcome.response
         let isHead = hb.method == .head

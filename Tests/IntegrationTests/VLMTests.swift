@@ -1,0 +1,86 @@
+import Dispatch
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// System 004 against the real binary: prompts on KV, races, SSE passthrough, the backup cron.
+@Suite(.serialized) struct VLMIntegrationTests {
+    static let admin = ["x-admin-token": "adm", "content-type": "application/json"]
+
+    static func run(_ args: [String], env: [String: String]) throws -> (Int32, String) {
+        let out = "/tmp/edge-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt"
+        var fa = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fa)
+        posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&fa, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([EdgeProcess.binary] + args).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, EdgeProcess.binary, &fa, nil, argv, envp) == 0 else { throw RawHTTP.Failure(description: "spawn failed") }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        defer { unlink(out) }
+        return ((status >> 8) & 0xff, EdgeProcess.readFile(out))
+    }
+
+    @Test func promptsOnKVWithParallelCreates() throws {
+        let kv = "/tmp/edge-vlm-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let edge = try EdgeProcess(environment: ["KV_PATH": kv, "VLM__ADMIN_TOKEN": "adm", "VLM__WRITE_RL_LIMIT": "1000"])
+        let long = String(repeating: "Привет, мир! ", count: 770)  // ~10,000 Cyrillic-heavy characters
+        let body = #"{"namespace":"default","name":"long","text":"\#(long)","lang":"ru","make_default":true}"#
+        #expect(try RawHTTP.request(port: edge.port, "POST", "/v1/prompts", headers: ["content-type": "application/json"], body: Array(body.utf8)).status == 401)
+        let created = try RawHTTP.request(port: edge.port, "POST", "/v1/prompts", headers: Self.admin, body: Array(body.utf8))
+        #expect(created.status == 201)
+        #expect(created.text.contains(long))
+        let dup = try RawHTTP.request(port: edge.port, "POST", "/v1/prompts", headers: Self.admin, body: Array(body.utf8))
+        #expect(dup.status == 409 && dup.text.contains("duplicate_prompt"))
+        let def = try RawHTTP.request(port: edge.port, "GET", "/v1/prompts/default?namespace=default&lang=ru")
+        #expect(def.status == 200 && def.text.contains(long))
+
+        let port = edge.port
+        let statuses = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 50) { i in
+            let b = #"{"namespace":"par","name":"p\#(i)","text":"t\#(i)"}"#
+            let s = (try? RawHTTP.request(port: port, "POST", "/v1/prompts", headers: Self.admin, body: Array(b.utf8)).status) ?? -1
+            statuses.withLock { $0.append(s) }
+        }
+        #expect(statuses.withLock { $0 }.allSatisfy { $0 == 201 })
+        let list = try RawHTTP.request(port: edge.port, "GET", "/v1/prompts?namespace=par&limit=100")
+        #expect(list.status == 200)
+        let ids = Set(list.text.split(separator: "\"id\":").dropFirst().map { $0.prefix { $0.isNumber } })
+        #expect(ids.count == 50, "50 distinct ids, all indexed")
+        #expect(try RawHTTP.request(port: edge.port, "GET", "/v1/prompts/abc").status == 404)
+        #expect(try RawHTTP.request(port: edge.port, "POST", "/v1/prompts", headers: Self.admin, body: Array("{nope".utf8)).status == 400)
+    }
+
+    @Test func visionStreamPassesUpstreamSSEThrough() throws {
+        let events = ["data: {\"choices\":[{\"delta\":{\"content\":\"Кот\"}}]}\n\n", "data: {\"choices\":[{\"delta\":{\"content\":\" на фото\"}}]}\n\n", "data: [DONE]\n\n"]
+        let upstream = try TinyUpstream(body: "", contentType: "text/event-stream", chunks: events, delayMs: 100)
+        defer { upstream.stop() }
+        let edge = try EdgeProcess(environment: [
+            "KV_PATH": "/tmp/edge-vlm-s-\(getpid())", "VLM__BIGMODEL_BASE_URL": "http://127.0.0.1:\(upstream.port)", "VLM__BIGMODEL_API_KEY": "k",
+        ])
+        let r = try RawHTTP.request(port: edge.port, "POST", "/v1/vision/stream", headers: ["content-type": "application/json"],
+                                    body: Array(#"{"provider":"bigmodel","prompt":"Что на фото?","image_url":"https://example.com/cat.png"}"#.utf8))
+        #expect(r.status == 200)
+        #expect(r.header("content-type")?.hasPrefix("text/event-stream") == true)
+        #expect(r.text.contains(events.joined()))
+        #expect(upstream.paths == ["/chat/completions"])
+    }
+
+    @Test func backupCronIsListedAndRunsAgainstTheDataDirectory() throws {
+        let kv = "/tmp/edge-vlm-c-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let env = ["KV_PATH": kv, "PATH": "/usr/bin:/bin"]
+        let (rc, list) = try Self.run(["cron", "list"], env: env)
+        #expect(rc == 0)
+        #expect(list.contains("/admin/cron/backup") && list.contains("0 3 * * *") && list.contains("T03:00:00Z"), "\(list)")
+        let (rc2, out) = try Self.run(["cron", "run", "/admin/cron/backup"], env: env)
+        #expect(rc2 == 0, "\(out)")
+        let (rc3, keys) = try Self.run(["kv", "list", #"["backups"]"#, "--path", kv], env: env)
+        #expect(rc3 == 0)
+        #expect(keys.contains("backups"), "\(keys)")
+    }
+}
