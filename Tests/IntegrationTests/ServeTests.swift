@@ -58,9 +58,14 @@ import Glibc
     }
 
     @Test func sigtermShutsDownGracefully() throws {
-        let edge = try EdgeProcess()
+        let edge = try EdgeProcess(environment: ["KV_PATH": "/tmp/edge-term-\(getpid())"])  // the default config has a cron
         #expect(try RawHTTP.request(port: edge.port, "GET", "/healthz").status == 200)
-        #expect(edge.stop(signal: SIGTERM) == 0)
+        // An idle keep-alive connection must not hold shutdown up.
+        let idle = try RawHTTP.connect(port: edge.port)
+        defer { close(idle) }
+        try RawHTTP.send(idle, Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        #expect(try RawHTTP.read(idle).status == 200)
+        #expect(edge.stop(signal: SIGTERM, timeout: 5) == 0)
         #expect(edge.log.contains(#""msg":"stopped""#))
         #expect(edge.log.contains(#""msg":"request""#), "one access-log line per request")
     }

@@ -29,7 +29,7 @@ enum Serve {
         do {
             if let scheduler = try startup.cronScheduler(app: app, kv: kv) {
                 app.runtimeEndpoints.setCronStatus { CronRuntime.statusJSON(await scheduler.status()) }
-                services.append(scheduler)
+                services.append(CronService(scheduler))
             }
         } catch {
             printError("edge: \(error)\n")

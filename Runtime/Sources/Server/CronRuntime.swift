@@ -55,4 +55,12 @@ public enum CronRuntime {
     }
 }
 
-extension CronScheduler: Service {}
+/// The scheduler as a lifecycle service: graceful shutdown (SIGTERM) cancels `run()`, which lets a run in
+/// progress finish within the scheduler's grace period, then returns.
+public struct CronService: Service {
+    public let scheduler: CronScheduler
+    public init(_ scheduler: CronScheduler) { self.scheduler = scheduler }
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown { try await scheduler.run() }
+    }
+}
