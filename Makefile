@@ -30,9 +30,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## Build and serve Functions/ on :$(PORT) with the embedded LMDB store (./.data/kv).
-dev: build
-	PORT=$(PORT) LOG_FORMAT=$${LOG_FORMAT:-pretty} .build/debug/edge serve
+## Build, then serve Functions/ on :$(PORT) with the embedded LMDB store (./.data/kv), rebuilding and
+## swapping servers on every save (edge dev).
+dev: deps
+	$(SWIFT) build --product edge
+	PORT=$(PORT) .build/debug/edge dev --no-build
 
 serve: release
 	PORT=$(PORT) .build/release/edge serve

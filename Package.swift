@@ -82,6 +82,9 @@ let package = Package(
         // MARK: Cron: expressions, pure next-fire math, the scheduler (no I/O of its own).
         .target(name: "Cron", path: "Runtime/Sources/Cron", swiftSettings: strict),
 
+        // MARK: `edge dev`: watch, rebuild, swap servers without refusing a connection.
+        .target(name: "DevServer", path: "Runtime/Sources/DevServer", swiftSettings: strict),
+
         // MARK: Build-time route discovery.
         .target(name: "RouteGenCore", path: "Runtime/Sources/RouteGenCore", swiftSettings: strict),
         .executableTarget(name: "RouteGen", dependencies: ["RouteGenCore", "Cron"], path: "Runtime/Sources/RouteGen"),
@@ -91,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Server", "Functions", "EdgeRuntime", "Cron", "KVTool",
+                "Server", "Functions", "EdgeRuntime", "Cron", "KVTool", "DevServer",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Runtime/Sources/CLI",
@@ -111,6 +114,7 @@ let package = Package(
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests"),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "Cron", "KV", "KVLMDB"], path: "Tests/ServerTests"),
         .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "KV", "KVLMDB", "Fetch"], path: "Tests/VLMTests"),
+        .testTarget(name: "DevServerTests", dependencies: ["DevServer"], path: "Tests/DevServerTests"),
         .testTarget(name: "IntegrationTests", dependencies: [], path: "Tests/IntegrationTests"),
     ]
 )

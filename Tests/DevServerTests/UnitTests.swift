@@ -209,7 +209,7 @@ struct SupervisorSettingsTests {
     }
 
     @Test func buildEnvironmentLooksLikeTheShellsOwnSwiftBuild() {
-        let env = ["PATH": "/bin:/usr/bin", "_": "/work/p/.build/debug/edge", "PWD": "/elsewhere"]
+        let env = ["PATH": "/bin:/usr/bin", "PWD": "/elsewhere"]
         var options = DevOptions(projectDirectory: "/work/p", processEnvironment: env)
         options.swift = "sh"
         let s = DevSupervisor(options: options)

@@ -1,4 +1,5 @@
 import EdgeRuntime
+import DevServer
 import KVTool
 import Server
 
@@ -13,6 +14,7 @@ enum EdgeCommand {
 
     commands:
       serve            serve the Functions/ routes (PORT, default 8000; HOST, default 0.0.0.0)
+      dev              watch Functions/, vercel-like.json and .env*; rebuild and swap servers on save
       routes           print the route table: methods, pattern, file, limits
       cron list|run    the configured crons; run one now
       kv ...           get|set|delete|list|count|export|import|backup|restore on the data directory (edge kv help)
@@ -31,6 +33,7 @@ enum EdgeCommand {
         let rest = Array(args.dropFirst())
         switch command {
         case "serve": return await Serve.run(rest, routes: routes)
+        case "dev": return await DevCommand.run(rest, environment: FileIO.processEnvironment())
         case "routes": return Routes.run(rest, routes: routes)
         case "cron": return await CronCommand.run(rest, routes: routes)
         case "kv": return await KVCommand.run(rest)

@@ -80,6 +80,9 @@ final class ChildServer: Sendable {
 
     var isTerminating: Bool { terminating.load(ordering: .relaxed) }
 
+    /// From now on its exit is expected (not reported as a crash).
+    func markRetiring() { terminating.store(true, ordering: .relaxed) }
+
     /// Graceful stop: the server stops accepting, finishes in-flight requests, exits.
     func terminate() {
         terminating.store(true, ordering: .relaxed)

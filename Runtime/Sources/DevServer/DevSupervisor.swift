@@ -23,6 +23,8 @@ public struct DevOptions: Sendable {
     public var debounce: Duration = .milliseconds(150)
     /// How long a new server may take to print its listening line.
     public var startTimeout: Double = 30
+    /// How long the old server keeps running after the switch before it is asked to drain.
+    public var retireDelay: Double = 0.5
     /// How long the old server may take to drain before it is killed.
     public var drainTimeout: Double = 30
     public var color: Bool = false
@@ -274,7 +276,7 @@ public final class DevSupervisor: Sendable {
     /// `/bin/sh` sets neither, `_` is left as make's `build` target saw it).
     var buildEnvironment: [String: String] {
         var env = options.processEnvironment.filter { !Self.serverOnlyVariables.contains($0.key) }
-        if env["MAKELEVEL"] == nil, env["_"] != nil,
+        if env["MAKELEVEL"] == nil,
            let swift = Subprocess.findExecutable(options.swift, path: env["PATH"]) {
             env["_"] = swift
         }
@@ -330,9 +332,13 @@ public final class DevSupervisor: Sendable {
         let old = session.current
         session.current = child
         if let old {
-            old.terminate()
-            let timeout = options.drainTimeout
+            // Connections relayed to the old server a moment ago may not have delivered their
+            // request yet, and a draining server closes idle connections: give them a moment.
+            old.markRetiring()
+            let timeout = options.drainTimeout, delay = options.retireDelay
             OSThread.start {
+                usleep(useconds_t(delay * 1_000_000))
+                old.terminate()
                 if old.waitForExit(timeout: timeout) == nil { old.forceKill() }
             }
         }

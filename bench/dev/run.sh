@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# `edge dev` reload latency (issue 8): time from saving a file to the first response served by
+# the new code, for (a) an edited handler and (b) a newly added handler folder. Medians of N (10).
+# Goals on the 2-core box: edit <= 2 s, new route <= 6 s.
+#
+# It runs in a scratch copy of the project (default /tmp/swift-edge-dev-e2e/project, shared with
+# the end-to-end test, which keeps its .build: the first run builds everything there, minutes).
+#
+#   bench/dev/run.sh [RUNS]
+#   env: EDGE_DEV_BENCH_DIR  the copy (default /tmp/swift-edge-dev-e2e/project)
+#        EDGE_DEV_CMD        the command that runs `edge dev` (default: the copy's .build/debug/edge dev)
+#        EDGE_DEV_BENCH_OUT  also write the results as JSON there
+set -euo pipefail
+runs=${1:-10}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+copy=${EDGE_DEV_BENCH_DIR:-/tmp/swift-edge-dev-e2e/project}
+
+mkdir -p "$copy"
+exec 9>"$copy/../copy.lock"
+flock 9   # one user of the copy at a time (the end-to-end test uses it too)
+
+echo "==> syncing $root -> $copy"
+"$here/copy-project.sh" "$root" "$copy"
+cd "$copy"
+
+# The handler the bench edits exists before edge dev starts.
+mkdir -p Functions/bench-edit
+cat > Functions/bench-edit/BenchEdit.swift <<'SWIFT'
+import EdgeRuntime
+
+struct BenchEdit: EdgeFunction {
+    static let methods: HTTPMethods = [.get]
+    func handle(_ request: Request, context: Context) async throws -> Response {
+        .text("edit-0")
+    }
+}
+SWIFT
+cleanup() {
+  rm -rf "$copy"/Functions/bench-edit "$copy"/Functions/bench-new-*
+}
+trap cleanup EXIT
+
+echo "==> building the copy (incremental; the first time takes minutes)"
+t0=$(date +%s.%N)
+${SWIFT:-swift} build --product edge 2>&1 | grep -E "error:|Compiling|Build complete|Linking" | tail -3 || true
+echo "    build: $(echo "$(date +%s.%N) - $t0" | bc 2>/dev/null || echo "?") s"
+
+if [ -n "${EDGE_DEV_CMD:-}" ]; then
+  cmd=$EDGE_DEV_CMD
+elif .build/debug/edge help 2>/dev/null | grep -qE '^\s+dev\b'; then
+  cmd="$copy/.build/debug/edge dev"
+else
+  echo "bench/dev: this build of edge has no 'dev' command yet; set EDGE_DEV_CMD (e.g. the dev package's edge-dev-runner)" >&2
+  exit 2
+fi
+
+# edge dev gets this shell's environment, not python's (pyenv shims change PATH): SwiftPM keys
+# its caches on the whole environment, and the build above ran with this one.
+env -0 > /tmp/edge-dev-bench.env
+python3 - "$copy" "$runs" "$cmd" "${EDGE_DEV_BENCH_OUT:-}" <<'PY'
+import http.client, json, os, signal, socket, statistics, subprocess, sys, time
+
+copy, runs, cmd, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+shell_env = dict(kv.split("=", 1) for kv in open("/tmp/edge-dev-bench.env").read().split("\0") if "=" in kv)
+env = dict(shell_env, PORT=str(port), HOST="127.0.0.1", LOG_FORMAT="pretty")
+log = open("/tmp/edge-dev-bench.log", "w")
+proc = subprocess.Popen(cmd.split() + ["--no-build"], cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+def get(path):
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", path, headers={"connection": "close"})
+        r = c.getresponse()
+        body = r.read().decode()
+        c.close()
+        return r.status, body.strip()
+    except OSError as e:
+        return None, str(e)
+
+def wait_for(path, body, timeout):
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        status, text = get(path)
+        if status == 200 and text == body:
+            return True
+        time.sleep(0.01)
+    return False
+
+def handler(name, body):
+    return f'''import EdgeRuntime
+
+struct {name}: EdgeFunction {{
+    static let methods: HTTPMethods = [.get]
+    func handle(_ request: Request, context: Context) async throws -> Response {{
+        .text("{body}")
+    }}
+}}
+'''
+
+def save(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return time.monotonic()
+
+def settle():
+    # Let the previous reload finish (old server drained, route table printed).
+    time.sleep(1.5)
+
+try:
+    if not wait_for("/bench-edit", "edit-0", 1800):
+        sys.exit("edge dev never served /bench-edit; see /tmp/edge-dev-bench.log")
+    settle()
+    edits, news = [], []
+    for i in range(1, runs + 1):
+        t = save(f"{copy}/Functions/bench-edit/BenchEdit.swift", handler("BenchEdit", f"edit-{i}"))
+        if not wait_for("/bench-edit", f"edit-{i}", 120):
+            sys.exit(f"edit {i} never served; see /tmp/edge-dev-bench.log")
+        edits.append(time.monotonic() - t)
+        print(f"  edit {i:2}: {edits[-1]:.2f} s", flush=True)
+        settle()
+    for i in range(1, runs + 1):
+        t = save(f"{copy}/Functions/bench-new-{i}/BenchNew{i}.swift", handler(f"BenchNew{i}", f"new-{i}"))
+        if not wait_for(f"/bench-new-{i}", f"new-{i}", 240):
+            sys.exit(f"new route {i} never served; see /tmp/edge-dev-bench.log")
+        news.append(time.monotonic() - t)
+        print(f"  new route {i:2}: {news[-1]:.2f} s", flush=True)
+        settle()
+    result = {
+        "runs": runs,
+        "edit_median_s": round(statistics.median(edits), 3),
+        "edit_min_s": round(min(edits), 3), "edit_max_s": round(max(edits), 3),
+        "new_route_median_s": round(statistics.median(news), 3),
+        "new_route_min_s": round(min(news), 3), "new_route_max_s": round(max(news), 3),
+        "goals": {"edit_s": 2, "new_route_s": 6},
+    }
+    print(json.dumps(result, indent=2))
+    print(f"edit -> served: median {result['edit_median_s']:.2f} s (goal <= 2 s); "
+          f"new route -> served: median {result['new_route_median_s']:.2f} s (goal <= 6 s)")
+    if out:
+        with open(out, "w") as f:
+            json.dump(result, f, indent=2)
+finally:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+PY
