@@ -84,3 +84,53 @@ import Glibc
         #expect(keys.contains("backups"), "\(keys)")
     }
 }
+
+/// The seed's race rules, against the real binary (one client address: 127.0.0.1).
+@Suite(.serialized) struct VLMRaceTests {
+    static let admin = ["x-admin-token": "adm", "content-type": "application/json"]
+
+    @Test func parallelSetDefaultLeavesExactlyOneDefault() throws {
+        let edge = try EdgeProcess(environment: ["KV_PATH": "/tmp/edge-vlm-d-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", "VLM__ADMIN_TOKEN": "adm", "VLM__WRITE_RL_LIMIT": "1000"])
+        var ids: [String] = []
+        for i in 0..<6 {
+            let r = try RawHTTP.request(port: edge.port, "POST", "/v1/prompts", headers: Self.admin, body: Array(#"{"namespace":"d","name":"n\#(i)","text":"t"}"#.utf8))
+            #expect(r.status == 201)
+            ids.append(String(r.text.split(separator: "\"id\":")[1].prefix { $0.isNumber }))
+        }
+        let port = edge.port
+        let targets = ids
+        DispatchQueue.concurrentPerform(iterations: 24) { i in
+            _ = try? RawHTTP.request(port: port, "PUT", "/v1/prompts/\(targets[i % targets.count])/default", headers: Self.admin)
+        }
+        let list = try RawHTTP.request(port: edge.port, "GET", "/v1/prompts?namespace=d&limit=100")
+        let defaults = list.text.split(separator: "\"is_default\":true", omittingEmptySubsequences: false).count - 1
+        #expect(defaults == 1, "\(list.text)")
+        #expect(try RawHTTP.request(port: edge.port, "GET", "/v1/prompts/default?namespace=d&lang=en").status == 200)
+    }
+
+    @Test func writeLimitAdmitsExactlyTheLimitAndOneNonceOnce() throws {
+        let edge = try EdgeProcess(environment: ["KV_PATH": "/tmp/edge-vlm-r-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", "VLM__ADMIN_TOKEN": "adm", "VLM__WRITE_RL_LIMIT": "20"])
+        let port = edge.port
+        let statuses = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 64) { i in
+            let s = (try? RawHTTP.request(port: port, "POST", "/v1/prompts", headers: Self.admin, body: Array(#"{"namespace":"rl","name":"p\#(i)","text":"t"}"#.utf8)).status) ?? -1
+            statuses.withLock { $0.append(s) }
+        }
+        let s = statuses.withLock { $0 }
+        #expect(s.filter { $0 == 201 }.count == 20, "\(s)")
+        #expect(s.filter { $0 == 429 }.count == 44)
+
+        let edge2 = try EdgeProcess(environment: ["KV_PATH": "/tmp/edge-vlm-n-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", "VLM__ADMIN_TOKEN": "adm", "VLM__WRITE_RL_LIMIT": "1000"])
+        let port2 = edge2.port
+        let nonce = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            var h = Self.admin
+            h["x-nonce"] = "once-123456789"
+            let st = (try? RawHTTP.request(port: port2, "POST", "/v1/prompts", headers: h, body: Array(#"{"namespace":"nn","name":"p\#(i)","text":"t"}"#.utf8)).status) ?? -1
+            nonce.withLock { $0.append(st) }
+        }
+        let n = nonce.withLock { $0 }
+        #expect(n.filter { $0 == 201 }.count == 1, "\(n)")
+        #expect(n.filter { $0 == 409 }.count == 15)
+    }
+}
