@@ -19,16 +19,8 @@ struct TestApp {
         let req = Request(method: method, path: path, rawQuery: query, headers: headers, body: RequestBody(bytes: body ?? []))
         let outcome = await app.respond(to: req, requestId: requestId)
         var bytes: [UInt8] = []
-        switch outcome.response.body {
-        case .empty: break
-        case .bytes(let b): bytes = b
-        case .stream(let s): bytes = (try? await s.collect(upTo: 1 << 30)) ?? []
-        case .producer(let p):
-            let w = StreamWriter()
-            let t = Task { do { try await p(w); w.finish() } catch { w.finish(error) } }
-            while let c = try? await w.next() { bytes += c }
-            _ = await t.result
-        }
+        if case .bytes(let b) = outcome.response.body { bytes = b }
+        if let s = outcome.response.body.stream { bytes = (try? await s.collect(upTo: 1 << 30)) ?? [] }
         return TestResponse(status: Int(outcome.response.status.code), headers: outcome.response.headers, body: bytes, route: outcome.route)
     }
 }

@@ -25,10 +25,9 @@ enum Director {
         do {
             if auth { try authorize(request, context.env) }
             response = try await body()
-        } catch let e as HTTPError {
-            response = e.response(requestId: context.requestId)
-        } catch let e as any HTTPErrorConvertible {
-            response = e.httpError.response(requestId: context.requestId)
+        } catch {
+            response = HTTPError(converting: error, requestId: context.requestId, logger: context.logger, route: request.path)
+                .response(requestId: context.requestId)
         }
         cors.apply(to: &response, for: request)
         return response

@@ -54,21 +54,7 @@ enum VLM {
 
     /// Any error as the envelope (never a bare 500 for bad input).
     static func errorResponse(_ error: any Error, context: Context, route: String) -> Response {
-        var e: HTTPError
-        if let h = error as? HTTPError {
-            e = h
-        } else if let c = error as? any HTTPErrorConvertible {
-            e = c.httpError
-            if e.status.code >= 500 {
-                context.logger.error("vlm function failed", metadata: ["route": .string(route), "error": .string("\(error)")])
-            }
-        } else if error is CancellationError {
-            e = HTTPError(.serviceUnavailable, code: "cancelled", message: "The request was cancelled", error: "Cancelled")
-        } else {
-            context.logger.error("vlm function threw", metadata: ["route": .string(route), "error": .string("\(error)")])
-            e = HTTPError(.internalServerError, code: "internal_error",
-                          message: "The function failed; see the logs for request \(context.requestId)", error: "Internal Server Error")
-        }
+        var e = HTTPError(converting: error, requestId: context.requestId, logger: context.logger, route: route)
         if e.error == nil { e.error = nativeText(e) }
         return e.response(requestId: context.requestId)
     }

@@ -121,6 +121,20 @@ struct VLMPromptStore: Sendable {
                          message: "A prompt with this namespace, name and version already exists", details: details)
     }
 
+    /// Adds to `op` the clearing of `oldId`'s default flag, checked at the versionstamp just read (or a
+    /// check that it is gone), so the switch of defaults stays one serializable commit.
+    private func unsetDefault(_ oldId: Int, in op: KvAtomicOperation, now: String) async throws {
+        guard let (old, vs) = try await entry(oldId) else {
+            op.check(VLMKeys.byId(oldId), versionstamp: nil)
+            return
+        }
+        var o = old
+        o.isDefault = false
+        o.updatedAt = now
+        op.check(VLMKeys.byId(oldId), versionstamp: vs)
+        setPrompt(op, o)
+    }
+
     private func setPrompt(_ op: KvAtomicOperation, _ p: VLMPrompt) {
         op.set(VLMKeys.byId(p.id), p.kvValue).set(VLMKeys.secondary(p), p.kvValue)
     }
@@ -164,15 +178,7 @@ struct VLMPromptStore: Sendable {
             if wantsDefault {
                 op.check(pointer, versionstamp: e[5].versionstamp)
                 if let oldId = Self.int(e[5]), oldId != id {
-                    if let (old, vs) = try await entry(oldId) {
-                        var o = old
-                        o.isDefault = false
-                        o.updatedAt = now
-                        op.check(VLMKeys.byId(oldId), versionstamp: vs)
-                        setPrompt(op, o)
-                    } else {
-                        op.check(VLMKeys.byId(oldId), versionstamp: nil)
-                    }
+                    try await unsetDefault(oldId, in: op, now: now)
                 }
                 op.set(pointer, .number(Double(id)))
             }
@@ -268,15 +274,7 @@ struct VLMPromptStore: Sendable {
             let op = kv.atomic().check(VLMKeys.byId(id), versionstamp: stamp).check(pointer, versionstamp: e[0].versionstamp)
             let previous = Self.int(e[0])
             if let oldId = previous, oldId != id {
-                if let (old, vs) = try await entry(oldId) {
-                    var o = old
-                    o.isDefault = false
-                    o.updatedAt = now
-                    op.check(VLMKeys.byId(oldId), versionstamp: vs)
-                    setPrompt(op, o)
-                } else {
-                    op.check(VLMKeys.byId(oldId), versionstamp: nil)
-                }
+                try await unsetDefault(oldId, in: op, now: now)
             }
             var p = current
             p.isDefault = true

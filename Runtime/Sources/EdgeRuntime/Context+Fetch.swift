@@ -26,14 +26,14 @@ extension FetchError: HTTPErrorConvertible {
 }
 
 extension Response {
-    /// Headers that describe one hop, not the message: never copied from an upstream response.
-    static let hopByHop: Set<String> = ["connection", "keep-alive", "transfer-encoding", "content-length", "upgrade", "proxy-connection", "te", "trailer"]
-
     /// Passes an upstream response through unchanged (status, headers, body streamed as it arrives).
-    /// SSE passthrough is `return .proxy(try await context.fetch(request))`.
+    /// SSE passthrough is `return .proxy(try await context.fetch(request))`. Hop-by-hop headers are dropped
+    /// (``FetchResponse/forwardableHeaders``), and so is `content-length`: this server frames the body itself.
     public static func proxy(_ upstream: FetchResponse, headers extra: HTTPFields = [:]) -> Response {
+        var forwarded = upstream.forwardableHeaders
+        forwarded.remove("content-length")
         var h = HTTPFields()
-        for field in upstream.headers.fields where !hopByHop.contains(field.name.lowercased()) {
+        for field in forwarded.fields {
             if let name = HTTPField.Name(field.name) { h.append(HTTPField(name: name, value: field.value)) }
         }
         for f in extra { h[f.name] = f.value }

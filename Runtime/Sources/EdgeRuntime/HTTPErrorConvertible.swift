@@ -3,3 +3,24 @@
 public protocol HTTPErrorConvertible: Error {
     var httpError: HTTPError { get }
 }
+
+extension HTTPError: HTTPErrorConvertible {
+    public var httpError: HTTPError { self }
+}
+
+extension HTTPError {
+    /// The envelope for any error, the one mapping every layer uses (the runtime for uncaught errors, apps
+    /// that add CORS or native texts to theirs): ``HTTPErrorConvertible`` errors keep their status,
+    /// cancellation is 503 `cancelled`, anything else is 500 `internal_error`. 5xx are logged with `route`.
+    public init(converting error: any Error, requestId: String, logger: Logger, route: String) {
+        if let c = error as? any HTTPErrorConvertible {
+            self = c.httpError
+            if status.code >= 500 { logger.error("function failed", metadata: ["route": .string(route), "error": .string("\(error)")]) }
+        } else if error is CancellationError {
+            self = HTTPError(.serviceUnavailable, code: "cancelled", message: "The request was cancelled", error: "Cancelled")
+        } else {
+            logger.error("function threw", metadata: ["route": .string(route), "error": .string("\(error)")])
+            self = HTTPError(.internalServerError, code: "internal_error", message: "The function failed; see the logs for request \(requestId)", error: "Internal Server Error")
+        }
+    }
+}

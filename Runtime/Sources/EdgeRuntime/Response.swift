@@ -86,3 +86,38 @@ public enum ResponseBody: Sendable {
         }
     }
 }
+
+extension ResponseBody {
+    /// The body as one stream of chunks, for whatever sends it (the HTTP server, the cron runner, tests):
+    /// `.stream` as is; `.producer` runs its closure in a task when iteration starts, with back-pressure,
+    /// and cancels it when the iterator is dropped (the client left). Nil for `.empty` and `.bytes`.
+    public var stream: ByteStream? {
+        switch self {
+        case .empty, .bytes: return nil
+        case .stream(let s): return s
+        case .producer(let produce):
+            return ByteStream(make: {
+                let run = ProducerRun(produce)
+                return ByteStream.Iterator { try await run.writer.next() }
+            })
+        }
+    }
+}
+
+/// One running producer; dropping it (with the iterator that owns it) cancels the producer.
+private final class ProducerRun: Sendable {
+    let writer = StreamWriter()
+    let task: Task<Void, Never>
+
+    init(_ produce: @escaping @Sendable (StreamWriter) async throws -> Void) {
+        let writer = self.writer
+        task = Task {
+            do { try await produce(writer); writer.finish() } catch { writer.finish(error) }
+        }
+    }
+
+    deinit {
+        task.cancel()
+        writer.finish(CancellationError())
+    }
+}

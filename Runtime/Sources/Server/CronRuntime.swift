@@ -26,15 +26,7 @@ public enum CronRuntime {
         let request = Request(method: .get, path: path, rawQuery: query, headers: headers, host: "localhost")
         let outcome = await app.respond(to: request, requestId: "cron-" + RequestID.generate(), isCron: true)
         // Run a streamed body to its end: the handler's work is not done until then.
-        switch outcome.response.body {
-        case .stream(let s): for try await _ in s {}
-        case .producer(let p):
-            let w = StreamWriter()
-            let t = Task { do { try await p(w); w.finish() } catch { w.finish(error) } }
-            while try await w.next() != nil {}
-            _ = await t.result
-        default: break
-        }
+        if let stream = outcome.response.body.stream { for try await _ in stream {} }
         return Int(outcome.response.status.code)
     }
 

@@ -128,13 +128,11 @@ public final class EdgeApplication: Sendable {
             response = try await Deadline.run(until: deadline) { [req] in
                 try await entry.handler.handle(req, context: context)
             }
-        } catch let e as HTTPError {
-            response = e.response(requestId: requestId)
         } catch is Deadline.Exceeded {
             context.logger.error("function exceeded maxDuration", metadata: ["route": .string(route)])
             response = HTTPError(.gatewayTimeout, code: "function_timeout", message: "The function did not answer within its maxDuration", error: "Gateway Timeout").response(requestId: requestId)
         } catch {
-            response = ErrorMapping.response(for: error, requestId: requestId, logger: context.logger, route: route)
+            response = HTTPError(converting: error, requestId: requestId, logger: context.logger, route: route).response(requestId: requestId)
         }
         return Outcome(response: response, route: route)
     }

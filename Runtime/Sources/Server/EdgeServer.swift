@@ -104,22 +104,9 @@ public struct EdgeServer: Sendable {
                 }
             case .stream where isHead, .producer where isHead:
                 try await writer.writeResponse(HTTPResponse(status: response.status, headerFields: response.headers))
-            case .stream(let stream):
+            case .stream, .producer:
                 var bw = try await writer.writeHead(HTTPResponse(status: response.status, headerFields: response.headers))
-                bytes = try await StreamPump.pump(stream, into: &bw, channel: channel)
-                try await bw.finish(nil)
-            case .producer(let produce):
-                var bw = try await writer.writeHead(HTTPResponse(status: response.status, headerFields: response.headers))
-                let source = StreamWriter()
-                let producerTask = Task {
-                    do { try await produce(source); source.finish() } catch { source.finish(error) }
-                }
-                do {
-                    bytes = try await StreamPump.pump(ByteStream(ProducerSequence(writer: source)), into: &bw, channel: channel)
-                } catch {
-                    producerTask.cancel()
-                    throw error
-                }
+                bytes = try await StreamPump.pump(response.body.stream!, into: &bw, channel: channel)
                 try await bw.finish(nil)
             }
         } catch {
@@ -142,15 +129,4 @@ final class RequestBodyIterator: @unchecked Sendable {
         guard let buffer = try await iterator.next() else { return nil }
         return Array(buffer: buffer)
     }
-}
-
-/// Adapts a ``StreamWriter`` to an async sequence of chunks.
-struct ProducerSequence: AsyncSequence, Sendable {
-    typealias Element = [UInt8]
-    let writer: StreamWriter
-    struct AsyncIterator: AsyncIteratorProtocol {
-        let writer: StreamWriter
-        mutating func next() async throws -> [UInt8]? { try await writer.next() }
-    }
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(writer: writer) }
 }
