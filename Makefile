@@ -28,7 +28,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 ## Build, then serve Functions/ on :$(PORT) with the embedded LMDB store (./.data/kv), rebuilding and
 ## swapping servers on every save (edge dev).

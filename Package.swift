@@ -112,9 +112,11 @@ let package = Package(
         .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests"),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests"),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests"),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "Cron", "KV", "KVLMDB"], path: "Tests/ServerTests"),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "Cron", "KV", "KVLMDB", "RawHTTP"], path: "Tests/ServerTests"),
         .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "KV", "KVLMDB", "Fetch"], path: "Tests/VLMTests"),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer"], path: "Tests/DevServerTests"),
-        .testTarget(name: "IntegrationTests", dependencies: [], path: "Tests/IntegrationTests"),
+        .testTarget(name: "IntegrationTests", dependencies: ["RawHTTP"], path: "Tests/IntegrationTests"),
+        // A deliberately dumb HTTP/1.1 client over real sockets, shared by the socket-level tests.
+        .target(name: "RawHTTP", path: "Tests/RawHTTP"),
     ]
 )

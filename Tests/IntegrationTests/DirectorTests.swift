@@ -1,3 +1,4 @@
+import RawHTTP
 import Dispatch
 import Synchronization
 import Testing

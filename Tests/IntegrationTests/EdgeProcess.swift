@@ -1,3 +1,4 @@
+import RawHTTP
 #if canImport(Glibc)
 import Glibc
 #endif

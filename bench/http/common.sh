@@ -78,8 +78,9 @@ need_server() {  # need_server NAME
       if [[ ! -x "$HB_BIN" ]]; then
         command -v swift >/dev/null || { echo "swift not found: needed to build $HB_PKG" >&2; exit 1; }
         wait_for_other_swift_builds
-        echo "==> building bare Hummingbird (first time takes a few minutes): swift build -c release --package-path $HB_PKG" >&2
-        run_step swift build -c release --package-path "$HB_PKG" >&2
+        # Linked like the edge binary we ship (make release, the container): Swift runtime static.
+        echo "==> building bare Hummingbird (first time takes a few minutes): swift build -c release --static-swift-stdlib --package-path $HB_PKG" >&2
+        run_step swift build -c release --static-swift-stdlib --package-path "$HB_PKG" >&2
       fi ;;
     deno)
       command -v deno >/dev/null || pip_install deno

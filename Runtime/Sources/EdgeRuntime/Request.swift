@@ -10,7 +10,23 @@ public struct Request: Sendable {
     public var host: String?
     /// The client's IP address: the TCP peer, or the first `x-forwarded-for` hop when the runtime runs
     /// behind a proxy it trusts (`TRUST_PROXY=1`). Nil for in-process calls (cron, tests).
-    public var clientAddress: String?
+    public var clientAddress: String? {
+        get {
+            switch clientAddressSource {
+            case .value(let v): return v
+            case .deferred(let resolve): return resolve()
+            }
+        }
+        set { clientAddressSource = .value(newValue) }
+    }
+
+    /// Where ``clientAddress`` comes from: the server defers formatting the peer address until a
+    /// handler asks (most never do, and formatting it was a measurable part of a small request).
+    package enum ClientAddressSource: Sendable {
+        case value(String?)
+        case deferred(@Sendable () -> String?)
+    }
+    package var clientAddressSource: ClientAddressSource = .value(nil)
     /// Route parameters (`[id]` folders); also on ``Context/parameters``.
     public var parameters: Parameters
     public var body: RequestBody

@@ -7,6 +7,10 @@ public struct Response: Sendable {
     public var headers: HTTPFields
     public var body: ResponseBody
 
+    /// Room the common constructors reserve for the fields added later (content type, `content-length`,
+    /// `x-request-id`), so the header list is allocated once per response.
+    static let headersAddedOnTheWayOut = 3
+
     public init(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], body: ResponseBody = .empty) {
         self.status = status
         self.headers = headers
@@ -32,6 +36,7 @@ public struct Response: Sendable {
 
     static func jsonBytes(_ bytes: [UInt8], status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var h = headers
+        h.reserveCapacity(h.count + Self.headersAddedOnTheWayOut)
         if h[.contentType] == nil { h[.contentType] = "application/json; charset=utf-8" }
         return Response(status: status, headers: h, body: .bytes(bytes))
     }
@@ -39,6 +44,7 @@ public struct Response: Sendable {
     /// A plain-text body.
     public static func text(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var h = headers
+        h.reserveCapacity(h.count + Self.headersAddedOnTheWayOut)
         if h[.contentType] == nil { h[.contentType] = "text/plain; charset=utf-8" }
         return Response(status: status, headers: h, body: .bytes(Array(text.utf8)))
     }

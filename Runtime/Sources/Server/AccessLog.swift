@@ -16,35 +16,86 @@ struct AccessLog: Sendable {
     func record(method: String, path: String, route: String?, status: Int, duration: Duration, bytes: Int, requestId: String, error: (any Error)?) {
         guard enabled else { return }
         let (s, atto) = duration.components
-        let micros = s * 1_000_000 + atto / 1_000_000_000_000
-        let ms = "\(micros / 1000).\(String(1000 + micros % 1000).dropFirst())"
+        let micros = Int(s) * 1_000_000 + Int(atto / 1_000_000_000_000)
         switch format {
         case .json:
-            // Written by hand (this runs for every request): keys in a fixed order.
-            var out: [UInt8] = []
-            out.reserveCapacity(256)
-            out += #"{"ts":""#.utf8
-            out += Timestamp.now().utf8
-            out += #"","level":"info","msg":"request","method":"#.utf8
-            JSONValue.writeString(method, into: &out)
-            out += #","path":"#.utf8
-            JSONValue.writeString(path, into: &out)
-            out += #","route":"#.utf8
-            if let route { JSONValue.writeString(route, into: &out) } else { out += "null".utf8 }
-            out += #","status":\#(status),"durationMs":\#(ms),"bytes":\#(bytes),"requestId":"#.utf8
-            JSONValue.writeString(requestId, into: &out)
-            if let error {
-                out += #","error":"#.utf8
-                JSONValue.writeString("\(error)", into: &out)
+            let errorText = error.map { "\($0)" }
+            // Written by hand straight into the sink's buffer (this runs for every request): keys in a fixed order.
+            sink.writeLine { out in
+                out += Fragment.open
+                Timestamp.appendNow(to: &out)
+                out += Fragment.method
+                Self.appendQuoted(method, to: &out)  // an HTTP token: nothing to escape
+                out += Fragment.path
+                JSONValue.writeString(path, into: &out)
+                out += Fragment.route
+                if let route { JSONValue.writeString(route, into: &out) } else { out += Fragment.null }
+                out += Fragment.status
+                Self.appendDecimal(status, to: &out)
+                out += Fragment.duration
+                Self.appendMilliseconds(micros: micros, to: &out)
+                out += Fragment.bytes
+                Self.appendDecimal(bytes, to: &out)
+                out += Fragment.requestId
+                Self.appendQuoted(requestId, to: &out)  // RequestID's alphabet: nothing to escape
+                if let errorText {
+                    out += Fragment.error
+                    JSONValue.writeString(errorText, into: &out)
+                }
+                out.append(UInt8(ascii: "}"))
             }
-            out += "}".utf8
-            sink.write(out)
         case .pretty:
+            var msBytes: [UInt8] = []
+            Self.appendMilliseconds(micros: micros, to: &msBytes)
+            let ms = String(decoding: msBytes, as: UTF8.self)
             var line = "\(method) \(path) \(status) \(ms)ms \(bytes)B"
             if let route { line += " [\(route)]" }
             line += " id=\(requestId)"
             if let error { line += " error=\(error)" }
             sink.write(Array(line.utf8))
         }
+    }
+
+    /// The fixed parts of a JSON line, as bytes once.
+    private enum Fragment {
+        static let open = Array(#"{"ts":""#.utf8)
+        static let method = Array(#"","level":"info","msg":"request","method":"#.utf8)
+        static let path = Array(#","path":"#.utf8)
+        static let route = Array(#","route":"#.utf8)
+        static let status = Array(#","status":"#.utf8)
+        static let duration = Array(#","durationMs":"#.utf8)
+        static let bytes = Array(#","bytes":"#.utf8)
+        static let requestId = Array(#","requestId":"#.utf8)
+        static let error = Array(#","error":"#.utf8)
+        static let null = Array("null".utf8)
+    }
+
+    /// `"s"` for strings whose alphabet needs no JSON escaping (checked by their producers).
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: s.utf8)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `n` in decimal ASCII.
+    static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        appendDecimal(n.magnitude, to: &out)
+    }
+
+    static func appendDecimal(_ n: UInt, to out: inout [UInt8]) {
+        if n >= 10 { appendDecimal(n / 10, to: &out) }
+        out.append(UInt8(truncatingIfNeeded: 0x30 + n % 10))
+    }
+
+    /// Microseconds as milliseconds with three decimals (`12.345`).
+    static func appendMilliseconds(micros: Int, to out: inout [UInt8]) {
+        let m = max(micros, 0)
+        appendDecimal(m / 1000, to: &out)
+        out.append(UInt8(ascii: "."))
+        let frac = m % 1000
+        out.append(UInt8(truncatingIfNeeded: 0x30 + frac / 100))
+        out.append(UInt8(truncatingIfNeeded: 0x30 + (frac / 10) % 10))
+        out.append(UInt8(truncatingIfNeeded: 0x30 + frac % 10))
     }
 }

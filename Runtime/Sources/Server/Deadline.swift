@@ -1,36 +1,91 @@
 import Synchronization
 
-/// Enforces functions' `maxDuration` without a timer per request: handlers run in their own task, which
-/// is registered with one shared watchdog; every ``tick`` the watchdog cancels the tasks whose deadline
-/// passed. A handler that was cancelled because its deadline passed is answered 504.
-/// (Precision: ``tick``. A handler that ignores cancellation is answered when it returns.)
+/// Enforces functions' `maxDuration` without a timer per request: every running handler is registered
+/// with one shared watchdog, which every ``Watchdog/tick`` cancels the handlers whose deadline passed.
+/// A handler that was cancelled because its deadline passed is answered 504.
+/// (Precision: ``Watchdog/tick``. A handler that ignores cancellation is answered when it returns.)
+///
+/// Where the handler runs is the caller's choice (``Placement``):
+/// - ``Placement/childTask``: in a task of its own, so cancelling it touches nothing else. Safe from any
+///   caller (cron runs, tests), and costs a task and two executor hops per request.
+/// - ``Placement/currentTask``: inline, on the caller's task, which the watchdog cancels on expiry. For the
+///   HTTP server, whose caller is the connection's own task: the common case pays no task and no hop
+///   (measured: the child task was the largest per-request cost, bench/http). A cancelled connection task
+///   cannot write with NIO's async writer any more, so ``EdgeServer`` writes that response from a fresh task
+///   and closes the connection.
 enum Deadline {
     struct Exceeded: Error {}
 
-    static func run<T: Sendable>(until deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    enum Placement: Sendable {
+        case childTask
+        case currentTask
+    }
+
+    /// Runs `body` under `deadline` on the current task (``Placement/currentTask``): the watchdog cancels
+    /// this task when the deadline passes, and a body that then fails throws ``Exceeded``.
+    static func onCurrentTask<T>(until deadline: ContinuousClock.Instant?, _ body: () async throws -> T) async throws -> T {
+        guard let deadline else { return try await body() }
+        let token = withUnsafeCurrentTask { task in
+            Watchdog.shared.register(deadline: deadline, target: task.map { .current(CurrentTask($0)) } ?? .none)
+        }
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        let fired = !Watchdog.shared.remove(token)
+        switch result {
+        case .success(let v): return v
+        case .failure(let e): throw fired ? Exceeded() : e
+        }
+    }
+
+    /// Runs `body` under `deadline` in a child task (``Placement/childTask``), which the watchdog cancels
+    /// when the deadline passes; a body that then fails throws ``Exceeded``.
+    static func inChildTask<T: Sendable>(until deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         guard let deadline else { return try await body() }
         let task = Task { try await body() }
-        let token = Watchdog.shared.register(deadline: deadline, cancel: { task.cancel() })
+        let token = Watchdog.shared.register(deadline: deadline, target: .child({ task.cancel() }))
         let result = await withTaskCancellationHandler {
             await task.result
         } onCancel: {
             task.cancel()
         }
-        Watchdog.shared.remove(token)
+        let fired = !Watchdog.shared.remove(token)
         switch result {
         case .success(let v): return v
-        case .failure(let e):
-            if ContinuousClock.now >= deadline && !Task.isCancelled { throw Exceeded() }
-            throw e
+        case .failure(let e): throw fired && !Task.isCancelled ? Exceeded() : e
         }
+    }
+
+    /// The running task, cancellable from the watchdog's thread. `UnsafeCurrentTask` is not `Sendable`
+    /// because it must not outlive its task; here it is only used while the task is inside ``run``:
+    /// ``Watchdog/remove(_:)`` takes it out under the same lock that ``Watchdog`` cancels under, before
+    /// `run` returns.
+    struct CurrentTask: @unchecked Sendable {
+        let task: UnsafeCurrentTask
+        init(_ task: UnsafeCurrentTask) { self.task = task }
+    }
+
+    enum Target: Sendable {
+        case current(CurrentTask)
+        case child(@Sendable () -> Void)
+        case none
     }
 
     final class Watchdog: Sendable {
         static let shared = Watchdog()
         static let tick = Duration.milliseconds(100)
 
-        private struct Entry { let deadline: ContinuousClock.Instant; let cancel: @Sendable () -> Void }
-        private let entries = Mutex<(next: Int, items: [Int: Entry])>((0, [:]))
+        /// Registrations in slots reused through a free list: registering and removing (twice per
+        /// request) is an array store, no hashing. A token is its slot plus the slot's generation, so a
+        /// stale token can never remove a newer registration.
+        private struct Entry { let deadline: ContinuousClock.Instant; let target: Target; let generation: UInt32 }
+        private struct Slots {
+            var entries: [Entry?] = []
+            var free: [Int] = []
+            var generation: UInt32 = 0
+            var live = 0
+        }
+        struct Token: Sendable { let slot: Int; let generation: UInt32 }
+        private let slots = Mutex(Slots())
 
         init() {
             Task.detached { [weak self] in
@@ -41,28 +96,48 @@ enum Deadline {
             }
         }
 
-        func register(deadline: ContinuousClock.Instant, cancel: @escaping @Sendable () -> Void) -> Int {
-            entries.withLock { s in
-                s.next &+= 1
-                s.items[s.next] = Entry(deadline: deadline, cancel: cancel)
-                return s.next
-            }
-        }
-
-        func remove(_ token: Int) {
-            _ = entries.withLock { $0.items.removeValue(forKey: token) }
-        }
-
-        private func fire(now: ContinuousClock.Instant) {
-            let expired: [Entry] = entries.withLock { s in
-                var out: [Entry] = []
-                for (k, e) in s.items where e.deadline <= now {
-                    out.append(e)
-                    s.items.removeValue(forKey: k)
+        func register(deadline: ContinuousClock.Instant, target: Target) -> Token {
+            slots.withLock { s in
+                s.generation &+= 1
+                let entry = Entry(deadline: deadline, target: target, generation: s.generation)
+                s.live += 1
+                if let slot = s.free.popLast() {
+                    s.entries[slot] = entry
+                    return Token(slot: slot, generation: s.generation)
                 }
-                return out
+                s.entries.append(entry)
+                return Token(slot: s.entries.count - 1, generation: s.generation)
             }
-            for e in expired { e.cancel() }
+        }
+
+        /// False when the entry had already fired (its task was cancelled for its deadline).
+        func remove(_ token: Token) -> Bool {
+            slots.withLock { s in
+                guard let e = s.entries[token.slot], e.generation == token.generation else { return false }
+                s.entries[token.slot] = nil
+                s.free.append(token.slot)
+                s.live -= 1
+                return true
+            }
+        }
+
+        /// Cancels the expired entries. Under the lock: a current task is alive only until it has
+        /// removed its entry, so it must be cancelled before `remove` can return.
+        private func fire(now: ContinuousClock.Instant) {
+            slots.withLock { s in
+                guard s.live > 0 else { return }
+                for slot in s.entries.indices {
+                    guard let e = s.entries[slot], e.deadline <= now else { continue }
+                    s.entries[slot] = nil
+                    s.free.append(slot)
+                    s.live -= 1
+                    switch e.target {
+                    case .current(let t): t.task.cancel()
+                    case .child(let cancel): cancel()
+                    case .none: break
+                    }
+                }
+            }
         }
     }
 }

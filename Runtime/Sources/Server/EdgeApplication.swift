@@ -50,17 +50,24 @@ public final class EdgeApplication: Sendable {
 
     /// Answers one request. Never throws: every failure becomes a response in the error envelope.
     public func respond(to request: Request, requestId: String, isCron: Bool = false) async -> Outcome {
-        let path = request.path
+        await respond(to: request, requestId: requestId, isCron: isCron, placement: .childTask)
+    }
+
+    /// ``respond(to:requestId:isCron:)`` with the handler's placement chosen by the caller: the HTTP
+    /// server passes `.currentTask` (its task is the connection's, see ``Deadline/Placement``).
+    func respond(to request: consuming Request, requestId: String, isCron: Bool = false, placement: Deadline.Placement) async -> Outcome {
+        var req = request
+        let path = req.path
         guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
             return Outcome(response: HTTPError(.badRequest, code: "invalid_url", message: "The request target must be an absolute path").response(requestId: requestId))
         }
         if path.hasPrefix(RuntimeEndpoints.prefix) {
-            var r = await runtimeEndpoints.respond(to: request, requestId: requestId)
+            var r = await runtimeEndpoints.respond(to: req, requestId: requestId)
             r.headers[HTTPField.Name.requestId] = requestId
             return Outcome(response: r, route: path)
         }
-        let facts = ConfigPhase.RequestFacts(headers: request.headers, query: request.rawQuery, host: request.host)
-        let (redirect, extraHeaders) = phase.redirectsAndHeaders(path: path, query: request.rawQuery, facts: facts)
+        let facts = ConfigPhase.RequestFacts(headers: req.headers, query: req.rawQuery, host: req.host)
+        let (redirect, extraHeaders) = phase.redirectsAndHeaders(path: path, query: req.rawQuery, facts: facts)
         var outcome: Outcome
         if let (status, location) = redirect {
             var r = Response.redirect(to: location, status: HTTPResponse.Status(code: status))
@@ -68,16 +75,15 @@ public final class EdgeApplication: Sendable {
             r.body = .bytes(Array("Redirecting to \(location) (\(status))\n".utf8))
             outcome = Outcome(response: r)
         } else {
-            var req = request
             var match = table.match(path: path).flatMap { $0.entry.pattern.isStatic ? $0 : nil }
-            if match == nil, let (p, q) = phase.rewrite(path: path, query: request.rawQuery, facts: facts) {
+            if match == nil, let (p, q) = phase.rewrite(path: path, query: req.rawQuery, facts: facts) {
                 req.path = p
                 req.rawQuery = q
                 match = table.match(path: p)
             }
             if match == nil { match = table.match(path: path) }
             if let match {
-                outcome = await dispatch(req, match: match, requestId: requestId, isCron: isCron)
+                outcome = await dispatch(req, match: match, requestId: requestId, isCron: isCron, placement: placement)
             } else {
                 outcome = Outcome(response: HTTPError(.notFound, code: "not_found", message: "No route matches \(path)", error: "Not Found").response(requestId: requestId))
             }
@@ -89,14 +95,14 @@ public final class EdgeApplication: Sendable {
         return outcome
     }
 
-    private func dispatch(_ request: Request, match: RouteTable.Match, requestId: String, isCron: Bool) async -> Outcome {
+    private func dispatch(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
         let entry = match.entry
         let methods = entry.descriptor.methods
         var req = request
         req.parameters = match.parameters
         let route = entry.descriptor.pattern
 
-        switch request.method {
+        switch req.method {
         case .options where !methods.contains(.options):
             var r = Response.empty(.noContent)
             r.headers[.allow] = entry.allow
@@ -104,14 +110,14 @@ public final class EdgeApplication: Sendable {
         case .head where methods.contains(.get):
             req.method = .get  // the server sends the head only
         default:
-            guard let m = HTTPMethods(request.method), methods.contains(m) else {
-                var e = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed on \(route)", error: "Method Not Allowed")
+            guard let m = HTTPMethods(req.method), methods.contains(m) else {
+                var e = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "\(req.method.rawValue) is not allowed on \(route)", error: "Method Not Allowed")
                 e.headers[.allow] = entry.allow
                 return Outcome(response: e.response(requestId: requestId), route: route)
             }
         }
 
-        if let declared = request.body.declaredLength, declared > entry.maxRequestBodySize {
+        if let declared = req.body.declaredLength, declared > entry.maxRequestBodySize {
             var r = HTTPError(.contentTooLarge, code: "payload_too_large", message: "Request body of \(declared) bytes exceeds the limit of \(entry.maxRequestBodySize) bytes").response(requestId: requestId)
             r.headers[.connection] = "close"
             return Outcome(response: r, route: route, closeConnection: true)
@@ -125,12 +131,21 @@ public final class EdgeApplication: Sendable {
         )
         var response: Response
         do {
-            response = try await Deadline.run(until: deadline) { [req] in
-                try await entry.handler.handle(req, context: context)
+            switch placement {
+            case .currentTask:
+                response = try await Deadline.onCurrentTask(until: deadline) {
+                    try await entry.handler.handle(req, context: context)
+                }
+            case .childTask:
+                response = try await Deadline.inChildTask(until: deadline) { [req] in
+                    try await entry.handler.handle(req, context: context)
+                }
             }
         } catch is Deadline.Exceeded {
             context.logger.error("function exceeded maxDuration", metadata: ["route": .string(route)])
-            response = HTTPError(.gatewayTimeout, code: "function_timeout", message: "The function did not answer within its maxDuration", error: "Gateway Timeout").response(requestId: requestId)
+            var r = HTTPError(.gatewayTimeout, code: "function_timeout", message: "The function did not answer within its maxDuration", error: "Gateway Timeout").response(requestId: requestId)
+            r.headers[.connection] = "close"
+            return Outcome(response: r, route: route, closeConnection: true)
         } catch {
             response = HTTPError(converting: error, requestId: requestId, logger: context.logger, route: route).response(requestId: requestId)
         }

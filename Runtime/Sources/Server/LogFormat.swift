@@ -21,17 +21,29 @@ enum Timestamp {
 
     /// Now, formatted; the seconds part is cached so a busy server formats it once a second.
     static func now() -> String {
-        let ms = WallClock.nowMilliseconds()
-        let sec = ms / 1000
-        let prefix: String = cache.withLock { c in
-            if c.second == sec { return c.prefix }
-            let full = iso8601(epochMilliseconds: sec * 1000)
-            c = (sec, String(full.dropLast(5)))
-            return c.prefix
-        }
-        let m = Int(ms % 1000)
-        return prefix + (m < 10 ? ".00" : m < 100 ? ".0" : ".") + String(m) + "Z"
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendNow(to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static let cache = Mutex<(second: Int64, prefix: String)>((-1, ""))
+    /// Appends now (`2026-11-25T13:20:05.123Z`) to `out` without building a `String` (the access log's path).
+    static func appendNow(to out: inout [UInt8]) {
+        let ms = WallClock.nowMilliseconds()
+        let sec = ms / 1000
+        cache.withLock { c in
+            if c.second != sec {
+                c = (sec, Array(iso8601(epochMilliseconds: sec * 1000).utf8.dropLast(5)))
+            }
+            out.append(contentsOf: c.prefix)
+        }
+        let m = Int(ms % 1000)
+        out.append(UInt8(ascii: "."))
+        out.append(UInt8(truncatingIfNeeded: 0x30 + m / 100))
+        out.append(UInt8(truncatingIfNeeded: 0x30 + (m / 10) % 10))
+        out.append(UInt8(truncatingIfNeeded: 0x30 + m % 10))
+        out.append(UInt8(ascii: "Z"))
+    }
+
+    private static let cache = Mutex<(second: Int64, prefix: [UInt8])>((-1, []))
 }

@@ -37,6 +37,21 @@ public final class LogSink: Sendable {
         if let full { writeAll(full) }
     }
 
+    /// Appends one line built in place by `build` (a newline is added): no buffer per line.
+    func writeLine(_ build: (inout [UInt8]) -> Void) {
+        let full: [UInt8]? = buffer.withLock { b in
+            build(&b)
+            b.append(0x0A)
+            if b.count >= LogSink.flushThreshold {
+                let out = b
+                b.removeAll(keepingCapacity: true)
+                return out
+            }
+            return nil
+        }
+        if let full { writeAll(full) }
+    }
+
     public func flush() {
         let out: [UInt8] = buffer.withLock { b in
             let o = b

@@ -40,20 +40,24 @@ enum RequestID {
         var a = mix(n ^ seed.0), b = mix(n &+ seed.1)
         a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
         b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
-        var pos = 0
-        for (word, groups) in [(a, [8, 4, 4]), (b, [4, 12])] {
-            var shift = 60
-            for g in groups {
-                for _ in 0..<g {
-                    out[pos] = hex[Int((word >> UInt64(shift)) & 0xF)]
+        // 8-4-4-4-12 hex digits, written straight into the string's storage (this runs per request).
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var pos = 0
+            func put(_ word: UInt64, digits: Int, from shift: Int) {
+                var shift = shift
+                for _ in 0..<digits {
+                    let v = UInt8((word >> UInt64(shift)) & 0xF)
+                    out[pos] = v < 10 ? v &+ 0x30 : v &+ 0x57
                     pos += 1
                     shift -= 4
                 }
-                pos += 1
             }
+            put(a, digits: 8, from: 60); out[pos] = 0x2D; pos += 1
+            put(a, digits: 4, from: 28); out[pos] = 0x2D; pos += 1
+            put(a, digits: 4, from: 12); out[pos] = 0x2D; pos += 1
+            put(b, digits: 4, from: 60); out[pos] = 0x2D; pos += 1
+            put(b, digits: 12, from: 44)
+            return pos
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

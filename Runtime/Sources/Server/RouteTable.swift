@@ -4,7 +4,8 @@ import RouteGenCore
 /// The mounted functions, compiled for matching: static paths by dictionary, dynamic ones in
 /// precedence order (static > dynamic > catch-all, deeper first).
 struct RouteTable: Sendable {
-    struct Entry: Sendable {
+    /// One mounted function. A class: a match hands it on by reference, not field by field.
+    final class Entry: Sendable {
         let descriptor: RouteDescriptor
         let pattern: RoutePattern
         let handler: any EdgeFunction
@@ -13,6 +14,17 @@ struct RouteTable: Sendable {
         let maxRequestBodySize: Int
         let app: String?
         let env: Environment
+
+        init(descriptor: RouteDescriptor, pattern: RoutePattern, handler: any EdgeFunction, allow: String, maxDuration: Duration?, maxRequestBodySize: Int, app: String?, env: Environment) {
+            self.descriptor = descriptor
+            self.pattern = pattern
+            self.handler = handler
+            self.allow = allow
+            self.maxDuration = maxDuration
+            self.maxRequestBodySize = maxRequestBodySize
+            self.app = app
+            self.env = env
+        }
     }
 
     struct Match {
@@ -61,6 +73,11 @@ struct RouteTable: Sendable {
 
     /// Matches a request path (percent-encoded as received).
     func match(path: String) -> Match? {
+        // A canonical path (no `%`, no empty segment, no trailing `/`) is its own key: look static
+        // routes up without splitting (the common case, and this runs per request).
+        if Self.isCanonical(path), let i = staticPaths[path] {
+            return Match(entry: entries[i], parameters: Parameters())
+        }
         let raw = path.split(separator: "/", omittingEmptySubsequences: true)
         let decoded: [Substring] = raw.map { $0.utf8.contains(UInt8(ascii: "%")) ? Substring(PercentDecoding.decode($0)) : $0 }
         let key = decoded.isEmpty ? "/" : "/" + decoded.joined(separator: "/")
@@ -71,5 +88,18 @@ struct RouteTable: Sendable {
             }
         }
         return nil
+    }
+
+    /// `/` or `/a/b`: starts with `/`, no `//`, no `%`, no trailing `/`.
+    static func isCanonical(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        var count = 0
+        for b in path.utf8 {
+            if b == UInt8(ascii: "%") || (b == UInt8(ascii: "/") && previous == UInt8(ascii: "/")) { return false }
+            if count == 0 && b != UInt8(ascii: "/") { return false }
+            previous = b
+            count += 1
+        }
+        return count == 1 || (count > 1 && previous != UInt8(ascii: "/"))
     }
 }

@@ -4,18 +4,21 @@ import Glibc
 
 /// A deliberately dumb HTTP/1.1 client over a real TCP socket: it sends exactly the bytes it is given
 /// (so tests can send malformed requests) and reads until the server closes or the response is complete.
-struct RawHTTP {
-    struct Response {
-        let status: Int
-        let headers: [(String, String)]
-        let body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+public struct RawHTTP {
+    public struct Response: Sendable {
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
 
-    static func connect(port: Int, timeoutSeconds: Int = 10) throws -> Int32 {
+    public static func connect(port: Int, timeoutSeconds: Int = 10) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -31,7 +34,7 @@ struct RawHTTP {
         return fd
     }
 
-    static func send(_ fd: Int32, _ bytes: [UInt8]) throws {
+    public static func send(_ fd: Int32, _ bytes: [UInt8]) throws {
         var off = 0
         while off < bytes.count {
             let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -41,7 +44,7 @@ struct RawHTTP {
     }
 
     /// Reads one response (Content-Length or close-delimited; chunked bodies are de-chunked).
-    static func read(_ fd: Int32) throws -> Response {
+    public static func read(_ fd: Int32) throws -> Response {
         var data: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         func more() -> Bool {
@@ -89,7 +92,7 @@ struct RawHTTP {
     }
 
     /// One request on a fresh connection (`Connection: close` is added unless `raw` is given).
-    static func request(port: Int, _ method: String = "GET", _ path: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> Response {
+    public static func request(port: Int, _ method: String = "GET", _ path: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> Response {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (k, v) in headers { text += "\(k): \(v)\r\n" }
         if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) { text += "Content-Length: \(body.count)\r\n" }
@@ -97,20 +100,20 @@ struct RawHTTP {
         return try raw(port: port, Array(text.utf8) + body)
     }
 
-    static func raw(port: Int, _ bytes: [UInt8]) throws -> Response {
+    public static func raw(port: Int, _ bytes: [UInt8]) throws -> Response {
         let fd = try connect(port: port)
         defer { close(fd) }
         try send(fd, bytes)
         return try read(fd)
     }
 
-    static func find(_ hay: [UInt8], _ needle: [UInt8]) -> Int? {
+    public static func find(_ hay: [UInt8], _ needle: [UInt8]) -> Int? {
         guard hay.count >= needle.count else { return nil }
         for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i }
         return nil
     }
 
-    static func dechunk(_ b: [UInt8]) -> [UInt8] {
+    public static func dechunk(_ b: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         var i = 0
         while i < b.count {
