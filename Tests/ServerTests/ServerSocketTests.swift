@@ -65,6 +65,8 @@ import Glibc
             #expect(timedOut.header("x-request-id") != nil)
             #expect(ContinuousClock.now - start < .seconds(5))
             #expect(Sleeper.cancelled.isSet)
+            var byte: UInt8 = 0
+            #expect(recv(fd, &byte, 1, 0) == 0, "the server closes the timed-out connection")
 
             // The server keeps serving, on new connections.
             for _ in 0..<3 {

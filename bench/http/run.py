@@ -245,7 +245,8 @@ def main() -> int:
     failures: list[dict] = []
     started = time.time()
     for r in range(a.rounds):
-        for n in names:
+        # Odd rounds run the servers in reverse order, so no server always goes first (or last).
+        for n in (names if r % 2 == 0 else list(reversed(names))):
             try:
                 res = measure(allspecs[n], a)
             except Exception as exc:  # noqa: BLE001 - report and go on with the others

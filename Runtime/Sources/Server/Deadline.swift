@@ -31,9 +31,12 @@ enum Deadline {
         let result: Result<T, any Error>
         do { result = .success(try await body()) } catch { result = .failure(error) }
         let fired = !Watchdog.shared.remove(token)
+        // Once the watchdog fired, this task is cancelled and can only send a short answer: a late
+        // result becomes the 504 too (as on Vercel, a function past maxDuration gets 504).
+        if fired { throw Exceeded() }
         switch result {
         case .success(let v): return v
-        case .failure(let e): throw fired ? Exceeded() : e
+        case .failure(let e): throw ContinuousClock.now >= deadline ? Exceeded() : e
         }
     }
 
@@ -51,7 +54,7 @@ enum Deadline {
         let fired = !Watchdog.shared.remove(token)
         switch result {
         case .success(let v): return v
-        case .failure(let e): throw fired && !Task.isCancelled ? Exceeded() : e
+        case .failure(let e): throw (fired || ContinuousClock.now >= deadline) && !Task.isCancelled ? Exceeded() : e
         }
     }
 

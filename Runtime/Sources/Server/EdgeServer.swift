@@ -81,7 +81,9 @@ public struct EdgeServer: Sendable {
         if app.trustProxy, let forwarded = hb.headers[HTTPField.Name("x-forwarded-for")!]?.split(separator: ",").first {
             request.clientAddress = String(forwarded.drop(while: { $0 == " " }))
         } else {
-            request.clientAddressSource = .deferred { Self.ipString(channel.remoteAddress) }
+            // Read now (NIO forgets it once the channel closes); formatted only if a handler asks.
+            let peer = channel.remoteAddress
+            request.clientAddressSource = .deferred { Self.ipString(peer) }
         }
         let outcome = await app.respond(to: request, requestId: requestId, placement: .currentTask)
         var response = outcome.response
@@ -89,8 +91,8 @@ public struct EdgeServer: Sendable {
         let written: (bytes: Int, error: (any Error)?)
         if Task.isCancelled {
             // The deadline watchdog cancelled this connection's task (the handler ran on it). NIO's async
-            // writer refuses writes from a cancelled task, so this response goes out from a fresh one and
-            // the connection closes after it.
+            // writer refuses writes from a cancelled task, so this response goes out from a fresh one. The
+            // keep-alive loop ends after it (HummingbirdCore shut the input when the task was cancelled).
             response.headers[.connection] = "close"
             let box = WriterBox(writer)
             let r = response
@@ -103,7 +105,7 @@ public struct EdgeServer: Sendable {
             duration: ContinuousClock.now - start, bytes: written.bytes, requestId: requestId, error: written.error
         )
         if let failed = written.error { throw failed }
-        if outcome.closeConnection || Task.isCancelled { try? await channel.close() }
+        if outcome.closeConnection { try? await channel.close() }
     }
 
     /// The peer's address as text. IPv4 is formatted here: NIO's `ipAddress` goes through `inet_ntop`,

@@ -90,12 +90,13 @@ struct RouteTable: Sendable {
         return nil
     }
 
-    /// `/` or `/a/b`: starts with `/`, no `//`, no `%`, no trailing `/`.
+    /// `/` or `/a/b`: ASCII, starts with `/`, no `//`, no `%`, no trailing `/`.
     static func isCanonical(_ path: String) -> Bool {
         var previous: UInt8 = 0
         var count = 0
         for b in path.utf8 {
-            if b == UInt8(ascii: "%") || (b == UInt8(ascii: "/") && previous == UInt8(ascii: "/")) { return false }
+            // `%` needs decoding; non-ASCII goes the slow way (it splits by Character).
+            if b == UInt8(ascii: "%") || b >= 0x80 || (b == UInt8(ascii: "/") && previous == UInt8(ascii: "/")) { return false }
             if count == 0 && b != UInt8(ascii: "/") { return false }
             previous = b
             count += 1
