@@ -24,17 +24,7 @@ public final class LogSink: Sendable {
 
     /// Appends one line (a newline is added).
     public func write(_ line: [UInt8]) {
-        let full: [UInt8]? = buffer.withLock { b in
-            b.append(contentsOf: line)
-            b.append(0x0A)
-            if b.count >= LogSink.flushThreshold {
-                let out = b
-                b.removeAll(keepingCapacity: true)
-                return out
-            }
-            return nil
-        }
-        if let full { writeAll(full) }
+        writeLine { $0.append(contentsOf: line) }
     }
 
     /// Appends one line built in place by `build` (a newline is added): no buffer per line.
