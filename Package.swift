@@ -41,6 +41,7 @@ let package = Package(
             dependencies: [
                 "KV",
                 "Fetch",
+                "Cron",  // calendar math for WallClock's timestamps
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -5,19 +5,26 @@ import Testing
 /// Graceful shutdown: a run in progress finishes within the grace period, or is cancelled and
 /// recorded as cancelled; never left half-done without a record.
 @Suite(.timeLimit(.minutes(1))) struct CronSchedulerShutdownTests {
+    /// Starts the scheduler, lets the 03:00 run begin, then shuts the scheduler down (cancels it) and
+    /// waits until the shutdown grace timer is the one sleeper.
+    func startThe3amRunThenShutDown(_ h: Harness) async -> Task<Void, any Error> {
+        let task = await h.start()
+        h.clock.advance(to: instant("2026-11-25T03:00:00Z"))
+        await h.invocations.wait(count: 1)
+        await sleepers(h.clock, 1)
+        task.cancel()
+        await sleepers(h.clock, 1)
+        return task
+    }
+
     @Test func aRunThatFinishesWithinTheGracePeriodIsRecordedAsItsOutcome() async throws {
         let gate = Gate()
         let h = try Harness(jobs: [try CronJob(path: "/backup", schedule: "0 3 * * *")], start: "2026-11-25T02:59:00Z") { _ in
             try await gate.wait()
             return 200
         }
-        let task = await h.start()
-        h.clock.advance(to: instant("2026-11-25T03:00:00Z"))
-        await h.invocations.wait(count: 1)
-        await sleepers(h.clock, 1)
-        task.cancel()
+        let task = await startThe3amRunThenShutDown(h)
         // The scheduler's timer is gone; the shutdown grace timer replaces it.
-        await sleepers(h.clock, 1)
         #expect(h.clock.nextDeadline == instant("2026-11-25T03:00:10Z"))
         h.clock.advance(by: .seconds(4))
         gate.open()
@@ -38,12 +45,7 @@ import Testing
                 throw CancellationError()
             }
         }
-        let task = await h.start()
-        h.clock.advance(to: instant("2026-11-25T03:00:00Z"))
-        await h.invocations.wait(count: 1)
-        await sleepers(h.clock, 1)
-        task.cancel()
-        await sleepers(h.clock, 1)
+        let task = await startThe3amRunThenShutDown(h)
         h.clock.advance(by: .seconds(10))
         try await finish(task)
         #expect(sawCancellation.values == [true])
@@ -61,12 +63,7 @@ import Testing
             await gate.waitIgnoringCancellation()
             return 200
         }
-        let task = await h.start()
-        h.clock.advance(to: instant("2026-11-25T03:00:00Z"))
-        await h.invocations.wait(count: 1)
-        await sleepers(h.clock, 1)
-        task.cancel()
-        await sleepers(h.clock, 1)
+        let task = await startThe3amRunThenShutDown(h)
         h.clock.advance(by: .seconds(10))           // grace period over: recorded as cancelled
         await h.store.records.wait(count: 1)
         await sleepers(h.clock, 1)

@@ -27,21 +27,12 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ -z "$BENCH" ]]; then
-  PKG="${FETCH_PACKAGE:-$(cd "$HERE/../.." && pwd)}"
-  swift build -c release --product FetchBench --package-path "$PKG" >&2
-  BENCH="$(swift build -c release --package-path "$PKG" --show-bin-path)/FetchBench"
-fi
-
-UP_PID=""
-cleanup() { [[ -n "$UP_PID" ]] && kill "$UP_PID" 2>/dev/null || true; }
-trap cleanup EXIT
+# shellcheck source=common.sh
+source "$HERE/common.sh"
+ensure_fetch_bench
 if [[ -z "$UPSTREAM" ]]; then
-  LOG="$(mktemp)"
-  python3 "$HERE/upstream.py" >"$LOG" 2>&1 &
-  UP_PID=$!
-  for _ in $(seq 100); do grep -q PORT "$LOG" && break; sleep 0.05; done
-  UPSTREAM="http://127.0.0.1:$(awk '/PORT/{print $2}' "$LOG")"
+  start_local_upstream
+  UPSTREAM="$UPSTREAM_BASE"
 fi
 ulimit -n 65536 2>/dev/null || true
 

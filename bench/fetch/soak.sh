@@ -16,19 +16,12 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-if [[ -z "$BENCH" ]]; then
-  PKG="${FETCH_PACKAGE:-$(cd "$HERE/../.." && pwd)}"
-  swift build -c release --product FetchBench --package-path "$PKG" >&2
-  BENCH="$(swift build -c release --package-path "$PKG" --show-bin-path)/FetchBench"
-fi
-UP_PID=""
-trap '[[ -n "$UP_PID" ]] && kill "$UP_PID" 2>/dev/null || true' EXIT
+# shellcheck source=common.sh
+source "$HERE/common.sh"
+ensure_fetch_bench
 if [[ -z "$URL" ]]; then
-  LOG="$(mktemp)"
-  python3 "$HERE/upstream.py" >"$LOG" 2>&1 &
-  UP_PID=$!
-  for _ in $(seq 100); do grep -q PORT "$LOG" && break; sleep 0.05; done
-  URL="http://127.0.0.1:$(awk '/PORT/{print $2}' "$LOG")/sse?n=$((SECONDS_TO_HOLD + 30))&interval_ms=1000"
+  start_local_upstream
+  URL="$UPSTREAM_BASE/sse?n=$((SECONDS_TO_HOLD + 30))&interval_ms=1000"
 fi
 echo "# soaking $URL for ${SECONDS_TO_HOLD}s"
 "$BENCH" soak "$URL" "$SECONDS_TO_HOLD"

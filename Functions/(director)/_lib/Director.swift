@@ -10,8 +10,8 @@ enum Director {
 
     /// `BACKEND_API_KEY`, when set, must arrive as `x-api-key` (trimmed; compared in constant time).
     static func authorize(_ request: Request, _ env: Environment) throws {
-        guard let expected = env["BACKEND_API_KEY"].map(Director.trim), !expected.isEmpty else { return }
-        let sent = request.headers[HTTPField.Name("x-api-key")!].map(Director.trim) ?? ""
+        guard let expected = env["BACKEND_API_KEY"].map(\.trimmingSpaces), !expected.isEmpty else { return }
+        let sent = request.headers[HTTPField.Name("x-api-key")!].map(\.trimmingSpaces) ?? ""
         guard ConstantTime.equals(sent, expected) else {
             throw HTTPError(.unauthorized, code: "unauthorized", message: "A valid x-api-key header is required", error: "Unauthorized")
         }
@@ -35,13 +35,6 @@ enum Director {
 }
 
 extension Director {
-    static func trim(_ text: String) -> String {
-        var s = Substring(text)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
-    }
-
     /// A JSON string literal for `text`.
     static func quoted(_ text: String) -> String { String(decoding: JSONValue.string(text).serialized, as: UTF8.self) }
 }

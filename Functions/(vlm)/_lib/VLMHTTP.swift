@@ -108,7 +108,7 @@ enum VLM {
         guard env.bool("REQUIRE_READ_AUTH") else { return }
         guard let expected = env["READ_BEARER_TOKEN"], !expected.isEmpty,
               let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") else { throw unauthorized() }
-        let token = String(auth.dropFirst(7)).vlmTrimmed()
+        let token = String(auth.dropFirst(7)).trimmingSpaces
         guard ConstantTime.equals(token, expected) else { throw unauthorized() }
     }
 
@@ -138,15 +138,12 @@ enum VLM {
     static func clientIP(_ request: Request) -> String {
         if let peer = request.clientAddress, !peer.isEmpty { return peer }
         if let xff = request.headers[HTTPField.Name("x-forwarded-for")!],
-           let first = xff.split(separator: ",").first.map({ String($0).vlmTrimmed() }), !first.isEmpty {
+           let first = xff.split(separator: ",").first.map({ String($0).trimmingSpaces }), !first.isEmpty {
             return String(first.prefix(64))
         }
         if let real = request.headers[HTTPField.Name("x-real-ip")!], !real.isEmpty { return String(real.prefix(64)) }
         return "unknown"
     }
-
-    /// The context's KV database (503 `storage_unavailable` when absent).
-    static func kv(_ context: Context) throws -> Kv { try context.kv }
 }
 
 /// Per-request state the wrapper turns into headers and log fields.
@@ -167,12 +164,3 @@ final class VLMExchange: Sendable {
     }
 }
 
-extension String {
-    /// Trims whitespace at both ends (no Foundation).
-    func vlmTrimmed() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
-    }
-}

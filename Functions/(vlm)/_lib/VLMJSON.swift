@@ -51,10 +51,7 @@ indirect enum VLMJSON: Sendable, Equatable {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let i): out.append(contentsOf: String(i).utf8)
-        case .number(let n):
-            if !n.isFinite { out.append(contentsOf: "null".utf8) }
-            else if n.rounded() == n, abs(n) < 1e15 { out.append(contentsOf: String(Int64(n)).utf8) }
-            else { out.append(contentsOf: "\(n)".utf8) }
+        case .number(let n): JSONValue.writeNumber(n, into: &out)
         case .string(let s): VLMJSON.writeString(s, into: &out)
         case .array(let a):
             out.append(UInt8(ascii: "["))
@@ -88,9 +85,7 @@ indirect enum VLMJSON: Sendable, Equatable {
 extension Response {
     /// A JSON response with ordered keys.
     static func vlmJSON(_ value: VLMJSON, status: HTTPResponse.Status = .ok, pretty: Bool = false) -> Response {
-        var h = HTTPFields()
-        h[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: h, body: .bytes(value.serialized(pretty: pretty)))
+        .jsonBytes(value.serialized(pretty: pretty), status: status)
     }
 }
 

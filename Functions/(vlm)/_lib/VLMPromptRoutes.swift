@@ -5,7 +5,7 @@ enum VLMPromptRoutes {
     /// JavaScript `parseInt` on a query value (leading integer, else nil).
     static func parseInt(_ s: String?) -> Int? {
         guard let s else { return nil }
-        var t = Substring(s.vlmTrimmed())
+        var t = Substring(s.trimmingSpaces)
         var negative = false
         if let f = t.first, f == "-" || f == "+" { negative = f == "-"; t = t.dropFirst() }
         let digits = t.prefix { $0.isASCII && $0.isNumber }
@@ -13,7 +13,7 @@ enum VLMPromptRoutes {
         return negative ? -n : n
     }
 
-    static func store(_ context: Context) throws -> VLMPromptStore { VLMPromptStore(kv: try VLM.kv(context)) }
+    static func store(_ context: Context) throws -> VLMPromptStore { VLMPromptStore(kv: try context.kv) }
 
     /// `GET /v1/prompts?namespace=default&lang=&active=&limit=50`
     static func list(_ request: Request, _ context: Context, _ ex: VLMExchange) async throws -> Response {

@@ -29,7 +29,7 @@ enum VLMRateLimit {
         }
         guard limit > 0 else { return }
         let identifier = "\(VLM.clientIP(request)):\(bucket.rawValue)"
-        let o = try await check(kv: try VLM.kv(context), identifier: identifier, limit: limit, windowSec: window)
+        let o = try await check(kv: try context.kv, identifier: identifier, limit: limit, windowSec: window)
         exchange.setHeader("X-RateLimit-Limit", String(o.limit))
         exchange.setHeader("X-RateLimit-Remaining", String(o.remaining))
         exchange.setHeader("X-RateLimit-Reset", String(o.resetSeconds))
@@ -125,7 +125,7 @@ enum VLMWriteGuard {
         try await VLMRateLimit.enforce(bucket, request: request, context: context, exchange: exchange)
         try VLM.requireAdmin(request, context.env)
         let nonce = try VLMNonce.from(request, env: context.env)
-        if let nonce { try await nonce.ensureUnused(try VLM.kv(context)) }
+        if let nonce { try await nonce.ensureUnused(try context.kv) }
         return nonce
     }
 }

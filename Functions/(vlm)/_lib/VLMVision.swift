@@ -190,7 +190,7 @@ enum VLMVision {
     /// The prompt: the request's, else `prompt_id`'s text, else the (namespace, lang) default; else 400.
     static func resolvePrompt(_ input: Input, context: Context) async throws -> String {
         if let p = input.prompt { return p }
-        let store = VLMPromptStore(kv: try VLM.kv(context))
+        let store = VLMPromptStore(kv: try context.kv)
         if let id = input.promptId, let p = try await store.get(id) { return p.text }
         if let p = try await store.defaultPrompt(namespace: input.namespace ?? "default", lang: input.lang ?? "en") { return p.text }
         throw VLM.error(.badRequest, "prompt required", code: "invalid_request",
@@ -260,9 +260,7 @@ enum VLMVision {
         do { bytes = try await upstream.body.bytes() } catch { throw upstreamError(error) }
         let status = HTTPResponse.Status(code: upstream.status)
         if (try? JSON.decode(JSONValue.self, from: bytes)) != nil {
-            var h = HTTPFields()
-            h[.contentType] = "application/json; charset=utf-8"
-            return Response(status: status, headers: h, body: .bytes(bytes))
+            return .jsonBytes(bytes, status: status)
         }
         throw VLM.error(status, "bad upstream json", code: "upstream_error", message: "The provider answered with a body that is not JSON")
     }

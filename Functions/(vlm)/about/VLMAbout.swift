@@ -16,7 +16,7 @@ struct VLMAbout: EdgeFunction {
             let production = !(env["DENO_DEPLOYMENT_ID"] ?? "").isEmpty
                 || env["EDGE_ENV"] == "production" || env["VERCEL_ENV"] == "production"
             let regex: VLMRegexConfig.Value
-            if let kv = try? VLM.kv(context) {
+            if let kv = try? context.kv {
                 regex = await VLMRegexConfig.current(kv, env: env)
             } else {
                 regex = .init(pattern: VLMRegexConfig.defaultPattern, flags: VLMRegexConfig.defaultFlags, source: "default")

@@ -41,7 +41,8 @@ public struct Environment: Sendable {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// Whitespace trimmed at both ends (no Foundation). Also used by the seed handlers.
+    package var trimmingSpaces: String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s = s.dropFirst() }
         while let l = s.last, l.isWhitespace { s = s.dropLast() }

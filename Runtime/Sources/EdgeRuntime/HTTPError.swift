@@ -53,14 +53,13 @@ public struct HTTPError: Error, Sendable {
 
     /// The envelope as a JSON response.
     public func response(requestId: String) -> Response {
-        var body: [String: JSONValue] = [
+        let body: [String: JSONValue] = [
             "error": .string(error ?? message),
             "code": .string(code),
             "message": .string(message),
             "requestId": .string(requestId),
             "details": .object(details),
         ]
-        if body["details"] == .object([:]) { body["details"] = .object([:]) }
         var response = Response.json(JSONValue.object(body), status: status)
         for field in headers { response.headers.append(field) }
         return response

@@ -96,7 +96,7 @@ extension JSONValue {
         }
     }
 
-    static func writeNumber(_ n: Double, into out: inout [UInt8]) {
+    package static func writeNumber(_ n: Double, into out: inout [UInt8]) {
         if !n.isFinite { out.append(contentsOf: "null".utf8); return }
         if n.rounded() == n, abs(n) < 1e15 {
             out.append(contentsOf: String(Int64(n)).utf8)

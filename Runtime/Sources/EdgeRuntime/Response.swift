@@ -34,7 +34,8 @@ public struct Response: Sendable {
         .jsonBytes(value.serialized, status: status, headers: headers)
     }
 
-    static func jsonBytes(_ bytes: [UInt8], status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+    /// A body that is already JSON, as `application/json; charset=utf-8` unless `headers` say otherwise.
+    package static func jsonBytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var h = headers
         h.reserveCapacity(h.count + Self.headersAddedOnTheWayOut)
         if h[.contentType] == nil { h[.contentType] = "application/json; charset=utf-8" }

@@ -11,7 +11,8 @@ public struct FetchHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, 
 
     /// The first value for `name`, or `nil`.
     public subscript(_ name: String) -> String? {
-        fields.first { $0.name.lowercasedASCII == name.lowercasedASCII }?.value
+        let key = name.lowercasedASCII
+        return fields.first { $0.name.lowercasedASCII == key }?.value
     }
 
     /// Every value for `name`, in order.

@@ -81,9 +81,7 @@ extension Transfer {
             try set(CURLOPT_POSTFIELDSIZE_LARGE, offT: 0)
             try set(CURLOPT_COPYPOSTFIELDS, string: "")
             try set(CURLOPT_CUSTOMREQUEST, string: method == "POST" ? nil : method)
-        case (_, false):
-            try set(CURLOPT_CUSTOMREQUEST, string: method)
-        case (_, true):
+        default:
             try set(CURLOPT_CUSTOMREQUEST, string: method)
         }
         if let headerList { curl_slist_free_all(headerList) }

@@ -75,13 +75,15 @@ public final class EdgeApplication: Sendable {
             r.body = .bytes(Array("Redirecting to \(location) (\(status))\n".utf8))
             outcome = Outcome(response: r)
         } else {
-            var match = table.match(path: path).flatMap { $0.entry.pattern.isStatic ? $0 : nil }
+            // Static functions win over rewrites; dynamic ones only match after them (Vercel's order).
+            let direct = table.match(path: path)
+            var match = direct.flatMap { $0.entry.pattern.isStatic ? $0 : nil }
             if match == nil, let (p, q) = phase.rewrite(path: path, query: req.rawQuery, facts: facts) {
                 req.path = p
                 req.rawQuery = q
                 match = table.match(path: p)
             }
-            if match == nil { match = table.match(path: path) }
+            if match == nil { match = direct }
             if let match {
                 outcome = await dispatch(req, match: match, requestId: requestId, isCron: isCron, placement: placement)
             } else {
@@ -157,4 +159,6 @@ public final class EdgeApplication: Sendable {
 
 extension HTTPField.Name {
     static let requestId = HTTPField.Name("x-request-id")!
+    static let forwardedFor = HTTPField.Name("x-forwarded-for")!
+    static let adminToken = HTTPField.Name("x-admin-token")!
 }

@@ -78,7 +78,7 @@ public struct EdgeServer: Sendable {
             return ByteStream.Iterator { try await box.next() }
         }), declaredLength: declared)
         var request = EdgeRuntime.Request(method: hb.method, path: path, rawQuery: query, headers: hb.headers, host: hb.head.authority, body: body)
-        if app.trustProxy, let forwarded = hb.headers[HTTPField.Name("x-forwarded-for")!]?.split(separator: ",").first {
+        if app.trustProxy, let forwarded = hb.headers[.forwardedFor]?.split(separator: ",").first {
             request.clientAddress = String(forwarded.drop(while: { $0 == " " }))
         } else {
             // Read now (NIO forgets it once the channel closes); formatted only if a handler asks.

@@ -1,4 +1,3 @@
-import Cron
 import Synchronization
 public import EdgeRuntime
 
@@ -15,10 +14,6 @@ public enum LogFormat: Sendable {
 
 /// ISO-8601 UTC timestamps with milliseconds, without Foundation.
 enum Timestamp {
-    static func iso8601(epochMilliseconds ms: Int64) -> String {
-        CronInstant(sinceEpoch: .milliseconds(ms)).iso8601WithMilliseconds
-    }
-
     /// Now, formatted; the seconds part is cached so a busy server formats it once a second.
     static func now() -> String {
         var out: [UInt8] = []
@@ -33,7 +28,7 @@ enum Timestamp {
         let sec = ms / 1000
         cache.withLock { c in
             if c.second != sec {
-                c = (sec, Array(iso8601(epochMilliseconds: sec * 1000).utf8.dropLast(5)))
+                c = (sec, Array(WallClock.iso8601(epochMilliseconds: sec * 1000).utf8.dropLast(5)))
             }
             out.append(contentsOf: c.prefix)
         }

@@ -75,13 +75,16 @@ struct RouteTable: Sendable {
     func match(path: String) -> Match? {
         // A canonical path (no `%`, no empty segment, no trailing `/`) is its own key: look static
         // routes up without splitting (the common case, and this runs per request).
-        if Self.isCanonical(path), let i = staticPaths[path] {
+        let canonical = Self.isCanonical(path)
+        if canonical, let i = staticPaths[path] {
             return Match(entry: entries[i], parameters: Parameters())
         }
         let raw = path.split(separator: "/", omittingEmptySubsequences: true)
         let decoded: [Substring] = raw.map { $0.utf8.contains(UInt8(ascii: "%")) ? Substring(PercentDecoding.decode($0)) : $0 }
-        let key = decoded.isEmpty ? "/" : "/" + decoded.joined(separator: "/")
-        if let i = staticPaths[key] { return Match(entry: entries[i], parameters: Parameters()) }
+        if !canonical {  // a canonical path is its own key, already looked up
+            let key = decoded.isEmpty ? "/" : "/" + decoded.joined(separator: "/")
+            if let i = staticPaths[key] { return Match(entry: entries[i], parameters: Parameters()) }
+        }
         for i in dynamic {
             if let params = entries[i].pattern.match(decoded) {
                 return Match(entry: entries[i], parameters: Parameters(params))

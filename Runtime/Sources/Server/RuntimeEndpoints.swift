@@ -24,7 +24,7 @@ public final class RuntimeEndpoints: Sendable {
             return HTTPError(.forbidden, code: "admin_disabled", message: "Set EDGE_ADMIN_TOKEN to enable the runtime endpoints").response(requestId: requestId)
         }
         let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        let sent = bearer ?? request.headers[HTTPField.Name("x-admin-token")!] ?? ""
+        let sent = bearer ?? request.headers[.adminToken] ?? ""
         guard ConstantTime.equals(sent, adminToken) else {
             return HTTPError(.unauthorized, code: "unauthorized", message: "A valid admin token is required", error: "Unauthorized").response(requestId: requestId)
         }

@@ -11,7 +11,7 @@ struct TipMenu: EdgeFunction {
 
     func handle(_ request: Request, context: Context) async throws -> Response {
         try await Director.respond(request, context) {
-            let username = Director.trim((request.query["username"] ?? ""))
+            let username = (request.query["username"] ?? "").trimmingSpaces
             guard TipMenu.isValidUsername(username) else {
                 throw HTTPError(.badRequest, code: "invalid_username", message: "username must be 2-64 of A-Z a-z 0-9 _ . -", error: "Invalid username")
             }
@@ -53,7 +53,7 @@ struct TipMenu: EdgeFunction {
 
     /// `scheme://host[:port]` from a value with or without a scheme; http and https only.
     static func normalise(_ raw: String) -> String? {
-        var s = Director.trim(raw)
+        var s = raw.trimmingSpaces
         guard !s.isEmpty else { return nil }
         var scheme = "https"
         if let r = s.firstRange(of: "://") {
@@ -99,13 +99,13 @@ struct TipMenu: EdgeFunction {
     static func normalise(menu: [String: JSONValue]) -> JSONValue {
         var settings: [JSONValue] = []
         for item in menu["settings"]?.arrayValue ?? [] {
-            let name = (item["activity"]?.stringValue).flatMap { Director.trim($0).isEmpty ? nil : $0 }
-                ?? (item["title"]?.stringValue).flatMap { Director.trim($0).isEmpty ? nil : $0 }
+            let name = (item["activity"]?.stringValue).flatMap { $0.trimmingSpaces.isEmpty ? nil : $0 }
+                ?? (item["title"]?.stringValue).flatMap { $0.trimmingSpaces.isEmpty ? nil : $0 }
                 ?? item["name"]?.stringValue ?? ""
             let priceValue = item["price"] ?? item["tokens"] ?? item["amount"]
             var price = priceValue?.doubleValue ?? priceValue?.stringValue.flatMap(Double.init) ?? 0
             price = price.isFinite ? Swift.max(0, price.rounded(.down)) : 0
-            let trimmedName = Director.trim(name)
+            let trimmedName = name.trimmingSpaces
             guard !trimmedName.isEmpty, price > 0 else { continue }
             settings.append(["activity": .string(trimmedName), "price": .number(price)])
         }

@@ -7,7 +7,7 @@ struct VLMAdminBackup: EdgeFunction {
     func handle(_ request: Request, context: Context) async throws -> Response {
         await VLM.run(request, context, route: "/admin/backup") { ex in
             let nonce = try await VLMWriteGuard.admit(.admin, request: request, context: context, exchange: ex)
-            let kv = try VLM.kv(context)
+            let kv = try context.kv
             try await nonce?.consume(kv)
             let export = try await VLMBackup.export(kv)
             let filename = "backup-\(export.exportedAtMs).json"

@@ -19,7 +19,7 @@ struct VLMAdminRestore: EdgeFunction {
     func handle(_ request: Request, context: Context) async throws -> Response {
         await VLM.run(request, context, route: "/admin/restore") { ex in
             let nonce = try await VLMWriteGuard.admit(.admin, request: request, context: context, exchange: ex)
-            let kv = try VLM.kv(context)
+            let kv = try context.kv
             let body = try await VLM.jsonObject(request)
             var text: [UInt8]
             if case .string(let key)? = body["key"] {

@@ -28,9 +28,7 @@ struct Session: EdgeFunction {
                 case .saved:
                     return .empty(.noContent)
                 case .stale(let stored):
-                    var r = Session.body(id: id, record: stored, status: .conflict, error: "Stale snapshot rejected: a newer state already exists", requestId: context.requestId)
-                    r.headers[.contentType] = "application/json; charset=utf-8"
-                    return r
+                    return Session.body(id: id, record: stored, status: .conflict, error: "Stale snapshot rejected: a newer state already exists", requestId: context.requestId)
                 }
             default:
                 try await store.delete(id)
@@ -75,9 +73,7 @@ struct Session: EdgeFunction {
         out += Array(#""sessionId":\#(Director.quoted(id)),"updatedAt":\#(record.updatedAt),"state":"#.utf8)
         out += record.state
         out += Array("}".utf8)
-        var h = HTTPFields()
-        h[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: h, body: .bytes(out))
+        return .jsonBytes(out, status: status)
     }
 }
 

@@ -7,7 +7,7 @@ struct VLMAdminRegex: EdgeFunction {
     func handle(_ request: Request, context: Context) async throws -> Response {
         await VLM.run(request, context, route: "/admin/config/regex") { ex in
             let nonce = try await VLMWriteGuard.admit(.admin, request: request, context: context, exchange: ex)
-            let kv = try VLM.kv(context)
+            let kv = try context.kv
             let op = kv.atomic()
             var result: VLMJSON = .obj(["success": .bool(true)])
             if request.method == .put {

@@ -17,7 +17,7 @@ struct VLMCronBackup: EdgeFunction {
     func handle(_ request: Request, context: Context) async throws -> Response {
         await VLM.run(request, context, route: "/admin/cron/backup") { _ in
             guard Self.authorized(request, context) else { throw VLM.unauthorized() }
-            let kv = try VLM.kv(context)
+            let kv = try context.kv
             if context.isCron {
                 let slot = String(VLMTime.nowISO().prefix(13))  // YYYY-MM-DDTHH
                 let lease: KvKey = ["backups_lease", .string(slot)]
