@@ -8,7 +8,8 @@ public import ServiceLifecycle
 /// The same scheduler runs in `edge serve` and `edge dev`. Ticks missed while no process was running are
 /// not replayed.
 public enum CronRuntime {
-    public static func jobs(_ config: EdgeConfig) throws -> [CronJob] {
+    /// The scheduler's jobs for `config.crons` (start-up validation uses this too).
+    public static func jobs(_ config: EdgeConfig) throws(CronConfigurationError) -> [CronJob] {
         try CronJob.jobs(from: config.crons.map { CronDeclaration(path: $0.path, schedule: $0.schedule, backoffSchedule: $0.backoffSchedule) })
     }
 

@@ -45,7 +45,7 @@ extension EdgeConfig {
             c.crons.append(CronEntry(path: path, schedule: schedule, backoffSchedule: backoff))
         }
         do {
-            _ = try CronJob.jobs(from: c.crons.map { CronDeclaration(path: $0.path, schedule: $0.schedule, backoffSchedule: $0.backoffSchedule) })
+            _ = try CronRuntime.jobs(c)
         } catch {
             throw ConfigError(path: "$.crons", message: error.description)
         }
@@ -128,7 +128,7 @@ extension EdgeConfig {
                     throw ConfigError(path: "\(p).value", message: "invalid regular expression: \(error)")
                 }
             }
-            out.append(Condition(kind: kind, key: kind == .header ? key?.lowercased() : key, value: regex, valueSource: valueSource))
+            out.append(Condition(kind: kind, key: kind == .header ? key?.lowercased() : key, value: regex))
         }
         return out
     }

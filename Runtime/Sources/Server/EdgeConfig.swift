@@ -24,7 +24,6 @@ public struct EdgeConfig: Sendable {
         public var key: String?
         /// Anchored regex the value must match; nil: presence is enough.
         var value: Regex<AnyRegexOutput>?
-        var valueSource: String?
     }
 
     public struct Redirect: Sendable {

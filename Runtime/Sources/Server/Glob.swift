@@ -1,7 +1,6 @@
 /// Glob matching for `functions` keys: `**` spans folders, `*` and `?` stay within one segment,
 /// `{a,b}` alternatives. Matched against project-root-relative file paths.
 struct Glob: @unchecked Sendable {
-    let text: String
     let regex: Regex<AnyRegexOutput>
 
     init?(_ text: String) {
@@ -39,7 +38,6 @@ struct Glob: @unchecked Sendable {
         }
         r += "$"
         guard let re = try? Regex(r) else { return nil }
-        self.text = text
         self.regex = re
     }
 

@@ -5,7 +5,6 @@
 /// segments), `:name+` (one or more), `:name(regex)` (custom pattern), bare groups `(regex)` (positional
 /// `$1`, `$2`...). A `/` before an optional or repeated parameter is optional with it.
 struct PathPattern: @unchecked Sendable {
-    let source: String
     let regex: Regex<AnyRegexOutput>
     /// Parameter names in order; positional groups are named "1", "2"...
     let names: [String]
@@ -13,7 +12,6 @@ struct PathPattern: @unchecked Sendable {
     struct SyntaxError: Error { let message: String }
 
     init(_ source: String) throws(SyntaxError) {
-        self.source = source
         var out = "^"
         var names: [String] = []
         var positional = 0
