@@ -18,23 +18,24 @@ extension LMDBStore {
     @available(*, noasync)
     static func sweep(in w: borrowing LMDBWriteTxn, nowMs: Int64) throws(KvError) {
         let dbs = w.dbs
-        let due = try w.txn.withCursor(dbs.expiry) { (c: borrowing LMDBCursor) throws(KvError) -> [[UInt8]] in
-            var out: [[UInt8]] = []
+        // Index entries: expiry time (big-endian), a long-key flag, the physical key.
+        let due = try w.txn.withCursor(dbs.expiry) { (c: borrowing LMDBCursor) throws(KvError) -> [(index: [UInt8], at: Int64)] in
+            var out: [(index: [UInt8], at: Int64)] = []
             var cur = try c.move(MDB_FIRST)
             while let (k, _) = cur, out.count < 1000 {
-                if Int64(bitPattern: RecordCodec.readBEUInt64(k)) > nowMs { break }
-                out.append(Array(k))
+                let at = Int64(bitPattern: RecordCodec.readBEUInt64(k))
+                if at > nowMs { break }
+                out.append((Array(k), at))
                 cur = try c.move(MDB_NEXT)
             }
             return out
         }
-        for idx in due {
+        for (idx, at) in due {
             try w.delete(dbs.expiry, idx)
             let phys = Array(idx[9...])
-            let at = Int64(bitPattern: idx[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
             if idx[8] == 0 {
-                guard let v = try w.get(dbs.data, phys), let rec = try? RecordCodec.decode(v.withUnsafeBytes { UnsafeRawBufferPointer($0) }),
-                    rec.expireAt == at else { continue }
+                // Only the header is needed: the record is still the one this index entry was for.
+                guard let v = try w.get(dbs.data, phys), v.withUnsafeBytes({ RecordCodec.expireAt(UnsafeRawBufferPointer($0)) }) == at else { continue }
                 try w.delete(dbs.data, phys)
                 w.state.changed.append(phys)
             } else {
