@@ -35,6 +35,26 @@ private final class ThreadJob: @unchecked Sendable {
         }
     }
 
+    /// Answers with its query string.
+    struct Echo: EdgeFunction {
+        func handle(_ request: Request, context: Context) async throws -> Response {
+            .text(request.rawQuery ?? "")
+        }
+    }
+
+    /// Reads the body as a stream, slowly, and answers with its length.
+    struct SlowCounter: EdgeFunction {
+        func handle(_ request: Request, context: Context) async throws -> Response {
+            var total = 0, chunks = 0
+            for try await chunk in request.body.stream {
+                total += chunk.count
+                chunks += 1
+                if chunks % 8 == 0 { try await Task.sleep(for: .milliseconds(2)) }
+            }
+            return .text("\(total)")
+        }
+    }
+
     /// Runs blocking socket code on a thread of its own: on the cooperative pool (2 threads here) it would
     /// starve the in-process server it talks to, and everything else running in parallel.
     static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
@@ -115,6 +135,119 @@ private final class ThreadJob: @unchecked Sendable {
                     #expect(r.status == 200)
                     #expect(r.header("connection") != "close")
                 }
+            }
+        }
+    }
+
+    static let engineRoutes = [
+        RouteDescriptor("/quick", file: "Functions/quick/Quick.swift", Quick.self),
+        RouteDescriptor("/echo", file: "Functions/echo/Echo.swift", Echo.self),
+        RouteDescriptor("/count", file: "Functions/count/Count.swift", SlowCounter.self),
+    ]
+
+    /// Reads until the server closes the connection.
+    static func readToEnd(_ fd: Int32) -> [UInt8] {
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buf, buf.count, 0)
+            if n <= 0 { return out }
+            out.append(contentsOf: buf[0..<n])
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await Self.serving(Self.engineRoutes, config: "{}") { port in
+            try await Self.onOwnThread {
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                let three = (1...3).map { n in
+                    "GET /echo?n=\(n) HTTP/1.1\r\nHost: t\r\n\(n == 3 ? "Connection: close\r\n" : "")\r\n"
+                }.joined()
+                try RawHTTP.send(fd, Array(three.utf8))
+                let bytes = Self.readToEnd(fd)
+                let text = String(decoding: bytes, as: UTF8.self)
+                var statuses = 0, rest = bytes[...]
+                while let i = RawHTTP.find(Array(rest), Array("HTTP/1.1 200 OK".utf8)) {
+                    statuses += 1
+                    rest = rest.dropFirst(i + 1)
+                }
+                #expect(statuses == 3)
+                let positions = (1...3).compactMap { RawHTTP.find(bytes, Array("n=\($0)".utf8)) }
+                #expect(positions.count == 3 && positions == positions.sorted(), "answered in request order: \(text)")
+            }
+        }
+    }
+
+    @Test func unparsableRequestGetsA400EnvelopeAndTheServerGoesOn() async throws {
+        try await Self.serving(Self.engineRoutes, config: "{}") { port in
+            try await Self.onOwnThread {
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                try RawHTTP.send(fd, Array("NOT HTTP AT ALL\r\n\r\n".utf8))
+                let r = try RawHTTP.read(fd)
+                #expect(r.status == 400)
+                #expect(r.text.contains(#""code":"malformed_request""#))
+                #expect(r.header("connection") == "close")
+                #expect(r.header("content-type")?.hasPrefix("application/json") == true)
+                var byte: UInt8 = 0
+                #expect(recv(fd, &byte, 1, 0) == 0, "the server closes the connection")
+                #expect(try RawHTTP.request(port: port, "GET", "/quick").status == 200)
+            }
+        }
+    }
+
+    @Test func aLargeUploadStreamsThroughASlowHandler() async throws {
+        // 4 MiB, far past the body's high-water mark: reads pause and resume, nothing is lost.
+        let size = 4 << 20
+        try await Self.serving(Self.engineRoutes, config: "{}") { port in
+            try await Self.onOwnThread {
+                let body = [UInt8](repeating: 0x61, count: size)
+                let r = try RawHTTP.request(port: port, "POST", "/count", body: body)
+                #expect(r.status == 200)
+                #expect(r.text == "\(size)")
+                // Chunked, too.
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                var chunked = Array("POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".utf8)
+                for _ in 0..<64 {
+                    chunked += Array("10000\r\n".utf8) + [UInt8](repeating: 0x62, count: 0x10000) + Array("\r\n".utf8)
+                }
+                chunked += Array("0\r\n\r\n".utf8)
+                try RawHTTP.send(fd, chunked)
+                let c = try RawHTTP.read(fd)
+                #expect(c.text == "\(64 * 0x10000)")
+            }
+        }
+    }
+
+    @Test func anUnreadBodyIsDrainedAndTheConnectionReused() async throws {
+        try await Self.serving(Self.engineRoutes, config: "{}") { port in
+            try await Self.onOwnThread {
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                let body = [UInt8](repeating: 0x7A, count: 1 << 20)
+                try RawHTTP.send(fd, Array("POST /echo?unread HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+                let first = try RawHTTP.read(fd)
+                #expect(first.text == "unread")
+                try RawHTTP.send(fd, Array("GET /echo?next HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
+                let second = try RawHTTP.read(fd)
+                #expect(second.status == 200)
+                #expect(second.text == "next")
+            }
+        }
+    }
+
+    @Test func aHalfClosedClientStillGetsItsResponse() async throws {
+        try await Self.serving(Self.engineRoutes, config: "{}") { port in
+            try await Self.onOwnThread {
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                try RawHTTP.send(fd, Array("GET /echo?half HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
+                shutdown(fd, Int32(SHUT_WR))
+                let r = try RawHTTP.read(fd)
+                #expect(r.status == 200)
+                #expect(r.text == "half")
             }
         }
     }

@@ -7,9 +7,6 @@ import Server
 import Glibc
 #endif
 
-// Before any task starts (EDGE_EXECUTOR=eventloop runs Swift Concurrency on the NIO event loops).
-EventLoopExecutor.installIfEnabled(FileIO.processEnvironment())
-
 let arguments = Array(CommandLine.arguments.dropFirst())
 let code = await EdgeCommand.run(arguments, routes: FunctionsManifest.routes)
 LogSink.standardOutput.flush()

@@ -50,8 +50,6 @@ final class ChildServer: Sendable {
                         ready.post(port)
                         continue  // the supervisor announces its own address instead
                     }
-                    // HummingbirdCore's own start line names the internal port: noise here.
-                    if line.contains("Server started and listening on") { continue }
                 }
                 console.child(line)
             }

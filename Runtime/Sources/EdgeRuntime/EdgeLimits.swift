@@ -15,4 +15,10 @@ public enum EdgeLimits {
     /// Header sizes the HTTP parser accepts.
     public static let maxHeaderFieldSize = 16 * 1024
     public static let maxHeaderListSize = 64 * 1024
+    /// An idle keep-alive connection is closed after this many seconds without a request.
+    public static let keepAliveIdleTimeout = 75
+    /// A request body the handler has not read yet stops the socket's reads past the high-water mark
+    /// and lets them go on again below the low-water mark, in bytes.
+    public static let requestBodyHighWater = 256 * 1024
+    public static let requestBodyLowWater = 64 * 1024
 }

@@ -9,10 +9,10 @@ import Synchronization
 /// - ``Placement/childTask``: in a task of its own, so cancelling it touches nothing else. Safe from any
 ///   caller (cron runs, tests), and costs a task and two executor hops per request.
 /// - ``Placement/currentTask``: inline, on the caller's task, which the watchdog cancels on expiry. For the
-///   HTTP server, whose caller is the connection's own task: the common case pays no task and no hop
-///   (measured: the child task was the largest per-request cost, bench/http). A cancelled connection task
-///   cannot write with NIO's async writer any more, so ``EdgeServer`` writes that response from a fresh task
-///   and closes the connection.
+///   HTTP server, whose caller is the request's own task on its connection's event loop
+///   (``HTTP1Responder``): the common case pays no second task and no hop (measured: a child task was the
+///   largest per-request cost, bench/http). The server writes the 504 through the channel, which a
+///   cancelled task may still do, and closes the connection.
 enum Deadline {
     struct Exceeded: Error {}
 

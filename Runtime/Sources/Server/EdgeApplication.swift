@@ -146,8 +146,8 @@ public final class EdgeApplication: Sendable {
         } catch is Deadline.Exceeded {
             context.logger.error("function exceeded maxDuration", metadata: ["route": .string(route)])
             var r = HTTPError(.gatewayTimeout, code: "function_timeout", message: "The function did not answer within its maxDuration", error: "Gateway Timeout").response(requestId: requestId)
-            // The connection's task may be cancelled (see Deadline.Placement): the keep-alive loop ends
-            // after this response and HummingbirdCore closes the connection once it is written.
+            // The request's task may be cancelled (see Deadline.Placement), and the handler may still hold
+            // the request body: the server closes the connection once this response is written.
             r.headers[.connection] = "close"
             return Outcome(response: r, route: route)
         } catch {

@@ -1,5 +1,4 @@
-public import EdgeRuntime
-import HummingbirdCore
+import EdgeRuntime
 import NIOCore
 import Synchronization
 
@@ -9,7 +8,8 @@ import Synchronization
 enum StreamPump {
     struct ClientGone: Error {}
 
-    static func pump(_ stream: ByteStream, into writer: inout some HummingbirdCore.ResponseBodyWriter, channel: any Channel) async throws -> Int {
+    /// `write` sends one chunk and returns once the socket took it (the pump's backpressure).
+    static func pump(_ stream: ByteStream, channel: any Channel, write: ([UInt8]) async throws -> Int) async throws -> Int {
         let relay = ChunkRelay()
         let closeWatch = channel.closeFuture
         closeWatch.whenComplete { _ in relay.fail(ClientGone()) }
@@ -28,8 +28,7 @@ enum StreamPump {
         do {
             while let chunk = try await relay.take() {
                 if chunk.isEmpty { continue }
-                try await writer.write(ByteBuffer(bytes: chunk))
-                total += chunk.count
+                total += try await write(chunk)
             }
         } catch {
             reader.cancel()

@@ -1,0 +1,98 @@
+import EdgeRuntime
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// The listening socket and its connections, as a service: SwiftNIO's HTTP/1.1 parser and encoder,
+/// NIOHTTPTypes' codec, then ``HTTPConnectionHandler``. No async channel wrappers: a request
+/// costs one task, started and finished on the connection's event loop.
+///
+/// Graceful shutdown: stop accepting, close idle connections, let each busy one finish its response
+/// and close, and wait for them for up to ``EdgeLimits/shutdownGracePeriod`` before closing the rest.
+final class HTTP1Server: Service {
+    let host: String
+    let port: Int
+    let responder: HTTP1Responder
+    let onListening: @Sendable (Int) async -> Void
+
+    init(host: String, port: Int, responder: HTTP1Responder, onListening: @escaping @Sendable (Int) async -> Void) {
+        self.host = host
+        self.port = port
+        self.responder = responder
+        self.onListening = onListening
+    }
+
+    func run() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let quiesce = ServerQuiescingHelper(group: group)
+        let responder = self.responder
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = EdgeLimits.maxHeaderFieldSize
+        limits.maxHeaderListSize = EdgeLimits.maxHeaderListSize
+        let decoderLimits = limits
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false,  // HTTPConnectionHandler orders pipelined requests
+                        withErrorHandling: false,  // HTTPConnectionHandler answers in the JSON envelope
+                        withOutboundHeaderValidation: false,  // HTTPFields validated them already
+                        withEncoderConfiguration: .init(),
+                        withDecoderLimitConfiguration: decoderLimits
+                    )
+                    try sync.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                    try sync.addHandler(HTTPConnectionHandler(responder: responder))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+        await onListening(server.localAddress?.port ?? 0)
+
+        let shutdown = ShutdownState()
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await server.closeFuture.get()
+            } onCancel: {
+                server.close(promise: nil)
+            }
+        } onGracefulShutdown: {
+            let allClosed = group.any().makePromise(of: Void.self)
+            shutdown.allClosed.withLock { $0 = allClosed.futureResult }
+            quiesce.initiateShutdown(promise: allClosed)
+        }
+        guard let allClosed = shutdown.allClosed.withLock({ $0 }) else { return }
+        // Busy connections finish their response (bounded); the process then exits with the rest.
+        let loop = allClosed.eventLoop
+        let timer = loop.scheduleTask(in: .seconds(Int64(EdgeLimits.shutdownGracePeriod))) {}
+        let first = loop.makePromise(of: Void.self)
+        let finish: @Sendable (Result<Void, any Error>) -> Void = { _ in
+            if shutdown.waited.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+                first.succeed(())
+            }
+        }
+        allClosed.whenComplete(finish)
+        timer.futureResult.whenComplete(finish)
+        try? await first.futureResult.get()
+        timer.cancel()
+    }
+}
+
+private final class ShutdownState: Sendable {
+    /// Set when graceful shutdown starts: completes once every connection has closed.
+    let allClosed = Mutex<EventLoopFuture<Void>?>(nil)
+    /// Set by whichever comes first, that future or the grace period.
+    let waited = Atomic<Bool>(false)
+}
