@@ -1,7 +1,6 @@
 import EdgeRuntime
 import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
 
 /// Turns one parsed request into an ``EdgeApplication`` call and its response into channel writes,
 /// then logs it. Runs on the request's own task (see ``HTTPConnectionHandler``).
@@ -65,11 +64,12 @@ struct HTTP1Responder: Sendable {
         response.headers[.connection] = "close"
         guard case .bytes(let bytes) = response.body else { return }
         response.headers[.contentLength] = String(bytes.count)
-        channel.write(HTTPResponsePart.head(HTTPResponse(status: response.status, headerFields: response.headers)), promise: nil)
-        channel.write(HTTPResponsePart.body(ByteBuffer(bytes: bytes)), promise: nil)
+        var buffer = channel.allocator.buffer(capacity: 256 + bytes.count)
+        ResponseEncoder.writeHead(status: response.status, fields: response.headers, into: &buffer)
+        buffer.writeBytes(bytes)
         let written = channel.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenComplete { _ in channel.close(promise: nil) }
-        channel.writeAndFlush(HTTPResponsePart.end(nil), promise: written)
+        channel.writeAndFlush(buffer, promise: written)
         accessLog.record(
             method: "-", path: "-", route: nil, status: 400, duration: .zero, bytes: bytes.count, requestId: requestId, error: nil
         )
@@ -80,46 +80,63 @@ struct HTTP1Responder: Sendable {
         return value.split(separator: ",").contains { String($0).trimmingSpaces.lowercased() == "close" }
     }
 
-    /// Writes `response` (its head only for HEAD) and ends it; closes the connection after it when
-    /// `close`, or at once if a streamed body failed (the client must not take a cut body as whole).
-    /// The body bytes written, and the error if the stream failed.
+    /// Writes `response` (its head only for HEAD); closes the connection after it when `close`, or at
+    /// once if a streamed body failed (the client must not take a cut body as whole). A body known up
+    /// front goes out with its head in one write. The body bytes written, and the error if the stream
+    /// failed.
     static func write(_ response: Response, isHead: Bool, channel: any Channel, close: Bool) async -> (bytes: Int, error: (any Error)?) {
         var fields = response.headers
+        let status = response.status
         var bytes = 0
+        var last: ByteBuffer
         switch response.body {
         case .empty:
-            if fields[.contentLength] == nil, response.status.code != 204, response.status.code != 304 {
+            if fields[.contentLength] == nil, status.code != 204, status.code != 304 {
                 fields[.contentLength] = "0"
             }
-            channel.write(HTTPResponsePart.head(HTTPResponse(status: response.status, headerFields: fields)), promise: nil)
+            last = channel.allocator.buffer(capacity: headCapacity)
+            ResponseEncoder.writeHead(status: status, fields: fields, into: &last)
         case .bytes(let b):
             fields[.contentLength] = String(b.count)
-            channel.write(HTTPResponsePart.head(HTTPResponse(status: response.status, headerFields: fields)), promise: nil)
-            if !isHead, !b.isEmpty {
+            last = channel.allocator.buffer(capacity: headCapacity + (isHead ? 0 : b.count))
+            ResponseEncoder.writeHead(status: status, fields: fields, into: &last)
+            if !isHead {
+                last.writeBytes(b)
                 bytes = b.count
-                channel.write(HTTPResponsePart.body(channel.allocator.buffer(bytes: b)), promise: nil)
             }
         case .stream where isHead, .producer where isHead:
-            channel.write(HTTPResponsePart.head(HTTPResponse(status: response.status, headerFields: fields)), promise: nil)
+            last = channel.allocator.buffer(capacity: headCapacity)
+            ResponseEncoder.writeHead(status: status, fields: fields, into: &last)
         case .stream, .producer:
-            channel.writeAndFlush(HTTPResponsePart.head(HTTPResponse(status: response.status, headerFields: fields)), promise: nil)
+            let chunked = fields[.contentLength] == nil
+            if chunked { fields[.transferEncoding] = "chunked" }
+            var head = channel.allocator.buffer(capacity: headCapacity)
+            ResponseEncoder.writeHead(status: status, fields: fields, into: &head)
+            channel.writeAndFlush(head, promise: nil)
             do {
                 bytes = try await StreamPump.pump(response.body.stream!, channel: channel) { chunk in
-                    try await channel.writeAndFlush(HTTPResponsePart.body(channel.allocator.buffer(bytes: chunk)))
+                    var buffer = channel.allocator.buffer(capacity: chunk.count + 16)
+                    if chunked { ResponseEncoder.writeChunk(chunk, into: &buffer) } else { buffer.writeBytes(chunk) }
+                    try await channel.writeAndFlush(buffer)
                     return chunk.count
                 }
             } catch {
                 channel.close(promise: nil)
                 return (bytes, error)
             }
+            last = channel.allocator.buffer(capacity: 8)
+            if chunked { ResponseEncoder.writeLastChunk(into: &last) }
         }
         if close {
-            let ended = channel.eventLoop.makePromise(of: Void.self)
-            ended.futureResult.whenComplete { _ in channel.close(promise: nil) }
-            channel.writeAndFlush(HTTPResponsePart.end(nil), promise: ended)
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+            channel.writeAndFlush(last, promise: written)
         } else {
-            channel.writeAndFlush(HTTPResponsePart.end(nil), promise: nil)
+            channel.writeAndFlush(last, promise: nil)
         }
         return (bytes, nil)
     }
+
+    /// Room reserved for a response head: status line and a handful of fields.
+    static let headCapacity = 512
 }

@@ -2,13 +2,12 @@ import EdgeRuntime
 import NIOCore
 import NIOExtras
 import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// The listening socket and its connections, as a service: SwiftNIO's HTTP/1.1 parser and encoder,
-/// NIOHTTPTypes' codec, then ``HTTPConnectionHandler``. No async channel wrappers: a request
+/// The listening socket and its connections, as a service: SwiftNIO's HTTP/1.1 request parser, then
+/// ``HTTPConnectionHandler``, which frames responses itself (``ResponseEncoder``). No async channel wrappers: a request
 /// costs one task, started and finished on the connection's event loop.
 ///
 /// Graceful shutdown: stop accepting, close idle connections, let each busy one finish its response
@@ -46,14 +45,7 @@ final class HTTP1Server: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false,  // HTTPConnectionHandler orders pipelined requests
-                        withErrorHandling: false,  // HTTPConnectionHandler answers in the JSON envelope
-                        withOutboundHeaderValidation: false,  // HTTPFields validated them already
-                        withEncoderConfiguration: .init(),
-                        withDecoderLimitConfiguration: decoderLimits
-                    )
-                    try sync.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits)))
                     try sync.addHandler(HTTPConnectionHandler(responder: responder))
                 }
             }

@@ -2,7 +2,6 @@ import EdgeRuntime
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
 /// One HTTP/1.1 connection, last in its pipeline (NIO's parser and encoder, then the NIOHTTPTypes
@@ -14,9 +13,9 @@ import NIOHTTPTypesHTTP1
 /// a response is pending, which cost two `epoll_ctl` calls per request.) Everything here runs on the
 /// channel's event loop.
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     struct ClientGone: Error {}
 
@@ -33,7 +32,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Between a request's head and its response's end.
     private var busy = false
     /// Parts of pipelined requests that arrived while one was in flight (HTTP/1.1 answers in order).
-    private var queued: [HTTPRequestPart] = []
+    private var queued: [HTTPServerRequestPart] = []
     static let maxQueuedParts = 48
     /// The client closed its side: close ours once the response in flight has ended.
     private var closeWhenDone = false
@@ -87,10 +86,16 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         if queued.count >= HTTPConnectionHandler.maxQueuedParts { readsPaused = true }
     }
 
-    private func receive(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
-        case .head(let head):
+        case .head(let nioHead):
             busy = true
+            guard let head = try? HTTPRequest(nioHead, secure: false, splitCookie: false) else {
+                // Not representable as an HTTP request (a method or target swift-http-types refuses).
+                closeWhenDone = true
+                responder.rejectMalformed(channel: context.channel)
+                return
+            }
             let source = Self.mayHaveBody(head) ? makeBodySource(context: context) : nil
             body = source
             responder.start(head, body: source, channel: context.channel, executor: executor!, ended: ended!)
@@ -159,7 +164,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         // already under way, then close, since the rest of the stream can't be framed.
         body?.finish(error)
         body = nil
-        if !busy, error is HTTPParserError || error is HTTP1TypeConversionError {
+        if !busy, error is HTTPParserError {
             busy = true
             closeWhenDone = true
             responder.rejectMalformed(channel: context.channel)
