@@ -81,7 +81,7 @@ public struct RawHTTP {
                 body.append(contentsOf: data[before...])
             }
             body = dechunk(body)
-        } else if status != 204 && status != 304 {
+        } else if status >= 200, status != 204, status != 304 {
             while true {
                 let before = data.count
                 if !more() { break }

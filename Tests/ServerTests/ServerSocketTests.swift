@@ -251,4 +251,69 @@ private final class ThreadJob: @unchecked Sendable {
             }
         }
     }
+
+    @Test func aPipelinedRequestWithABodyIsAnsweredToo() async throws {
+        try await Self.serving(Self.engineRoutes, config: "{}") { port in
+            try await Self.onOwnThread {
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                let upload = [UInt8](repeating: 0x63, count: 300_000)
+                let pipelined = Array("GET /echo?first HTTP/1.1\r\nHost: t\r\n\r\nPOST /count HTTP/1.1\r\nHost: t\r\nContent-Length: \(upload.count)\r\nConnection: close\r\n\r\n".utf8) + upload
+                try RawHTTP.send(fd, pipelined)
+                let text = String(decoding: Self.readToEnd(fd), as: UTF8.self)
+                #expect(text.hasSuffix("\r\n\r\n300000"), "\(text.suffix(120))")
+                #expect(RawHTTP.find(Array(text.utf8), Array("first".utf8)) != nil)
+            }
+        }
+    }
+
+    @Test func http10ClosesUnlessAskedToKeepAlive() async throws {
+        try await Self.serving(Self.engineRoutes, config: "{}") { port in
+            try await Self.onOwnThread {
+                let plain = try RawHTTP.raw(port: port, Array("GET /echo?old HTTP/1.0\r\n\r\n".utf8))
+                #expect(plain.status == 200)
+                #expect(plain.text == "old")
+                #expect(plain.header("connection") == "close")
+
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                for i in 0..<2 {
+                    try RawHTTP.send(fd, Array("GET /echo?k\(i) HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".utf8))
+                    let r = try RawHTTP.read(fd)
+                    #expect(r.text == "k\(i)")
+                    #expect(r.header("connection") == "keep-alive")
+                }
+            }
+        }
+    }
+
+    @Test func expect100ContinueIsAnsweredWhenTheHandlerReads() async throws {
+        try await Self.serving(Self.engineRoutes, config: "{}") { port in
+            try await Self.onOwnThread {
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                try RawHTTP.send(fd, Array("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n".utf8))
+                let interim = try RawHTTP.read(fd)
+                #expect(interim.status == 100)
+                try RawHTTP.send(fd, Array("hello".utf8))
+                let final = try RawHTTP.read(fd)
+                #expect(final.status == 200)
+                #expect(final.text == "5")
+            }
+        }
+    }
+
+    @Test func anUpgradeRequestIsAnsweredThenClosed() async throws {
+        try await Self.serving(Self.engineRoutes, config: "{}") { port in
+            try await Self.onOwnThread {
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                try RawHTTP.send(fd, Array("GET /echo?up HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n".utf8))
+                let r = try RawHTTP.read(fd)
+                #expect(r.status == 200)
+                #expect(r.text == "up")
+                #expect(r.header("connection") == "close")
+            }
+        }
+    }
 }

@@ -8,17 +8,17 @@ struct HTTP1Responder: Sendable {
     let app: EdgeApplication
     let accessLog: AccessLog
 
-    /// Starts the request's task on the connection's event loop.
-    /// `ended` is called once the response's end has been written.
-    func start(_ head: HTTPRequest, body: RequestBodySource?, channel: any Channel, executor: LoopTaskExecutor, ended: @escaping @Sendable () -> Void) {
+    /// Starts the request's task on the connection's event loop. `ended` is called once the response's
+    /// last write has been issued, saying whether the connection closes after it.
+    func start(_ head: HTTPRequest, framing: RequestFraming, body: RequestBodySource?, channel: any Channel, executor: LoopTaskExecutor, ended: @escaping @Sendable (Bool) -> Void) {
         // Read now: NIO forgets the peer once the channel closes.
         let peer = app.trustProxy ? nil : channel.remoteAddress
         Task(executorPreference: executor) {
-            await serve(head, body: body, peer: peer, channel: channel, ended: ended)
+            await serve(head, framing: framing, body: body, peer: peer, channel: channel, ended: ended)
         }
     }
 
-    func serve(_ head: HTTPRequest, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, ended: @Sendable () -> Void) async {
+    func serve(_ head: HTTPRequest, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, ended: @Sendable (Bool) -> Void) async {
         let start = ContinuousClock.now
         let requestId = RequestID.accept(head.headerFields[.requestId])
         let target = head.path ?? "/"
@@ -45,11 +45,10 @@ struct HTTP1Responder: Sendable {
         }
         let outcome = await app.respond(to: request, requestId: requestId, placement: .currentTask)
         let response = outcome.response
-        let close = outcome.closeConnection
-            || Self.says(close: response.headers[.connection])
-            || Self.says(close: head.headerFields[.connection])
-        let written = await Self.write(response, isHead: head.method == .head, channel: channel, close: close)
-        ended()
+        var framing = framing
+        if outcome.closeConnection || Self.says(close: response.headers[.connection]) { framing.keepAlive = false }
+        let written = await Self.write(response, isHead: head.method == .head, framing: framing, channel: channel)
+        ended(!framing.keepAlive || written.error != nil)
         accessLog.record(
             method: head.method.rawValue, path: path, route: outcome.route, status: Int(response.status.code),
             duration: ContinuousClock.now - start, bytes: written.bytes, requestId: requestId, error: written.error
@@ -80,62 +79,92 @@ struct HTTP1Responder: Sendable {
         return value.split(separator: ",").contains { String($0).trimmingSpaces.lowercased() == "close" }
     }
 
-    /// Writes `response` (its head only for HEAD); closes the connection after it when `close`, or at
-    /// once if a streamed body failed (the client must not take a cut body as whole). A body known up
-    /// front goes out with its head in one write. The body bytes written, and the error if the stream
-    /// failed.
-    static func write(_ response: Response, isHead: Bool, channel: any Channel, close: Bool) async -> (bytes: Int, error: (any Error)?) {
+    /// Writes `response` and closes the connection after it unless `framing` keeps it alive. A body known
+    /// up front goes out with its head in one write. HEAD, 1xx, 204 and 304 get the head only. A streamed
+    /// body is chunked unless the handler gave its `content-length` or the client speaks HTTP/1.0 (then
+    /// the connection's end delimits it). A stream that fails, or that breaks its `content-length`, closes
+    /// the connection at once, so the client never takes a cut body as whole.
+    /// The body bytes written, and the error if the stream failed.
+    static func write(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel) async -> (bytes: Int, error: (any Error)?) {
         var fields = response.headers
         let status = response.status
+        let code = status.code
+        let headOnly = isHead || code < 200 || code == 204 || code == 304
+        var framing = framing
+        // Framing is ours to decide: a handler's own transfer-encoding (say, copied from an upstream) goes.
+        fields[.transferEncoding] = nil
         var bytes = 0
         var last: ByteBuffer
         switch response.body {
-        case .empty:
-            if fields[.contentLength] == nil, status.code != 204, status.code != 304 {
-                fields[.contentLength] = "0"
+        case .empty, .bytes:
+            let body: [UInt8]
+            if case .bytes(let b) = response.body { body = b } else { body = [] }
+            if code >= 200, code != 204, !(code == 304 && body.isEmpty) {
+                fields[.contentLength] = String(body.count)
+            } else if code < 200 || code == 204 {
+                fields[.contentLength] = nil
             }
-            last = channel.allocator.buffer(capacity: headCapacity)
+            setConnection(&fields, framing)
+            last = channel.allocator.buffer(capacity: headCapacity + (headOnly ? 0 : body.count))
             ResponseEncoder.writeHead(status: status, fields: fields, into: &last)
-        case .bytes(let b):
-            fields[.contentLength] = String(b.count)
-            last = channel.allocator.buffer(capacity: headCapacity + (isHead ? 0 : b.count))
-            ResponseEncoder.writeHead(status: status, fields: fields, into: &last)
-            if !isHead {
-                last.writeBytes(b)
-                bytes = b.count
+            if !headOnly {
+                last.writeBytes(body)
+                bytes = body.count
             }
-        case .stream where isHead, .producer where isHead:
-            last = channel.allocator.buffer(capacity: headCapacity)
-            ResponseEncoder.writeHead(status: status, fields: fields, into: &last)
         case .stream, .producer:
-            let chunked = fields[.contentLength] == nil
-            if chunked { fields[.transferEncoding] = "chunked" }
+            let declared = fields[.contentLength].flatMap { Int($0) }
+            if declared == nil, !headOnly {
+                if framing.canChunk { fields[.transferEncoding] = "chunked" } else { framing.keepAlive = false }
+            }
+            setConnection(&fields, framing)
             var head = channel.allocator.buffer(capacity: headCapacity)
             ResponseEncoder.writeHead(status: status, fields: fields, into: &head)
+            if headOnly {
+                last = head
+                break
+            }
             channel.writeAndFlush(head, promise: nil)
+            let chunked = fields[.transferEncoding] != nil
+            var sent = 0
             do {
                 bytes = try await StreamPump.pump(response.body.stream!, channel: channel) { chunk in
+                    if let declared, sent + chunk.count > declared { throw ContentLengthMismatch() }
                     var buffer = channel.allocator.buffer(capacity: chunk.count + 16)
                     if chunked { ResponseEncoder.writeChunk(chunk, into: &buffer) } else { buffer.writeBytes(chunk) }
                     try await channel.writeAndFlush(buffer)
+                    sent += chunk.count
                     return chunk.count
                 }
+                if let declared, bytes != declared { throw ContentLengthMismatch() }
             } catch {
                 channel.close(promise: nil)
-                return (bytes, error)
+                return (sent, error)
             }
             last = channel.allocator.buffer(capacity: 8)
             if chunked { ResponseEncoder.writeLastChunk(into: &last) }
         }
-        if close {
+        if framing.keepAlive {
+            channel.writeAndFlush(last, promise: nil)
+        } else {
             let written = channel.eventLoop.makePromise(of: Void.self)
             written.futureResult.whenComplete { _ in channel.close(promise: nil) }
             channel.writeAndFlush(last, promise: written)
-        } else {
-            channel.writeAndFlush(last, promise: nil)
         }
         return (bytes, nil)
     }
+
+    /// `connection: close` when the connection ends after this response; `keep-alive` for an HTTP/1.0
+    /// client that asked to keep it (1.0 closes by default).
+    private static func setConnection(_ fields: inout HTTPFields, _ framing: RequestFraming) {
+        if !framing.keepAlive {
+            fields[.connection] = "close"
+        } else if !framing.canChunk {
+            fields[.connection] = "keep-alive"
+        }
+    }
+
+    /// A streamed body longer or shorter than the `content-length` its handler declared.
+    struct ContentLengthMismatch: Error {}
 
     /// Room reserved for a response head: status line and a handful of fields.
     static let headCapacity = 512

@@ -4,38 +4,51 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
 
-/// One HTTP/1.1 connection, last in its pipeline (NIO's parser and encoder, then the NIOHTTPTypes
-/// codec). Each request runs on a task of its own that prefers this channel's event loop as
-/// its executor (``LoopTaskExecutor``), and writes its response from there through the channel.
+/// One HTTP/1.1 connection, right after NIO's request parser. Each request runs on a task of its own that
+/// prefers this channel's event loop as its executor (``LoopTaskExecutor``), and writes its response from
+/// there, framed by ``ResponseEncoder``, straight to the channel.
 ///
-/// Requests on one connection are answered in order: a pipelined request waits here until the response
-/// in flight has ended. (NIO's pipelining handler would do that too, but it withholds every `read` while
-/// a response is pending, which cost two `epoll_ctl` calls per request.) Everything here runs on the
-/// channel's event loop.
+/// Requests on one connection are answered in order: the parts of a pipelined request wait here until the
+/// response in flight has ended. (NIO's pipelining handler would do that too, but it withholds every
+/// `read` while a response is pending, which cost two `epoll_ctl` calls per request.) Everything here
+/// runs on the channel's event loop.
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     struct ClientGone: Error {}
+    /// What a handler still reading the body sees once its response has ended.
+    struct BodyAbandoned: Error {}
 
     private let responder: HTTP1Responder
     private var executor: LoopTaskExecutor?
-    /// Tells this handler that a response has ended; built once per connection.
-    private var ended: (@Sendable () -> Void)?
+    /// Tells this handler that a response has ended (and whether the connection closes); built once.
+    private var ended: (@Sendable (_ closing: Bool) -> Void)?
+
+    /// A request is between its head and its response's end.
+    private var busy = false
+    /// The parts being delivered belong to a message whose end has not arrived yet.
+    private var inMessage = false
     /// The body of the request in flight, until its last part arrived or its response ended.
     private var body: RequestBodySource?
-    /// Reads stop while the body's unread chunks pass the high-water mark; a `read` that came in
-    /// meanwhile is held until the handler has caught up.
-    private var readsPaused = false
-    private var readHeld = false
-    /// Between a request's head and its response's end.
-    private var busy = false
-    /// Parts of pipelined requests that arrived while one was in flight (HTTP/1.1 answers in order).
+    /// Parts that arrived while a request was in flight, delivered once it has been answered.
     private var queued: [HTTPServerRequestPart] = []
     static let maxQueuedParts = 48
-    /// The client closed its side: close ours once the response in flight has ended.
+
+    /// Reads stop while the body's unread chunks pass the high-water mark, or while too many pipelined
+    /// parts wait; a `read` that came in meanwhile is held until both are clear.
+    private var bodyPaused = false
+    private var readHeld = false
+    private var readsPaused: Bool { bodyPaused || queued.count >= Self.maxQueuedParts }
+
+    /// Close once the response in flight has ended (graceful shutdown, a parse error mid-stream).
     private var closeWhenDone = false
+    /// The client closed its side: answer what arrived complete, then close.
+    private var inputClosed = false
+    /// The connection is closing: nothing more is delivered.
+    private var closing = false
+
     private var lastActivity = NIODeadline.now()
     private var idleCheck: Scheduled<Void>?
 
@@ -47,14 +60,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         executor = LoopTaskExecutor(context.eventLoop)
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        ended = {
+        ended = { closing in
             if loop.inEventLoop {
-                bound.value.0.responseEnded(context: bound.value.1)
+                bound.value.0.responseEnded(closing: closing, context: bound.value.1)
             } else {
-                loop.execute { bound.value.0.responseEnded(context: bound.value.1) }
+                loop.execute { bound.value.0.responseEnded(closing: closing, context: bound.value.1) }
             }
         }
-        if context.channel.isActive { scheduleIdleCheck(context: context, in: .seconds(Int64(EdgeLimits.keepAliveIdleTimeout))) }
+        if context.channel.isActive { scheduleIdleCheck(context: context, in: Self.idleTimeout) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -64,11 +77,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if idleCheck == nil { scheduleIdleCheck(context: context, in: .seconds(Int64(EdgeLimits.keepAliveIdleTimeout))) }
+        if idleCheck == nil { scheduleIdleCheck(context: context, in: Self.idleTimeout) }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        queued.removeAll()
         idleCheck?.cancel()
         idleCheck = nil
         body?.finish(ClientGone())
@@ -76,46 +91,124 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.fireChannelInactive()
     }
 
+    // MARK: Requests in
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
         let part = unwrapInboundIn(data)
-        if busy, case .head = part { queued.append(part) } else if !queued.isEmpty { queued.append(part) } else {
+        if queued.isEmpty, !(busy && part.isHead) {
             receive(part, context: context)
-            return
+        } else {
+            queued.append(part)
         }
-        // Pipelined requests wait for the response in flight; past a few, stop reading until it ends.
-        if queued.count >= HTTPConnectionHandler.maxQueuedParts { readsPaused = true }
+    }
+
+    /// Delivers queued parts in order, up to the next request's head while one is in flight.
+    private func deliverQueued(context: ChannelHandlerContext) {
+        while !closing, let part = queued.first, !(busy && part.isHead) {
+            queued.removeFirst()
+            receive(part, context: context)
+        }
     }
 
     private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let nioHead):
             busy = true
+            inMessage = true
             guard let head = try? HTTPRequest(nioHead, secure: false, splitCookie: false) else {
                 // Not representable as an HTTP request (a method or target swift-http-types refuses).
-                closeWhenDone = true
-                responder.rejectMalformed(channel: context.channel)
+                reject(context: context)
                 return
             }
-            let source = Self.mayHaveBody(head) ? makeBodySource(context: context) : nil
+            let source = Self.mayHaveBody(head) ? makeBodySource(head, context: context) : nil
             body = source
-            responder.start(head, body: source, channel: context.channel, executor: executor!, ended: ended!)
+            responder.start(head, framing: RequestFraming(nioHead), body: source, channel: context.channel, executor: executor!, ended: ended!)
         case .body(let buffer):
             // Parts of a request whose response already ended are dropped.
             guard let body else { return }
-            if body.push(Array(buffer: buffer)) { readsPaused = true }
+            if body.push(Array(buffer: buffer)) { bodyPaused = true }
         case .end:
+            inMessage = false
             body?.finish()
             body = nil
+            bodyPaused = false
         }
     }
 
-    /// After a response ended: the requests that arrived meanwhile, in order, until one is in flight.
-    private func receiveQueued(context: ChannelHandlerContext) {
-        while !busy, !queued.isEmpty {
-            receive(queued.removeFirst(), context: context)
+    // MARK: Responses out
+
+    /// The response in flight has been written to its end (called by ``HTTP1Responder`` on this loop).
+    private func responseEnded(closing responseCloses: Bool, context: ChannelHandlerContext) {
+        busy = false
+        lastActivity = .now()
+        // A body the handler left unread is drained and dropped from here on.
+        if let body {
+            body.finish(BodyAbandoned())
+            self.body = nil
+            bodyPaused = false
         }
-        if queued.count < HTTPConnectionHandler.maxQueuedParts, body == nil { resumeReads(context: context) }
+        if responseCloses || closeWhenDone {
+            // The responder closes the channel after the response's last write.
+            closing = true
+            queued.removeAll()
+            if !responseCloses { context.close(promise: nil) }
+            return
+        }
+        deliverQueued(context: context)
+        if inputClosed, !busy {
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        resumeReadsIfClear(context: context)
     }
+
+    // MARK: Connection events
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            // Graceful shutdown: an idle connection closes now, a busy one after its response.
+            queued.removeAll()
+            if busy { closeWhenDone = true } else { closing = true; context.close(promise: nil) }
+            return
+        }
+        if case ChannelEvent.inputClosed = event {
+            // The client sent all it will send: the requests that arrived whole are answered, then close.
+            inputClosed = true
+            if inMessage {
+                body?.finish(ClientGone())
+                body = nil
+            }
+            if !busy, queued.isEmpty { closing = true; context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard !closing else { return }
+        // Bytes NIO could not parse. Between messages: 400 in the envelope, then close (the rest of the
+        // stream can't be framed). Inside a message or with a response under way: that request's body
+        // fails, its response (if any) is finished, and the connection closes after it.
+        if error is HTTPParserError, !busy, !inMessage, queued.isEmpty {
+            busy = true
+            reject(context: context)
+            return
+        }
+        body?.finish(error)
+        body = nil
+        queued.removeAll()
+        if busy { closeWhenDone = true } else { closing = true; context.close(promise: nil) }
+    }
+
+    private func reject(context: ChannelHandlerContext) {
+        closing = true
+        queued.removeAll()
+        responder.rejectMalformed(channel: context.channel)
+    }
+
+    // MARK: Body back-pressure
 
     func read(context: ChannelHandlerContext) {
         if readsPaused {
@@ -125,67 +218,29 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.read()
     }
 
-    /// The response in flight has been written to its end (called by ``HTTP1Responder`` on this loop).
-    func responseEnded(context: ChannelHandlerContext) {
-        busy = false
-        lastActivity = .now()
-        // A body the handler left unread is drained and dropped from here on.
-        if let body {
-            body.finish()
-            self.body = nil
-            resumeReads(context: context)
-        }
-        if closeWhenDone {
-            context.close(promise: nil)
-            return
-        }
-        if !queued.isEmpty { receiveQueued(context: context) }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
-            // Graceful shutdown: an idle connection closes now, a busy one after its response.
-            queued.removeAll()
-            if busy { closeWhenDone = true } else { context.close(promise: nil) }
-            return
-        }
-        if case ChannelEvent.inputClosed = event {
-            // The client sent all it will send; answer what is in flight, then close.
-            body?.finish(ClientGone())
-            body = nil
-            if busy { closeWhenDone = true } else { context.close(promise: nil) }
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A request NIO could not parse (or convert): answer 400 in the envelope unless a response is
-        // already under way, then close, since the rest of the stream can't be framed.
-        body?.finish(error)
-        body = nil
-        if !busy, error is HTTPParserError {
-            busy = true
-            closeWhenDone = true
-            responder.rejectMalformed(channel: context.channel)
-        } else {
-            context.close(promise: nil)
-        }
-    }
-
-    // MARK: Body backpressure
-
-    private func makeBodySource(context: ChannelHandlerContext) -> RequestBodySource {
+    private func makeBodySource(_ head: HTTPRequest, context: ChannelHandlerContext) -> RequestBodySource {
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        return RequestBodySource(resumeReading: {
-            loop.execute { bound.value.0.resumeReads(context: bound.value.1) }
+        let channel = context.channel
+        // `expect: 100-continue`: the interim response goes out when the handler starts reading, so a
+        // request refused before that (413, 401...) never makes the client send its body.
+        let onFirstRead: (@Sendable () -> Void)? = Self.expectsContinue(head) ? { @Sendable in
+            var buffer = channel.allocator.buffer(capacity: 32)
+            buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            channel.writeAndFlush(buffer, promise: nil)
+        } : nil
+        return RequestBodySource(onFirstRead: onFirstRead, resumeReading: { source in
+            loop.execute {
+                let (handler, context) = bound.value
+                guard source === handler.body else { return }
+                handler.bodyPaused = false
+                handler.resumeReadsIfClear(context: context)
+            }
         })
     }
 
-    private func resumeReads(context: ChannelHandlerContext) {
-        readsPaused = false
-        if readHeld {
+    private func resumeReadsIfClear(context: ChannelHandlerContext) {
+        if readHeld, !readsPaused {
             readHeld = false
             context.read()
         }
@@ -198,7 +253,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         return length != "0"
     }
 
+    static func expectsContinue(_ head: HTTPRequest) -> Bool {
+        head.headerFields[.expect]?.lowercased() == "100-continue"
+    }
+
     // MARK: Keep-alive idle timeout
+
+    static let idleTimeout = TimeAmount.seconds(Int64(EdgeLimits.keepAliveIdleTimeout))
 
     /// One timer per connection, pushed back lazily: each check closes a connection idle for
     /// ``EdgeLimits/keepAliveIdleTimeout`` and otherwise re-arms itself for the time left.
@@ -207,17 +268,42 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         idleCheck = context.eventLoop.scheduleTask(in: delay) {
             let (handler, context) = bound.value
             handler.idleCheck = nil
-            let timeout = TimeAmount.seconds(Int64(EdgeLimits.keepAliveIdleTimeout))
             if handler.busy {
-                handler.scheduleIdleCheck(context: context, in: timeout)
+                handler.scheduleIdleCheck(context: context, in: Self.idleTimeout)
                 return
             }
             let idleFor = NIODeadline.now() - handler.lastActivity
-            if idleFor >= timeout {
+            if idleFor >= Self.idleTimeout {
                 context.close(promise: nil)
             } else {
-                handler.scheduleIdleCheck(context: context, in: timeout - idleFor)
+                handler.scheduleIdleCheck(context: context, in: Self.idleTimeout - idleFor)
             }
         }
+    }
+}
+
+/// What the request's HTTP/1 framing says about the response: whether the connection may stay open
+/// after it, and whether the client can read a chunked body.
+struct RequestFraming: Sendable {
+    var keepAlive: Bool
+    var canChunk: Bool
+
+    init(_ head: HTTPRequestHead) {
+        // After an upgrade request or CONNECT, NIO's parser stops reading the stream: close after answering.
+        let upgrade = head.method == .CONNECT || head.headers.contains(name: "upgrade")
+        keepAlive = head.isKeepAlive && !upgrade
+        canChunk = head.version.major == 1 && head.version.minor >= 1
+    }
+
+    init(keepAlive: Bool, canChunk: Bool) {
+        self.keepAlive = keepAlive
+        self.canChunk = canChunk
+    }
+}
+
+extension HTTPServerRequestPart {
+    fileprivate var isHead: Bool {
+        if case .head = self { return true }
+        return false
     }
 }

@@ -3,8 +3,9 @@ import Synchronization
 
 /// The body of one request in flight: the connection's event loop pushes chunks as NIO parses them,
 /// the handler pulls them through ``next()``. Reading pauses while more than
-/// ``EdgeLimits/requestBodyHighWater`` bytes wait unread and resumes below ``EdgeLimits/requestBodyLowWater``, so a
-/// slow handler holds back a fast client instead of buffering its upload.
+/// ``EdgeLimits/requestBodyHighWater`` bytes wait unread and resumes below
+/// ``EdgeLimits/requestBodyLowWater``, so a slow handler holds back a fast client instead of buffering
+/// its upload. A cancelled reader (the `maxDuration` watchdog) stops waiting at once.
 final class RequestBodySource: Sendable {
     private struct State {
         var chunks: [[UInt8]] = []
@@ -14,13 +15,17 @@ final class RequestBodySource: Sendable {
         /// nil while open; the end (or the failure) once the last part arrived.
         var end: Result<Void, any Error>?
         var paused = false
+        var readBefore = false
     }
 
     private let state = Mutex(State())
+    /// Called once, on the first ``next()`` (`expect: 100-continue` answers from here).
+    private let onFirstRead: (@Sendable () -> Void)?
     /// Called (from the consumer's thread) when a paused body drained below the low-water mark.
-    private let resumeReading: @Sendable () -> Void
+    private let resumeReading: @Sendable (RequestBodySource) -> Void
 
-    init(resumeReading: @escaping @Sendable () -> Void) {
+    init(onFirstRead: (@Sendable () -> Void)? = nil, resumeReading: @escaping @Sendable (RequestBodySource) -> Void) {
+        self.onFirstRead = onFirstRead
         self.resumeReading = resumeReading
     }
 
@@ -41,11 +46,17 @@ final class RequestBodySource: Sendable {
         return pause
     }
 
-    /// Marks the end of the body, or its failure (the client went away mid-body).
+    /// Marks the end of the body, or its failure (the client went away mid-body). Chunks already
+    /// buffered are still delivered before a successful end, not before a failure.
     func finish(_ error: (any Error)? = nil) {
         let waiter: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { s in
             guard s.end == nil else { return nil }
             s.end = error.map { .failure($0) } ?? .success(())
+            if error != nil {
+                s.chunks.removeAll()
+                s.head = 0
+                s.buffered = 0
+            }
             defer { s.waiter = nil }
             return s.waiter
         }
@@ -54,30 +65,43 @@ final class RequestBodySource: Sendable {
 
     /// The next chunk, nil at the end of the body.
     func next() async throws -> [UInt8]? {
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<[UInt8]?, any Error>) in
-            let (result, resume): (Result<[UInt8]?, any Error>?, Bool) = state.withLock { s in
-                if s.head < s.chunks.count {
-                    let chunk = s.chunks[s.head]
-                    s.head += 1
-                    s.buffered -= chunk.count
-                    if s.head == s.chunks.count { s.chunks.removeAll(keepingCapacity: true); s.head = 0 }
-                    var resume = false
-                    if s.paused, s.buffered < EdgeLimits.requestBodyLowWater {
-                        s.paused = false
-                        resume = true
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<[UInt8]?, any Error>) in
+                let (result, resume, first): (Result<[UInt8]?, any Error>?, Bool, Bool) = state.withLock { s in
+                    // The interim 100 only matters while the client still waits to send.
+                    let first = !s.readBefore && s.chunks.isEmpty && s.end == nil
+                    s.readBefore = true
+                    if s.head < s.chunks.count {
+                        let chunk = s.chunks[s.head]
+                        s.head += 1
+                        s.buffered -= chunk.count
+                        if s.head == s.chunks.count { s.chunks.removeAll(keepingCapacity: true); s.head = 0 }
+                        var resume = false
+                        if s.paused, s.buffered < EdgeLimits.requestBodyLowWater {
+                            s.paused = false
+                            resume = true
+                        }
+                        return (.success(chunk), resume, first)
                     }
-                    return (.success(chunk), resume)
+                    switch s.end {
+                    case .success?: return (.success(nil), false, first)
+                    case .failure(let e)?: return (.failure(e), false, first)
+                    case nil:
+                        if Task.isCancelled { return (.failure(CancellationError()), false, first) }
+                        s.waiter = c
+                        return (nil, false, first)
+                    }
                 }
-                switch s.end {
-                case .success?: return (.success(nil), false)
-                case .failure(let e)?: return (.failure(e), false)
-                case nil:
-                    s.waiter = c
-                    return (nil, false)
-                }
+                if first { onFirstRead?() }
+                if resume { resumeReading(self) }
+                if let result { c.resume(with: result) }
             }
-            if resume { resumeReading() }
-            if let result { c.resume(with: result) }
+        } onCancel: {
+            let waiter = state.withLock { s in
+                defer { s.waiter = nil }
+                return s.waiter
+            }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 }
