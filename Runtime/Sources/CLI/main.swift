@@ -7,6 +7,9 @@ import Server
 import Glibc
 #endif
 
+// Before any event loop starts.
+EventLoops.configure(FileIO.processEnvironment())
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let code = await EdgeCommand.run(arguments, routes: FunctionsManifest.routes)
 LogSink.standardOutput.flush()
