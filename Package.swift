@@ -78,7 +78,8 @@ let package = Package(
         .executableTarget(name: "KVConformance", dependencies: ["KV", "KVLMDB"], path: "Runtime/Sources/KVConformance"),
 
         // MARK: fetch on libcurl: one multi handle on its own thread.
-        .target(name: "CCurl", path: "Runtime/Shims/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // libcurl is dlopen'ed on first use (see CCurl.c); its headers are still needed to build.
+        .target(name: "CCurl", path: "Runtime/Shims/CCurl", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "Fetch", dependencies: ["CCurl"], path: "Runtime/Sources/Fetch", swiftSettings: strict),
 
         // MARK: Cron: expressions, pure next-fire math, the scheduler (no I/O of its own).

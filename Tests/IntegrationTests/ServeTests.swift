@@ -21,6 +21,8 @@ import Glibc
         #expect(h.header("x-request-id") == "req-123")
         let head = try RawHTTP.request(port: edge.port, "HEAD", "/health")
         #expect(head.status == 200 && head.body.isEmpty && Int(head.header("content-length") ?? "0")! > 0)
+        // libcurl is loaded by the first fetch (cold start): a process that fetched nothing never mapped it.
+        #expect(!EdgeProcess.readFile("/proc/\(edge.pid)/maps").contains("libcurl"))
     }
 
     @Test func badInputGetsClear4xxAndTheProcessKeepsServing() throws {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An outbound HTTP client on libcurl: one multi handle driven by one dedicated thread.
 ///
 /// All transfers of a client share that thread and libcurl's connection cache (keep-alive reuse,
@@ -29,14 +31,35 @@ public final class HTTPClient: Sendable {
     public static let shared = HTTPClient()
 
     public let configuration: Configuration
-    let loop: CurlLoop
+    /// The curl thread, started by the first `fetch`: a process that never fetches never loads libcurl
+    /// (its ~25 shared libraries cost ~10 ms of cold start, bench/http/coldstart.sh).
+    private let state = Mutex(LoopState.idle)
+
+    private enum LoopState {
+        case idle
+        case running(CurlLoop)
+        case shutDown
+    }
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        self.loop = CurlLoop(configuration: configuration)
     }
 
-    deinit { loop.shutdown() }
+    deinit { shutdown() }
+
+    /// The running loop, started on first use; nil once shut down.
+    private var loop: CurlLoop? {
+        state.withLock { s in
+            switch s {
+            case .running(let loop): return loop
+            case .shutDown: return nil
+            case .idle:
+                let loop = CurlLoop(configuration: configuration)
+                s = .running(loop)
+                return loop
+            }
+        }
+    }
 
     /// Sends `request` and returns once the final response head has arrived (redirects followed
     /// per ``FetchRequest/redirect``).
@@ -45,6 +68,7 @@ public final class HTTPClient: Sendable {
     ///   failures, and ``FetchError/Kind/aborted`` when the task is cancelled.
     /// - Note: an HTTP error status (4xx, 5xx) is a response, not an error.
     public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
+        guard let loop else { throw FetchError(.aborted, message: "the HTTP client was shut down", url: request.url) }
         let transfer = Transfer(request: request, configuration: configuration, loop: loop)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: ResponseStream.HeadContinuation) in
@@ -65,8 +89,20 @@ public final class HTTPClient: Sendable {
 
     /// Fails every transfer in flight with ``FetchError/Kind/aborted``, stops the curl thread and
     /// waits for it to exit. Later `fetch` calls fail with ``FetchError/Kind/aborted``. Idempotent.
-    public func shutdown() { loop.shutdown() }
+    public func shutdown() {
+        let running: CurlLoop? = state.withLock { s in
+            defer { s = .shutDown }
+            if case .running(let loop) = s { return loop }
+            return nil
+        }
+        running?.shutdown()
+    }
 
     /// Transfers currently owned by the curl thread (for metrics and leak tests).
-    public var activeTransferCount: Int { loop.activeCount }
+    public var activeTransferCount: Int {
+        state.withLock { s in
+            if case .running(let loop) = s { return loop.activeCount }
+            return 0
+        }
+    }
 }

@@ -9,11 +9,13 @@ enum StreamPump {
     struct ClientGone: Error {}
 
     /// `write` sends one chunk and returns once the socket took it (the pump's backpressure).
-    static func pump(_ stream: ByteStream, channel: any Channel, write: ([UInt8]) async throws -> Int) async throws -> Int {
+    /// The reading task prefers the writer's executor (the connection's event loop), so a chunk passes
+    /// from reader to writer without crossing threads.
+    static func pump(_ stream: ByteStream, channel: any Channel, executor: (any TaskExecutor)?, write: ([UInt8]) async throws -> Int) async throws -> Int {
         let relay = ChunkRelay()
         let closeWatch = channel.closeFuture
         closeWatch.whenComplete { _ in relay.fail(ClientGone()) }
-        let reader = Task {
+        let reader = Task(executorPreference: executor) {
             do {
                 for try await chunk in stream {
                     try await relay.put(chunk)

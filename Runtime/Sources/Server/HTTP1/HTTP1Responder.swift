@@ -14,11 +14,11 @@ struct HTTP1Responder: Sendable {
         // Read now: NIO forgets the peer once the channel closes.
         let peer = app.trustProxy ? nil : channel.remoteAddress
         Task(executorPreference: executor) {
-            await serve(head, framing: framing, body: body, peer: peer, channel: channel, ended: ended)
+            await serve(head, framing: framing, body: body, peer: peer, channel: channel, executor: executor, ended: ended)
         }
     }
 
-    func serve(_ head: HTTPRequest, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, ended: @Sendable (Bool) -> Void) async {
+    func serve(_ head: HTTPRequest, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, executor: LoopTaskExecutor?, ended: @Sendable (Bool) -> Void) async {
         let start = ContinuousClock.now
         let requestId = RequestID.accept(head.headerFields[.requestId])
         let target = head.path ?? "/"
@@ -47,7 +47,7 @@ struct HTTP1Responder: Sendable {
         let response = outcome.response
         var framing = framing
         if outcome.closeConnection || Self.says(close: response.headers[.connection]) { framing.keepAlive = false }
-        let written = await Self.write(response, isHead: head.method == .head, framing: framing, channel: channel)
+        let written = await Self.write(response, isHead: head.method == .head, framing: framing, channel: channel, executor: executor)
         ended(!framing.keepAlive || written.error != nil)
         accessLog.record(
             method: head.method.rawValue, path: path, route: outcome.route, status: Int(response.status.code),
@@ -85,7 +85,7 @@ struct HTTP1Responder: Sendable {
     /// the connection's end delimits it). A stream that fails, or that breaks its `content-length`, closes
     /// the connection at once, so the client never takes a cut body as whole.
     /// The body bytes written, and the error if the stream failed.
-    static func write(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel) async -> (bytes: Int, error: (any Error)?) {
+    static func write(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel, executor: LoopTaskExecutor? = nil) async -> (bytes: Int, error: (any Error)?) {
         var fields = response.headers
         let status = response.status
         let code = status.code
@@ -127,11 +127,17 @@ struct HTTP1Responder: Sendable {
             let chunked = fields[.transferEncoding] != nil
             var sent = 0
             do {
-                bytes = try await StreamPump.pump(response.body.stream!, channel: channel) { chunk in
+                bytes = try await StreamPump.pump(response.body.stream!, channel: channel, executor: executor) { chunk in
                     if let declared, sent + chunk.count > declared { throw ContentLengthMismatch() }
                     var buffer = channel.allocator.buffer(capacity: chunk.count + 16)
                     if chunked { ResponseEncoder.writeChunk(chunk, into: &buffer) } else { buffer.writeBytes(chunk) }
-                    try await channel.writeAndFlush(buffer)
+                    // Back-pressure only when the socket backs up: waiting for every chunk's write
+                    // would cost a loop round trip per chunk.
+                    if channel.isWritable {
+                        channel.writeAndFlush(buffer, promise: nil)
+                    } else {
+                        try await channel.writeAndFlush(buffer)
+                    }
                     sent += chunk.count
                     return chunk.count
                 }
