@@ -1,4 +1,4 @@
-public import EdgeRuntime
+import EdgeRuntime
 
 /// One line per request: method, path, route, status, duration, bytes, request id. No headers, so
 /// `Authorization`, `Cookie`, `x-api-key` and `X-Admin-Token` can never appear. `ACCESS_LOG=off`

@@ -1,4 +1,4 @@
-public import EdgeRuntime
+import EdgeRuntime
 
 /// The routing phases of `vercel-like.json` in Vercel's order (`getTransformedRoutes`):
 /// cleanUrls redirects -> trailingSlash redirects -> `redirects` -> `headers` (all matching rules stack)

@@ -1,4 +1,4 @@
-public import EdgeRuntime
+import EdgeRuntime
 import Cron
 
 extension EdgeConfig {

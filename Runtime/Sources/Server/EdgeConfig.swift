@@ -1,4 +1,4 @@
-public import EdgeRuntime
+import EdgeRuntime
 
 /// `vercel-like.json`: vercel.json's routing keys with Vercel's semantics, plus our extensions.
 ///

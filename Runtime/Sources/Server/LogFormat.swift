@@ -1,5 +1,5 @@
 import Synchronization
-public import EdgeRuntime
+import EdgeRuntime
 
 /// The two log formats: one JSON object per line (default), or `LOG_FORMAT=pretty` for humans.
 /// Secrets never reach a line: request headers are not logged at all.

@@ -1,5 +1,5 @@
 import Synchronization
-public import EdgeRuntime
+import EdgeRuntime
 
 /// Request ids: an incoming `x-request-id` is kept when sane (1-128 of `A-Z a-z 0-9 . _ : -`),
 /// otherwise a new random UUID (v4, lowercase) is generated.

@@ -1,4 +1,4 @@
-public import EdgeRuntime
+import EdgeRuntime
 import RouteGenCore
 
 /// The mounted functions, compiled for matching: static paths by dictionary, dynamic ones in
