@@ -11,6 +11,8 @@ public final class LogSink: Sendable {
     private let fd: Int32
     private let buffer = Mutex<[UInt8]>([])
     private static let flushThreshold = 32 * 1024
+    /// Room reserved for one line (an access-log line is about 250 bytes).
+    private static let lineCapacity = 320
 
     init(fd: Int32) {
         self.fd = fd
@@ -27,11 +29,16 @@ public final class LogSink: Sendable {
         writeLine { $0.append(contentsOf: line) }
     }
 
-    /// Appends one line built in place by `build` (a newline is added): no buffer per line.
+    /// Appends one line built by `build` (a newline is added). The line is built before the lock is
+    /// taken, which then covers a copy only: every event loop logs every request here, and a loop
+    /// preempted while formatting under the lock stalls the others.
     func writeLine(_ build: (inout [UInt8]) -> Void) {
+        var line: [UInt8] = []
+        line.reserveCapacity(LogSink.lineCapacity)
+        build(&line)
+        line.append(0x0A)
         let full: [UInt8]? = buffer.withLock { b in
-            build(&b)
-            b.append(0x0A)
+            b.append(contentsOf: line)
             if b.count >= LogSink.flushThreshold {
                 let out = b
                 b.removeAll(keepingCapacity: true)
