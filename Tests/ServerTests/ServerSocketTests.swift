@@ -145,6 +145,17 @@ private final class ThreadJob: @unchecked Sendable {
         RouteDescriptor("/count", file: "Functions/count/Count.swift", SlowCounter.self),
     ]
 
+    /// Serves ``engineRoutes`` and runs `body` on a thread of its own with one connection open to them.
+    static func onEngineConnection(_ body: @escaping @Sendable (_ fd: Int32, _ port: Int) throws -> Void) async throws {
+        try await serving(engineRoutes, config: "{}") { port in
+            try await onOwnThread {
+                let fd = try RawHTTP.connect(port: port)
+                defer { close(fd) }
+                try body(fd, port)
+            }
+        }
+    }
+
     /// Reads until the server closes the connection.
     static func readToEnd(_ fd: Int32) -> [UInt8] {
         var out: [UInt8] = []
@@ -157,43 +168,35 @@ private final class ThreadJob: @unchecked Sendable {
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
-        try await Self.serving(Self.engineRoutes, config: "{}") { port in
-            try await Self.onOwnThread {
-                let fd = try RawHTTP.connect(port: port)
-                defer { close(fd) }
-                let three = (1...3).map { n in
-                    "GET /echo?n=\(n) HTTP/1.1\r\nHost: t\r\n\(n == 3 ? "Connection: close\r\n" : "")\r\n"
-                }.joined()
-                try RawHTTP.send(fd, Array(three.utf8))
-                let bytes = Self.readToEnd(fd)
-                let text = String(decoding: bytes, as: UTF8.self)
-                var statuses = 0, rest = bytes[...]
-                while let i = RawHTTP.find(Array(rest), Array("HTTP/1.1 200 OK".utf8)) {
-                    statuses += 1
-                    rest = rest.dropFirst(i + 1)
-                }
-                #expect(statuses == 3)
-                let positions = (1...3).compactMap { RawHTTP.find(bytes, Array("n=\($0)".utf8)) }
-                #expect(positions.count == 3 && positions == positions.sorted(), "answered in request order: \(text)")
-            }
+        try await Self.onEngineConnection { fd, _ in
+            let three = (1...3).map { n in
+                "GET /echo?n=\(n) HTTP/1.1\r\nHost: t\r\n\(n == 3 ? "Connection: close\r\n" : "")\r\n"
+            }.joined()
+            try RawHTTP.send(fd, Array(three.utf8))
+            let bytes = Self.readToEnd(fd)
+            let text = String(decoding: bytes, as: UTF8.self)
+            var statuses = 0, rest = bytes[...]
+            while let i = RawHTTP.find(Array(rest), Array("HTTP/1.1 200 OK".utf8)) {
+                statuses += 1
+                rest = rest.dropFirst(i + 1)
+        }
+        #expect(statuses == 3)
+        let positions = (1...3).compactMap { RawHTTP.find(bytes, Array("n=\($0)".utf8)) }
+        #expect(positions.count == 3 && positions == positions.sorted(), "answered in request order: \(text)")
         }
     }
 
     @Test func unparsableRequestGetsA400EnvelopeAndTheServerGoesOn() async throws {
-        try await Self.serving(Self.engineRoutes, config: "{}") { port in
-            try await Self.onOwnThread {
-                let fd = try RawHTTP.connect(port: port)
-                defer { close(fd) }
-                try RawHTTP.send(fd, Array("NOT HTTP AT ALL\r\n\r\n".utf8))
-                let r = try RawHTTP.read(fd)
-                #expect(r.status == 400)
-                #expect(r.text.contains(#""code":"malformed_request""#))
-                #expect(r.header("connection") == "close")
-                #expect(r.header("content-type")?.hasPrefix("application/json") == true)
-                var byte: UInt8 = 0
-                #expect(recv(fd, &byte, 1, 0) == 0, "the server closes the connection")
-                #expect(try RawHTTP.request(port: port, "GET", "/quick").status == 200)
-            }
+        try await Self.onEngineConnection { fd, port in
+            try RawHTTP.send(fd, Array("NOT HTTP AT ALL\r\n\r\n".utf8))
+            let r = try RawHTTP.read(fd)
+            #expect(r.status == 400)
+            #expect(r.text.contains(#""code":"malformed_request""#))
+            #expect(r.header("connection") == "close")
+            #expect(r.header("content-type")?.hasPrefix("application/json") == true)
+            var byte: UInt8 = 0
+            #expect(recv(fd, &byte, 1, 0) == 0, "the server closes the connection")
+            #expect(try RawHTTP.request(port: port, "GET", "/quick").status == 200)
         }
     }
 
@@ -222,48 +225,36 @@ private final class ThreadJob: @unchecked Sendable {
     }
 
     @Test func anUnreadBodyIsDrainedAndTheConnectionReused() async throws {
-        try await Self.serving(Self.engineRoutes, config: "{}") { port in
-            try await Self.onOwnThread {
-                let fd = try RawHTTP.connect(port: port)
-                defer { close(fd) }
-                let body = [UInt8](repeating: 0x7A, count: 1 << 20)
-                try RawHTTP.send(fd, Array("POST /echo?unread HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
-                let first = try RawHTTP.read(fd)
-                #expect(first.text == "unread")
-                try RawHTTP.send(fd, Array("GET /echo?next HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
-                let second = try RawHTTP.read(fd)
-                #expect(second.status == 200)
-                #expect(second.text == "next")
-            }
+        try await Self.onEngineConnection { fd, _ in
+            let body = [UInt8](repeating: 0x7A, count: 1 << 20)
+            try RawHTTP.send(fd, Array("POST /echo?unread HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+            let first = try RawHTTP.read(fd)
+            #expect(first.text == "unread")
+            try RawHTTP.send(fd, Array("GET /echo?next HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
+            let second = try RawHTTP.read(fd)
+            #expect(second.status == 200)
+            #expect(second.text == "next")
         }
     }
 
     @Test func aHalfClosedClientStillGetsItsResponse() async throws {
-        try await Self.serving(Self.engineRoutes, config: "{}") { port in
-            try await Self.onOwnThread {
-                let fd = try RawHTTP.connect(port: port)
-                defer { close(fd) }
-                try RawHTTP.send(fd, Array("GET /echo?half HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
-                shutdown(fd, Int32(SHUT_WR))
-                let r = try RawHTTP.read(fd)
-                #expect(r.status == 200)
-                #expect(r.text == "half")
-            }
+        try await Self.onEngineConnection { fd, _ in
+            try RawHTTP.send(fd, Array("GET /echo?half HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
+            shutdown(fd, Int32(SHUT_WR))
+            let r = try RawHTTP.read(fd)
+            #expect(r.status == 200)
+            #expect(r.text == "half")
         }
     }
 
     @Test func aPipelinedRequestWithABodyIsAnsweredToo() async throws {
-        try await Self.serving(Self.engineRoutes, config: "{}") { port in
-            try await Self.onOwnThread {
-                let fd = try RawHTTP.connect(port: port)
-                defer { close(fd) }
-                let upload = [UInt8](repeating: 0x63, count: 300_000)
-                let pipelined = Array("GET /echo?first HTTP/1.1\r\nHost: t\r\n\r\nPOST /count HTTP/1.1\r\nHost: t\r\nContent-Length: \(upload.count)\r\nConnection: close\r\n\r\n".utf8) + upload
-                try RawHTTP.send(fd, pipelined)
-                let text = String(decoding: Self.readToEnd(fd), as: UTF8.self)
-                #expect(text.hasSuffix("\r\n\r\n300000"), "\(text.suffix(120))")
-                #expect(RawHTTP.find(Array(text.utf8), Array("first".utf8)) != nil)
-            }
+        try await Self.onEngineConnection { fd, _ in
+            let upload = [UInt8](repeating: 0x63, count: 300_000)
+            let pipelined = Array("GET /echo?first HTTP/1.1\r\nHost: t\r\n\r\nPOST /count HTTP/1.1\r\nHost: t\r\nContent-Length: \(upload.count)\r\nConnection: close\r\n\r\n".utf8) + upload
+            try RawHTTP.send(fd, pipelined)
+            let text = String(decoding: Self.readToEnd(fd), as: UTF8.self)
+            #expect(text.hasSuffix("\r\n\r\n300000"), "\(text.suffix(120))")
+            #expect(RawHTTP.find(Array(text.utf8), Array("first".utf8)) != nil)
         }
     }
 
@@ -288,32 +279,24 @@ private final class ThreadJob: @unchecked Sendable {
     }
 
     @Test func expect100ContinueIsAnsweredWhenTheHandlerReads() async throws {
-        try await Self.serving(Self.engineRoutes, config: "{}") { port in
-            try await Self.onOwnThread {
-                let fd = try RawHTTP.connect(port: port)
-                defer { close(fd) }
-                try RawHTTP.send(fd, Array("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n".utf8))
-                let interim = try RawHTTP.read(fd)
-                #expect(interim.status == 100)
-                try RawHTTP.send(fd, Array("hello".utf8))
-                let final = try RawHTTP.read(fd)
-                #expect(final.status == 200)
-                #expect(final.text == "5")
-            }
+        try await Self.onEngineConnection { fd, _ in
+            try RawHTTP.send(fd, Array("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n".utf8))
+            let interim = try RawHTTP.read(fd)
+            #expect(interim.status == 100)
+            try RawHTTP.send(fd, Array("hello".utf8))
+            let final = try RawHTTP.read(fd)
+            #expect(final.status == 200)
+            #expect(final.text == "5")
         }
     }
 
     @Test func anUpgradeRequestIsAnsweredThenClosed() async throws {
-        try await Self.serving(Self.engineRoutes, config: "{}") { port in
-            try await Self.onOwnThread {
-                let fd = try RawHTTP.connect(port: port)
-                defer { close(fd) }
-                try RawHTTP.send(fd, Array("GET /echo?up HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n".utf8))
-                let r = try RawHTTP.read(fd)
-                #expect(r.status == 200)
-                #expect(r.text == "up")
-                #expect(r.header("connection") == "close")
-            }
+        try await Self.onEngineConnection { fd, _ in
+            try RawHTTP.send(fd, Array("GET /echo?up HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n".utf8))
+            let r = try RawHTTP.read(fd)
+            #expect(r.status == 200)
+            #expect(r.text == "up")
+            #expect(r.header("connection") == "close")
         }
     }
 }

@@ -59,9 +59,9 @@ enum Deadline {
     }
 
     /// The running task, cancellable from the watchdog's thread. `UnsafeCurrentTask` is not `Sendable`
-    /// because it must not outlive its task; here it is only used while the task is inside ``run``:
-    /// ``Watchdog/remove(_:)`` takes it out under the same lock that ``Watchdog`` cancels under, before
-    /// `run` returns.
+    /// because it must not outlive its task; here it is only used while the task is inside
+    /// ``onCurrentTask(until:_:)``: ``Watchdog/remove(_:)`` takes it out under the same lock that
+    /// ``Watchdog`` cancels under, before that returns.
     struct CurrentTask: @unchecked Sendable {
         let task: UnsafeCurrentTask
         init(_ task: UnsafeCurrentTask) { self.task = task }

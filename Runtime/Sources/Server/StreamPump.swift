@@ -6,8 +6,6 @@ import Synchronization
 /// copy stops at once, even while the source is silent (the channel's close cancels the reading task),
 /// so the source's iterator is dropped and an upstream transfer behind it is aborted.
 enum StreamPump {
-    struct ClientGone: Error {}
-
     /// `write` sends one chunk and returns once the socket took it (the pump's backpressure).
     /// The reading task prefers the writer's executor (the connection's event loop), so a chunk passes
     /// from reader to writer without crossing threads.

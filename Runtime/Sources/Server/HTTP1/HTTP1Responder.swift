@@ -18,7 +18,7 @@ struct HTTP1Responder: Sendable {
         }
     }
 
-    func serve(_ head: HTTPRequest, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, executor: LoopTaskExecutor?, ended: @Sendable (Bool) -> Void) async {
+    func serve(_ head: HTTPRequest, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, executor: LoopTaskExecutor, ended: @Sendable (Bool) -> Void) async {
         let start = ContinuousClock.now
         let requestId = RequestID.accept(head.headerFields[.requestId])
         let target = head.path ?? "/"
@@ -60,17 +60,10 @@ struct HTTP1Responder: Sendable {
         let requestId = RequestID.accept(nil)
         var response = HTTPError(.badRequest, code: "malformed_request", message: "The request is not valid HTTP/1.1").response(requestId: requestId)
         response.headers[.requestId] = requestId
-        response.headers[.connection] = "close"
-        guard case .bytes(let bytes) = response.body else { return }
-        response.headers[.contentLength] = String(bytes.count)
-        var buffer = channel.allocator.buffer(capacity: 256 + bytes.count)
-        ResponseEncoder.writeHead(status: response.status, fields: response.headers, into: &buffer)
-        buffer.writeBytes(bytes)
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
-        channel.writeAndFlush(buffer, promise: written)
+        guard case .bytes(let body) = response.body else { return }
+        let bytes = Self.writeWhole(response, body: body, isHead: false, framing: .closing, channel: channel)
         accessLog.record(
-            method: "-", path: "-", route: nil, status: 400, duration: .zero, bytes: bytes.count, requestId: requestId, error: nil
+            method: "-", path: "-", route: nil, status: 400, duration: .zero, bytes: bytes, requestId: requestId, error: nil
         )
     }
 
@@ -79,76 +72,93 @@ struct HTTP1Responder: Sendable {
         return value.split(separator: ",").contains { String($0).trimmingSpaces.lowercased() == "close" }
     }
 
-    /// Writes `response` and closes the connection after it unless `framing` keeps it alive. A body known
-    /// up front goes out with its head in one write. HEAD, 1xx, 204 and 304 get the head only. A streamed
-    /// body is chunked unless the handler gave its `content-length` or the client speaks HTTP/1.0 (then
-    /// the connection's end delimits it). A stream that fails, or that breaks its `content-length`, closes
-    /// the connection at once, so the client never takes a cut body as whole.
-    /// The body bytes written, and the error if the stream failed.
-    static func write(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel, executor: LoopTaskExecutor? = nil) async -> (bytes: Int, error: (any Error)?) {
+    /// Writes `response` and closes the connection after it unless `framing` keeps it alive. HEAD, 1xx,
+    /// 204 and 304 get the head only. A streamed body is chunked unless the handler gave its
+    /// `content-length` or the client speaks HTTP/1.0 (then the connection's end delimits it). A stream
+    /// that fails, or that breaks its `content-length`, closes the connection at once, so the client never
+    /// takes a cut body as whole. The body bytes written, and the error if the stream failed.
+    static func write(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel, executor: LoopTaskExecutor) async -> (bytes: Int, error: (any Error)?) {
+        switch response.body {
+        case .empty:
+            return (writeWhole(response, body: [], isHead: isHead, framing: framing, channel: channel), nil)
+        case .bytes(let body):
+            return (writeWhole(response, body: body, isHead: isHead, framing: framing, channel: channel), nil)
+        case .stream, .producer:
+            return await writeStream(response, isHead: isHead, framing: framing, channel: channel, executor: executor)
+        }
+    }
+
+    /// A response whose body is known up front: head and body in one write. The body bytes written.
+    static func writeWhole(_ response: Response, body: [UInt8], isHead: Bool, framing: RequestFraming, channel: any Channel) -> Int {
+        let code = response.status.code
         var fields = response.headers
-        let status = response.status
-        let code = status.code
-        let headOnly = isHead || code < 200 || code == 204 || code == 304
-        var framing = framing
         // Framing is ours to decide: a handler's own transfer-encoding (say, copied from an upstream) goes.
         fields[.transferEncoding] = nil
-        var bytes = 0
-        var last: ByteBuffer
-        switch response.body {
-        case .empty, .bytes:
-            let body: [UInt8]
-            if case .bytes(let b) = response.body { body = b } else { body = [] }
-            if code >= 200, code != 204, !(code == 304 && body.isEmpty) {
-                fields[.contentLength] = String(body.count)
-            } else if code < 200 || code == 204 {
-                fields[.contentLength] = nil
-            }
-            setConnection(&fields, framing)
-            last = channel.allocator.buffer(capacity: headCapacity + (headOnly ? 0 : body.count))
-            ResponseEncoder.writeHead(status: status, fields: fields, into: &last)
-            if !headOnly {
-                last.writeBytes(body)
-                bytes = body.count
-            }
-        case .stream, .producer:
-            let declared = fields[.contentLength].flatMap { Int($0) }
-            if declared == nil, !headOnly {
-                if framing.canChunk { fields[.transferEncoding] = "chunked" } else { framing.keepAlive = false }
-            }
-            setConnection(&fields, framing)
-            var head = channel.allocator.buffer(capacity: headCapacity)
-            ResponseEncoder.writeHead(status: status, fields: fields, into: &head)
-            if headOnly {
-                last = head
-                break
-            }
-            channel.writeAndFlush(head, promise: nil)
-            let chunked = fields[.transferEncoding] != nil
-            var sent = 0
-            do {
-                bytes = try await StreamPump.pump(response.body.stream!, channel: channel, executor: executor) { chunk in
-                    if let declared, sent + chunk.count > declared { throw ContentLengthMismatch() }
-                    var buffer = channel.allocator.buffer(capacity: chunk.count + 16)
-                    if chunked { ResponseEncoder.writeChunk(chunk, into: &buffer) } else { buffer.writeBytes(chunk) }
-                    // Back-pressure only when the socket backs up: waiting for every chunk's write
-                    // would cost a loop round trip per chunk.
-                    if channel.isWritable {
-                        channel.writeAndFlush(buffer, promise: nil)
-                    } else {
-                        try await channel.writeAndFlush(buffer)
-                    }
-                    sent += chunk.count
-                    return chunk.count
-                }
-                if let declared, bytes != declared { throw ContentLengthMismatch() }
-            } catch {
-                channel.close(promise: nil)
-                return (sent, error)
-            }
-            last = channel.allocator.buffer(capacity: 8)
-            if chunked { ResponseEncoder.writeLastChunk(into: &last) }
+        if code >= 200, code != 204, !(code == 304 && body.isEmpty) {
+            fields[.contentLength] = String(body.count)
+        } else if code < 200 || code == 204 {
+            fields[.contentLength] = nil
         }
+        setConnection(&fields, framing)
+        let headOnly = isHead || isBodiless(code)
+        var buffer = channel.allocator.buffer(capacity: headCapacity + (headOnly ? 0 : body.count))
+        ResponseEncoder.writeHead(status: response.status, fields: fields, into: &buffer)
+        if !headOnly { buffer.writeBytes(body) }
+        end(with: buffer, framing: framing, channel: channel)
+        return headOnly ? 0 : body.count
+    }
+
+    /// A streamed response: the head, then each chunk as it comes (back-pressure only when the socket
+    /// backs up), then the end.
+    static func writeStream(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel, executor: LoopTaskExecutor) async -> (bytes: Int, error: (any Error)?) {
+        var fields = response.headers
+        fields[.transferEncoding] = nil
+        var framing = framing
+        let headOnly = isHead || isBodiless(response.status.code)
+        let declared = fields[.contentLength].flatMap { Int($0) }
+        if declared == nil, !headOnly {
+            if framing.canChunk { fields[.transferEncoding] = "chunked" } else { framing.keepAlive = false }
+        }
+        setConnection(&fields, framing)
+        var head = channel.allocator.buffer(capacity: headCapacity)
+        ResponseEncoder.writeHead(status: response.status, fields: fields, into: &head)
+        if headOnly {
+            end(with: head, framing: framing, channel: channel)
+            return (0, nil)
+        }
+        channel.writeAndFlush(head, promise: nil)
+        let chunked = fields[.transferEncoding] != nil
+        var sent = 0
+        do {
+            _ = try await StreamPump.pump(response.body.stream!, channel: channel, executor: executor) { chunk in
+                if let declared, sent + chunk.count > declared { throw ContentLengthMismatch() }
+                var buffer = channel.allocator.buffer(capacity: chunk.count + 16)
+                if chunked { ResponseEncoder.writeChunk(chunk, into: &buffer) } else { buffer.writeBytes(chunk) }
+                // Waiting for every chunk's write would cost a loop round trip per chunk.
+                if channel.isWritable {
+                    channel.writeAndFlush(buffer, promise: nil)
+                } else {
+                    try await channel.writeAndFlush(buffer)
+                }
+                sent += chunk.count
+                return chunk.count
+            }
+            if let declared, sent != declared { throw ContentLengthMismatch() }
+        } catch {
+            channel.close(promise: nil)
+            return (sent, error)
+        }
+        var last = channel.allocator.buffer(capacity: 8)
+        if chunked { ResponseEncoder.writeLastChunk(into: &last) }
+        end(with: last, framing: framing, channel: channel)
+        return (sent, nil)
+    }
+
+    /// HTTP says these statuses have no body, whatever their headers say.
+    static func isBodiless(_ code: Int) -> Bool { code < 200 || code == 204 || code == 304 }
+
+    /// The response's last write; the connection closes once it is out unless `framing` keeps it alive.
+    private static func end(with last: ByteBuffer, framing: RequestFraming, channel: any Channel) {
         if framing.keepAlive {
             channel.writeAndFlush(last, promise: nil)
         } else {
@@ -156,7 +166,6 @@ struct HTTP1Responder: Sendable {
             written.futureResult.whenComplete { _ in channel.close(promise: nil) }
             channel.writeAndFlush(last, promise: written)
         }
-        return (bytes, nil)
     }
 
     /// `connection: close` when the connection ends after this response; `keep-alive` for an HTTP/1.0

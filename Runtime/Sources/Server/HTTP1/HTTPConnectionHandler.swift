@@ -17,7 +17,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    struct ClientGone: Error {}
     /// What a handler still reading the body sees once its response has ended.
     struct BodyAbandoned: Error {}
 
@@ -226,7 +225,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         // request refused before that (413, 401...) never makes the client send its body.
         let onFirstRead: (@Sendable () -> Void)? = Self.expectsContinue(head) ? { @Sendable in
             var buffer = channel.allocator.buffer(capacity: 32)
-            buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            ResponseEncoder.writeHead(status: .continue, fields: [:], into: &buffer)
             channel.writeAndFlush(buffer, promise: nil)
         } : nil
         return RequestBodySource(onFirstRead: onFirstRead, resumeReading: { source in
@@ -299,7 +298,14 @@ struct RequestFraming: Sendable {
         self.keepAlive = keepAlive
         self.canChunk = canChunk
     }
+
+    /// An HTTP/1.1 response after which the connection closes.
+    static let closing = RequestFraming(keepAlive: false, canChunk: true)
 }
+
+/// The client closed the connection: what a body still being read, or a streamed response still being
+/// written, fails with.
+struct ClientGone: Error {}
 
 extension HTTPServerRequestPart {
     fileprivate var isHead: Bool {

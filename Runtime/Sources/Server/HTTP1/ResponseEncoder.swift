@@ -6,7 +6,7 @@ import NIOCore
 /// header fields into `HTTPHeaders`.
 ///
 /// Field names and values come from `HTTPFields`, which validated them when they were set, so they are
-/// copied as they are. A streamed body without `content-length` is sent chunked.
+/// copied as they are. Which framing a response gets is ``HTTP1Responder``'s decision.
 enum ResponseEncoder {
     /// The status line and the header fields, ending with the blank line.
     static func writeHead(status: HTTPResponse.Status, fields: HTTPFields, into buffer: inout ByteBuffer) {
