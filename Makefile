@@ -46,7 +46,8 @@ routes: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
-	conformance/check.sh .build/debug/kv-conformance
+	KV_CONFORMANCE_STORE=lmdb conformance/check.sh .build/debug/kv-conformance
+	KV_CONFORMANCE_STORE=memory conformance/check.sh .build/debug/kv-conformance
 
 bench: release
 	bench/http/run.sh

@@ -18,6 +18,8 @@
 #   KV_CONFORMANCE_ONLY  comma separated case ids to run (passed as --only;
 #                        cases not run are then reported MISSING)
 #   KV_CONFORMANCE_TIMEOUT  seconds per case (default 60)
+#   KV_CONFORMANCE_STORE store the binary runs the cases on: lmdb (default) or
+#                        memory (passed as `--store NAME`)
 # Extra arguments after the binary go to compare.py, e.g. --ignore-error-class,
 # --opaque-cursors, --messages, --quiet.
 set -u
@@ -40,15 +42,20 @@ mkdir -p "$OUT"
 ONLY=()
 [ -n "${KV_CONFORMANCE_ONLY:-}" ] && ONLY=(--only "$KV_CONFORMANCE_ONLY")
 TIMEOUT="${KV_CONFORMANCE_TIMEOUT:-60}"
+STORE="${KV_CONFORMANCE_STORE:-lmdb}"
+case "$STORE" in
+  lmdb|memory) ;;
+  *) echo "error: KV_CONFORMANCE_STORE must be lmdb or memory, not '$STORE'" >&2; exit 2 ;;
+esac
 # run_impl.py runs the command through the shell: quote the path.
-CMD="$(printf '%q' "$BIN")"
+CMD="$(printf '%q' "$BIN") --store $STORE"
 
 status=0
 run_suite() {  # name cases golden
   local name="$1" cases="$HERE/$2" golden="$HERE/$3"
   shift 3
-  local cand="$OUT/$name-candidate.json" log="$OUT/$name-run.log"
-  echo "== $name: $(basename "$cases") against $(basename "$golden")"
+  local cand="$OUT/$name-$STORE-candidate.json" log="$OUT/$name-$STORE-run.log"
+  echo "== $name ($STORE store): $(basename "$cases") against $(basename "$golden")"
   if ! python3 "$HERE/run_impl.py" --cases "$cases" --cmd "$CMD" --timeout "$TIMEOUT" "${ONLY[@]}" >"$cand" 2>"$log"; then
     echo "error: run_impl.py failed, see $log" >&2
     status=1
@@ -62,8 +69,8 @@ run_suite strict-expiry cases-strict-expiry.json golden-strict-expiry.json "$@"
 
 echo "candidate results and logs: $OUT"
 if [ $status -eq 0 ]; then
-  echo "kv-conformance: OK"
+  echo "kv-conformance ($STORE store): OK"
 else
-  echo "kv-conformance: FAILED (see FAIL/MISSING lines above)"
+  echo "kv-conformance ($STORE store): FAILED (see FAIL/MISSING lines above)"
 fi
 exit $status

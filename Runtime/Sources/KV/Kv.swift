@@ -4,11 +4,16 @@
 /// `shared/spec/DENO-KV.md`), except expiry, which is stricter: an expired key is invisible to
 /// every read and check from the instant it expires.
 ///
-/// Open a durable database with `Kv.open(path:)` (module KVLMDB), or wrap any `KvStore`.
+/// Open a durable database with `Kv.open(path:)` (module KVLMDB), an in-memory one with
+/// `Kv(store: MemoryKvStore())`, or wrap any `KvStore`.
 public final class Kv: Sendable {
     public let store: any KvStore
 
     public init(store: any KvStore) { self.store = store }
+
+    /// The time source of this database (its store's `clock`): `expireIn` and queue `delay` are
+    /// measured from it, and the store judges expiry and queue readiness by it.
+    public var clock: any KvTimeSource { store.clock }
 
     // MARK: reads
 

@@ -105,10 +105,11 @@ public final class KvAtomicOperation: @unchecked Sendable {
         mutations.append(.enqueue(KvStoredValue(message: value), options)); return self
     }
 
-    /// Commits: `.ok(versionstamp)` or `.failed` when a check failed.
+    /// Commits: `.ok(versionstamp)` or `.failed` when a check failed. `expireIn` and queue
+    /// `delay` become absolute times from the database's clock (`Kv.clock`) at this call.
     public func commit() async throws(KvError) -> KvCommitResult {
         guard let kv else { throw KvError(.invalidInput, "detached atomic operation: use Kv.atomic()") }
-        let request = try prepare(nowMs: KvClock.nowMs())
+        let request = try prepare(nowMs: kv.clock.nowMs())
         return try await kv.commit(request)
     }
 

@@ -44,4 +44,8 @@ public enum KvLimits {
     /// How long a dequeued message is leased before another consumer may re-deliver it, if its
     /// consumer stops refreshing the lease (crash).
     public static let queueLeaseMs: Int64 = 5000
+    /// Longest single real-time sleep of the default `KvTimeSource.sleep(untilMs:)`: it re-reads
+    /// the clock after each slice, so wall-clock jumps are noticed and far deadlines (expiry up to
+    /// `maxExpireAtMs`) never overflow a nanosecond count.
+    public static let maxClockSleepSliceMs: Int64 = 60_000
 }

@@ -36,7 +36,12 @@ public struct KvRawEntry: Sendable {
 /// - `commit` is atomic and serializable; it evaluates the request with `KvWritePlanner`, assigns
 ///   a versionstamp strictly greater than every earlier one (also across restarts), and returns
 ///   only once the commit is durable. nil means a check failed (nothing written, no versionstamp used).
+/// - Every "now" (strict expiry, queue readiness, backoff, leases) comes from `clock`, the same
+///   time source `Kv` uses to turn `expireIn` and `delay` into absolute times.
 public protocol KvStore: AnyObject, Sendable {
+    /// The store's time source (default: the wall clock, `KvSystemClock`).
+    var clock: any KvTimeSource { get }
+
     func read(_ ranges: [KvReadRange]) throws(KvError) -> [[KvRawEntry]]
     /// A point read of one encoded key (same semantics as a one-key range read).
     func readOne(_ key: [UInt8]) throws(KvError) -> KvRawEntry?
@@ -63,6 +68,8 @@ public protocol KvStore: AnyObject, Sendable {
 }
 
 extension KvStore {
+    public var clock: any KvTimeSource { KvSystemClock() }
+
     public func readOne(_ key: [UInt8]) throws(KvError) -> KvRawEntry? {
         try read([KvReadRange(start: key, end: key + [0], limit: 1)])[0].first
     }

@@ -4,22 +4,30 @@ import KVLMDB
 import Glibc
 #endif
 
-/// Runs one request of the conformance kit's `--cmd` protocol on a fresh LMDB store in a
-/// temporary directory (removed afterwards).
+/// Runs one request of the conformance kit's `--cmd` protocol on a fresh store: LMDB in a
+/// temporary directory (removed afterwards) or memory.
 final class ConformanceRunner {
-    let dir: String
+    let store: ConformanceStore
+    /// The LMDB data directory (nil for memory).
+    let dir: String?
     var kv: Kv
     var saved: [String: KvJSON] = [:]
 
-    init() throws {
-        var template = Array("/tmp/kv-conformance-XXXXXX".utf8CString)
-        guard let p = mkdtemp(&template) else { throw KvError(.io, "mkdtemp failed") }
-        dir = String(cString: p)
-        kv = try Kv.open(path: dir, options: .init(mapSize: 64 << 20))
+    init(store: ConformanceStore) throws {
+        self.store = store
+        if store == .lmdb {
+            var template = Array("/tmp/kv-conformance-XXXXXX".utf8CString)
+            guard let p = mkdtemp(&template) else { throw KvError(.io, "mkdtemp failed") }
+            dir = String(cString: p)
+        } else {
+            dir = nil
+        }
+        kv = try store.open(dir: dir)
     }
 
     func finish() {
         kv.close()
+        guard let dir else { return }
         for f in ["data.mdb", "lock.mdb"] { unlink(dir + "/" + f) }
         rmdir(dir)
     }
@@ -111,8 +119,7 @@ final class ConformanceRunner {
             try await Task.sleep(nanoseconds: UInt64(max(0, op["ms"]?.numberValue ?? 0) * 1_000_000))
             return .null
         case "reopen":
-            kv.close()
-            kv = try Kv.open(path: dir, options: .init(mapSize: 64 << 20))
+            kv = try store.reopen(kv, dir: dir)
             return .null
         case let other:
             throw KvError(.invalidInput, "unknown op \(other)", jsClass: "Error")
@@ -189,8 +196,7 @@ final class ConformanceRunner {
         try await Task.sleep(nanoseconds: UInt64(waitMs * 1_000_000))
         listener.cancel()
         _ = await listener.result
-        kv.close()
-        self.kv = try Kv.open(path: dir, options: .init(mapSize: 64 << 20))
+        self.kv = try store.reopen(self.kv, dir: dir)
         let items = delivered.items.sorted { Array($0.text.utf16).lexicographicallyPrecedes(Array($1.text.utf16)) }
         return .object([("delivered", .array(items))])
     }

@@ -6,7 +6,8 @@ import Glibc
 
 /// kv-conformance: speaks the conformance kit's `--cmd` protocol (one JSON request on stdin,
 /// `{"results": [...]}` on stdout), plus test-only modes:
-///   kv-conformance crash-child DIR   commit forever, printing each acknowledged versionstamp and key
+///   kv-conformance [--store lmdb|memory]   run the request on a fresh store of that kind (default lmdb)
+///   kv-conformance crash-child DIR         commit forever, printing each acknowledged versionstamp and key
 func readStdin() -> [UInt8] {
     var out: [UInt8] = []
     var buf = [UInt8](repeating: 0, count: 65536)
@@ -34,9 +35,13 @@ if args.count >= 3 && args[1] == "crash-child" {
     await CrashChild.run(path: args[2])
     exit(0)
 }
+guard let store = ConformanceStore.parse(Array(args.dropFirst())) else {
+    FileHandleLite.stderr("usage: kv-conformance [--store lmdb|memory] < request.json\n")
+    exit(2)
+}
 do {
     let request = try KvJSON.parse(readStdin())
-    let runner = try ConformanceRunner()
+    let runner = try ConformanceRunner(store: store)
     let results = await runner.run(request["ops"]?.arrayValue ?? [])
     runner.finish()
     writeStdout(KvJSON.object([("results", .array(results))]).text)
