@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "kv-conformance", targets: ["KVConformance"]),
         .executable(name: "kv-bench", targets: ["KVBench"]),
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
+        .library(name: "EdgeTesting", targets: ["EdgeTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -70,6 +71,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: What users' tests import: the in-process client, in-memory KV, a fake upstream.
+        .target(
+            name: "EdgeTesting",
+            dependencies: [
+                "EdgeRuntime", "Server", "KV",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Runtime/Sources/EdgeTesting",
+            swiftSettings: strict
+        ),
+
         // MARK: KV: Deno KV semantics (no I/O) and the LMDB store.
         .target(name: "CLMDB", path: "Runtime/Shims/CLMDB", linkerSettings: [.linkedLibrary("lmdb")]),
         .target(name: "KV", path: "Runtime/Sources/KV"),
@@ -115,8 +127,9 @@ let package = Package(
         .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests"),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests"),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests"),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "Cron", "KV", "KVLMDB", "RawHTTP"], path: "Tests/ServerTests"),
-        .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "KV", "KVLMDB", "Fetch"], path: "Tests/VLMTests"),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB", "RawHTTP"], path: "Tests/ServerTests"),
+        .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "EdgeTesting", "KV", "KVLMDB", "Fetch"], path: "Tests/VLMTests"),
+        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/FunctionsTests"),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer"], path: "Tests/DevServerTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["RawHTTP"], path: "Tests/IntegrationTests"),
         // A deliberately dumb HTTP/1.1 client over real sockets, shared by the socket-level tests.

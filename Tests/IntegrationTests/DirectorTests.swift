@@ -83,14 +83,6 @@ import Glibc
         // increasing savedAt, and the final one is 32.
     }
 
-    @Test func ttlExpiresSessions() throws {
-        let edge = try EdgeProcess(environment: ["KV_PATH": Self.kvDir(), "SESSION_TTL_SEC": "1"])
-        #expect(try put(edge.port, "t", #"{"state":{"savedAt":1}}"#).status == 204)
-        #expect(try RawHTTP.request(port: edge.port, "GET", "/api/sessions/t").status == 200)
-        usleep(1_300_000)
-        #expect(try RawHTTP.request(port: edge.port, "GET", "/api/sessions/t").status == 404)
-    }
-
     @Test func apiKeyAndCORS() throws {
         let edge = try EdgeProcess(environment: ["KV_PATH": Self.kvDir(), "BACKEND_API_KEY": "k3y", "CORS_ORIGINS": "https://a.example, https://b.example"])
         #expect(try RawHTTP.request(port: edge.port, "GET", "/api/health").status == 200, "health needs no key")

@@ -1,38 +1,19 @@
 import EdgeRuntime
+import EdgeTesting
 @testable import Server
 
-/// Builds an application from test handlers and a config text, and sends requests through the router.
+/// The router tests' client: ``TestClient`` with the headers as `HTTPFields` and no client address.
 struct TestApp {
-    let app: EdgeApplication
+    let client: TestClient
+    var app: EdgeApplication { client.app }
 
-    init(_ routes: [RouteDescriptor], config: String = "{}", env: [String: String] = [:]) throws {
-        let cfg = try EdgeConfig.parse(Array(config.utf8))
-        app = try EdgeApplication(routes: routes, config: cfg, environment: env, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    init(_ routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: String = "{}", env: [String: String] = [:]) throws {
+        client = try TestClient(routes: routes, apps: apps, config: config, env: env)
     }
 
     func send(_ method: HTTPRequest.Method = .get, _ target: String, headers: HTTPFields = [:], body: [UInt8]? = nil, requestId: String = "test-id") async -> TestResponse {
-        var path = target, query: String? = nil
-        if let q = target.firstIndex(of: "?") {
-            path = String(target[..<q])
-            query = String(target[target.index(after: q)...])
-        }
-        let req = Request(method: method, path: path, rawQuery: query, headers: headers, body: RequestBody(bytes: body ?? []))
-        let outcome = await app.respond(to: req, requestId: requestId)
-        var bytes: [UInt8] = []
-        if case .bytes(let b) = outcome.response.body { bytes = b }
-        if let s = outcome.response.body.stream { bytes = (try? await s.collect(upTo: 1 << 30)) ?? [] }
-        return TestResponse(status: Int(outcome.response.status.code), headers: outcome.response.headers, body: bytes, route: outcome.route)
+        await client.send(method, target, fields: headers, body: body ?? [], clientAddress: nil, requestId: requestId)
     }
-}
-
-struct TestResponse {
-    let status: Int
-    let headers: HTTPFields
-    let body: [UInt8]
-    let route: String?
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: JSONValue? { try? JSON.decode(JSONValue.self, from: body) }
-    func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
 }
 
 struct Echo: EdgeFunction {

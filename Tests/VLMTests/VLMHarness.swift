@@ -1,4 +1,5 @@
 import EdgeRuntime
+import EdgeTesting
 import Foundation
 import KV
 import KVLMDB
@@ -26,49 +27,30 @@ final class VLMHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    func context(_ params: [String: String] = [:], isCron: Bool = false) -> Context {
-        var services = Services()
-        services[KvServiceKey.self] = kv
-        var logger = Logger(label: "vlm-tests")
-        logger.logLevel = .error
-        return Context(requestId: "req-" + UUID().uuidString.prefix(8), logger: logger, env: Environment(env),
-                       parameters: Parameters(params), app: "vlm", isCron: isCron, services: services)
+    /// A client through the real router and the VLM app's policy, with the harness's current env.
+    func client() throws -> TestClient {
+        try TestClient(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps, env: env, kv: kv)
     }
 
+    /// Sends a request through the router (the handler type documents which route is meant). The client
+    /// address is left unset, so `x-forwarded-for` stands in for it.
     func call<F: EdgeFunction>(
         _ type: F.Type, _ method: HTTPRequest.Method, _ path: String, query: String? = nil,
         headers: [String: String] = [:], body: [UInt8] = [], params: [String: String] = [:],
         admin: Bool = false, isCron: Bool = false
-    ) async throws -> VLMTestResponse {
-        var h = HTTPFields()
-        for (k, v) in headers { h[HTTPField.Name(k)!] = v }
-        if admin { h[HTTPField.Name("x-admin-token")!] = Self.admin }
-        let request = Request(method: method, path: path, rawQuery: query, headers: h,
-                              parameters: Parameters(params), body: RequestBody(bytes: body))
-        let response = try await F().handle(request, context: context(params, isCron: isCron))
-        return VLMTestResponse(status: Int(response.status.code), headers: response.headers, body: try await Self.collect(response.body))
+    ) async throws -> TestResponse {
+        var h = headers
+        if admin { h["x-admin-token"] = Self.admin }
+        let client = try client()
+        if isCron { return await client.cron(path) }
+        return await client.send(method, path + (query.map { "?" + $0 } ?? ""), headers: h, body: body, clientAddress: nil)
     }
 
     func call<F: EdgeFunction>(
         _ type: F.Type, _ method: HTTPRequest.Method, _ path: String, query: String? = nil,
         headers: [String: String] = [:], json: String, params: [String: String] = [:], admin: Bool = false
-    ) async throws -> VLMTestResponse {
+    ) async throws -> TestResponse {
         try await call(type, method, path, query: query, headers: headers, body: Array(json.utf8), params: params, admin: admin)
-    }
-
-    static func collect(_ body: ResponseBody) async throws -> [UInt8] {
-        switch body {
-        case .empty: return []
-        case .bytes(let b): return b
-        case .stream(let s): return try await s.collect(upTo: 1 << 26)
-        case .producer(let p):
-            let w = StreamWriter()
-            let t = Task { do { try await p(w); w.finish() } catch { w.finish(error) } }
-            var out: [UInt8] = []
-            while let c = try await w.next() { out += c }
-            _ = await t.result
-            return out
-        }
     }
 
     // MARK: shortcuts
@@ -112,14 +94,4 @@ final class VLMHarness: @unchecked Sendable {
     }
 }
 
-struct VLMTestResponse: Sendable {
-    let status: Int
-    let headers: HTTPFields
-    let body: [UInt8]
-
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: JSONValue? { try? JSON.decode(JSONValue.self, from: body) }
-    var error: String? { json?["error"]?.stringValue }
-    var code: String? { json?["code"]?.stringValue }
-    func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
-}
+typealias VLMTestResponse = TestResponse

@@ -139,7 +139,7 @@ import Testing
 
     @Test func getByIdErrorsAndCache() async throws {
         let h = try VLMHarness()
-        for raw in ["abc", "0", "-1", "1.5", "12abc", ""] {
+        for raw in ["abc", "0", "-1", "1.5", "12abc", "9007199254740993"] {
             let r = try await h.call(VLMPromptByID.self, .get, "/v1/prompts/\(raw)", params: ["id": raw])
             #expect(r.status == 404, "\(raw)")
             #expect(r.error == "Not found")

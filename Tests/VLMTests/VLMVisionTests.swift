@@ -1,4 +1,6 @@
 import EdgeRuntime
+import EdgeTesting
+import Synchronization
 import Foundation
 import KV
 import Testing
@@ -215,21 +217,36 @@ import Testing
     }
 
     @Test func clientLeavingAbortsTheUpstream() async throws {
-        let fake = try VLMFakeProvider()
-        let h = try harness(fake, "sse-200-50")
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        let request = Request(method: .post, path: "/v1/vision/stream", headers: headers, body: RequestBody(bytes: Array(Self.body.utf8)))
-        let response = try await VLMVisionStream().handle(request, context: h.context())
-        guard case .producer(let produce) = response.body else { Issue.record("not a stream"); return }
-        let writer = StreamWriter()
-        let task = Task { do { try await produce(writer); writer.finish() } catch { writer.finish(error) } }
-        let first = try await writer.next()
-        #expect(first != nil)
-        let started = ContinuousClock.now
-        task.cancel()
-        writer.finish(CancellationError())
-        _ = await task.result
-        #expect(ContinuousClock.now - started < .seconds(2), "the producer stops at once (200 chunks x 50 ms would take 10 s)")
+        let aborted = Mutex<ContinuousClock.Instant?>(nil)
+        // 200 events 50 ms apart (10 s) unless the transfer is aborted.
+        let provider: @Sendable (FakeUpstream.Received, Context) async throws -> Response = { _, _ in
+            .eventStream { w in
+                do {
+                    for i in 0..<200 {
+                        try await w.write("data: {\"choices\":[{\"delta\":{\"content\":\"t\(i)\"}}]}\n\n")
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                } catch {
+                    aborted.withLock { $0 = .now }
+                    throw error
+                }
+            }
+        }
+        try await withFakeUpstream(provider) { upstream in
+            let h = try VLMHarness(["BIGMODEL_API_KEY": "bm-key", "BIGMODEL_BASE_URL": upstream.url("/bm")])
+            let opened = await (try h.client()).open(.post, "/v1/vision/stream", headers: ["content-type": "application/json"],
+                                                      body: Array(Self.body.utf8))
+            #expect(opened.status == 200)
+            var iterator: ByteStream.Iterator? = opened.body.makeAsyncIterator()
+            #expect(try await iterator?.next() != nil)
+            let left = ContinuousClock.now
+            iterator = nil  // the client leaves: the producer and its upstream transfer are cancelled
+            while aborted.withLock({ $0 }) == nil, ContinuousClock.now - left < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let at = try #require(aborted.withLock { $0 }, "the upstream saw the transfer aborted")
+            #expect(at - left < .seconds(2), "at once, not after the 10 s the stream would take")
+            #expect(upstream.requests.first?.path == "/bm/chat/completions")
+        }
     }
 }

@@ -1,7 +1,7 @@
 import EdgeRuntime
 import Synchronization
 
-/// The seed's in-memory cache (§5.6): `prompt:<id>` 5 min, `list:<ns>:<lang|*>:<active>` 1 min,
+/// The seed's in-memory cache (§5.6): `prompt:<id>` 5 min, `list:<ns>:<lang|*>:<true|false|*>` 1 min,
 /// expired entries swept at most every 60 s, `[CACHE] HIT/MISS` logs.
 ///
 /// Cross-process invalidation: every prompt write sets `["prompts_meta","updated_at"]`, so its
@@ -90,9 +90,26 @@ final class VLMCache: Sendable {
 
     static func promptKey(_ id: Int) -> String { "prompt:\(id)" }
     static func listKey(_ ns: String, _ lang: String?, _ active: Bool?) -> String {
-        "list:\(ns):\(lang ?? "*"):\(active.map { $0 ? "true" : "false" } ?? "undefined")"
+        "list:\(ns):\(lang ?? "*"):\(active.map { $0 ? "true" : "false" } ?? "*")"
     }
     static func listPrefix(_ ns: String) -> String { "list:\(ns):" }
+
+    /// The cached value of `key`, else `load()`'s (cached unless nil) under the current KV generation.
+    /// Logs `[CACHE] HIT/MISS: <key>` (the seed's lines) and reports it as `X-Cache` and the access log's
+    /// `cache` field.
+    func value<T: Sendable>(_ key: String, ttlMs: Int64, kv: Kv, generation: Versionstamp?, context: Context,
+                            load: () async throws -> T?) async throws -> T? {
+        observe(kv, generation: generation)
+        let hit: T? = get(kv, key)
+        let result: String = hit == nil ? "MISS" : "HIT"
+        context.logger.info("[CACHE] \(result): \(key)")
+        context.logField("cache", result)
+        context.setResponseHeader(.cacheStatus, result)
+        if let hit { return hit }
+        let loaded = try await load()
+        if let loaded { set(kv, key, loaded, ttlMs: ttlMs, generation: generation) }
+        return loaded
+    }
 
     /// Invalidates what a write touched: the prompts' entries and their namespaces' lists.
     func invalidate(_ kv: Kv, prompts ids: [Int], namespaces: [String]) {

@@ -15,9 +15,9 @@ enum VLMRateLimit {
         let resetSeconds: Int
     }
 
-    /// Checks and counts one request; sets `X-RateLimit-*` on the exchange; throws 429 when over.
-    /// A limit of 0 or less disables the limiter.
-    static func enforce(_ bucket: Bucket, request: Request, context: Context, exchange: VLMExchange) async throws {
+    /// Checks and counts one request; sets `X-RateLimit-*` on the response, whatever it ends up being;
+    /// throws 429 when over. A limit of 0 or less disables the limiter.
+    static func enforce(_ bucket: Bucket, request: Request, context: Context) async throws {
         let env = context.env
         let limit: Int, window: Int
         if bucket == .vision {
@@ -30,11 +30,11 @@ enum VLMRateLimit {
         guard limit > 0 else { return }
         let identifier = "\(VLM.clientIP(request)):\(bucket.rawValue)"
         let o = try await check(kv: try context.kv, identifier: identifier, limit: limit, windowSec: window)
-        exchange.setHeader("X-RateLimit-Limit", String(o.limit))
-        exchange.setHeader("X-RateLimit-Remaining", String(o.remaining))
-        exchange.setHeader("X-RateLimit-Reset", String(o.resetSeconds))
+        context.setResponseHeader(.rateLimitLimit, String(o.limit))
+        context.setResponseHeader(.rateLimitRemaining, String(o.remaining))
+        context.setResponseHeader(.rateLimitReset, String(o.resetSeconds))
         if !o.allowed {
-            exchange.setHeader("Retry-After", String(o.resetSeconds))
+            context.setResponseHeader(.retryAfter, String(o.resetSeconds))
             throw VLM.error(.tooManyRequests, "Too many requests", code: "rate_limited",
                             message: "Rate limit of \(o.limit) requests per \(window) s exceeded",
                             details: ["limit": .number(Double(o.limit)), "reset": .number(Double(o.resetSeconds))])
@@ -121,11 +121,18 @@ enum VLMRetry {
 
 /// The write pipeline order of §5.6: rate limit -> auth -> nonce (early check).
 enum VLMWriteGuard {
-    static func admit(_ bucket: VLMRateLimit.Bucket, request: Request, context: Context, exchange: VLMExchange) async throws -> VLMNonce? {
-        try await VLMRateLimit.enforce(bucket, request: request, context: context, exchange: exchange)
-        try VLM.requireAdmin(request, context.env)
+    static func admit(_ bucket: VLMRateLimit.Bucket, request: Request, context: Context) async throws -> VLMNonce? {
+        try await VLMRateLimit.enforce(bucket, request: request, context: context)
+        try context.authorize("admin")
         let nonce = try VLMNonce.from(request, env: context.env)
         if let nonce { try await nonce.ensureUnused(try context.kv) }
         return nonce
     }
+}
+
+extension HTTPField.Name {
+    static let rateLimitLimit = HTTPField.Name("x-ratelimit-limit")!
+    static let rateLimitRemaining = HTTPField.Name("x-ratelimit-remaining")!
+    static let rateLimitReset = HTTPField.Name("x-ratelimit-reset")!
+    static let cacheStatus = HTTPField.Name("x-cache")!
 }

@@ -218,11 +218,11 @@ enum VLMVision {
     // MARK: the exchange
 
     /// Validates, resolves the prompt, and sends the upstream request (returns once its head arrived).
-    static func send(_ request: Request, context: Context, exchange: VLMExchange, forceStream: Bool) async throws -> (Input, FetchResponse) {
-        try await VLMRateLimit.enforce(.vision, request: request, context: context, exchange: exchange)
+    static func send(_ request: Request, context: Context, forceStream: Bool) async throws -> (Input, FetchResponse) {
+        try await VLMRateLimit.enforce(.vision, request: request, context: context)
         var input = try await parse(request)
         if forceStream { input.stream = true }
-        exchange.provider = input.provider
+        context.logField("provider", input.provider)
         let prompt = try await resolvePrompt(input, context: context)
         let provider = provider(input.provider, env: context.env)
         guard let key = provider.apiKey else {
@@ -265,85 +265,14 @@ enum VLMVision {
         throw VLM.error(status, "bad upstream json", code: "upstream_error", message: "The provider answered with a body that is not JSON")
     }
 
-    /// `POST /v1/vision/analyze`
-    static func analyze(_ request: Request, context: Context, exchange: VLMExchange) async throws -> Response {
-        let (input, upstream) = try await send(request, context: context, exchange: exchange, forceStream: false)
-        if input.stream { return try await streamResponse(upstream, context: context) }
-        return try await passJSON(upstream)
-    }
-
-    /// `POST /v1/vision/stream`
-    static func stream(_ request: Request, context: Context, exchange: VLMExchange) async throws -> Response {
-        let (_, upstream) = try await send(request, context: context, exchange: exchange, forceStream: true)
-        return try await streamResponse(upstream, context: context)
-    }
-
+    /// The SSE answer to a streamed request: the provider's events unchanged and unbuffered, with
+    /// `: keep-alive` comments while it is silent; an upstream error before any byte is JSON instead.
     static func streamResponse(_ upstream: FetchResponse, context: Context) async throws -> Response {
         if upstream.status >= 400 {
             // An upstream error before any byte: its status with a JSON body, never a 200 stream.
             return try await passJSON(upstream)
         }
-        var h = HTTPFields()
-        h[.contentType] = "text/event-stream"
-        h[.cacheControl] = "no-cache"
-        h[.connection] = "keep-alive"
-        h[HTTPField.Name("x-accel-buffering")!] = "no"
         let keepAlive = Duration.milliseconds(max(50, context.env.int("SSE_KEEPALIVE_MS", default: 15_000)))
-        let logger = context.logger
-        let body = upstream.body
-        return Response(status: .ok, headers: h, body: .producer { writer in
-            try await pump(body, to: writer, keepAlive: keepAlive, logger: logger)
-        })
-    }
-
-    private enum PumpEvent: Sendable {
-        case data([UInt8]), end, failed(String), tick
-    }
-
-    /// Forwards upstream chunks unchanged as they arrive; while the upstream is silent for `keepAlive`
-    /// and the stream sits between events, writes `: keep-alive`. A mid-stream drop ends the client
-    /// stream without a synthetic `[DONE]`. Cancellation (client gone) aborts the upstream transfer.
-    static func pump(_ body: FetchBody, to writer: StreamWriter, keepAlive: Duration, logger: Logger) async throws {
-        let (events, continuation) = AsyncStream<PumpEvent>.makeStream()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            defer { group.cancelAll(); continuation.finish() }
-            group.addTask {
-                do {
-                    for try await chunk in body { continuation.yield(.data(chunk)) }
-                    continuation.yield(.end)
-                } catch {
-                    continuation.yield(.failed("\(error)"))
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: keepAlive / 4)
-                    continuation.yield(.tick)
-                }
-            }
-            var last = ContinuousClock.now
-            var tail: [UInt8] = []
-            var atBoundary = true
-            for await event in events {
-                switch event {
-                case .data(let chunk):
-                    guard !chunk.isEmpty else { continue }
-                    try await writer.write(chunk)
-                    last = .now
-                    tail = Array((tail + chunk.suffix(4)).suffix(4))
-                    atBoundary = tail.suffix(2) == [10, 10] || tail.suffix(2) == [13, 13] || tail == [13, 10, 13, 10]
-                case .tick:
-                    if atBoundary, ContinuousClock.now - last >= keepAlive {
-                        try await writer.write(": keep-alive\n\n")
-                        last = .now
-                    }
-                case .end:
-                    return
-                case .failed(let reason):
-                    logger.warning("vision stream: upstream ended early", metadata: ["error": .string(reason)])
-                    return
-                }
-            }
-        }
+        return .eventStream(relaying: upstream.body, keepAlive: keepAlive, logger: context.logger)
     }
 }

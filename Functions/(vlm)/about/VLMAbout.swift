@@ -2,7 +2,7 @@ import EdgeRuntime
 
 /// `GET /about`: metadata, the seed's route list and the regex config (§5.2).
 struct VLMAbout: EdgeFunction {
-    static let methods: HTTPMethods = [.get, .head, .options]
+    static let methods: HTTPMethods = [.get, .head]
 
     static let routes = [
         "GET /healthz", "GET /about", "POST /v1/vision/analyze", "POST /v1/vision/stream",
@@ -11,22 +11,20 @@ struct VLMAbout: EdgeFunction {
     ]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        await VLM.run(request, context, route: "/about") { _ in
-            let env = context.env
-            let production = !(env["DENO_DEPLOYMENT_ID"] ?? "").isEmpty
-                || env["EDGE_ENV"] == "production" || env["VERCEL_ENV"] == "production"
-            let regex: VLMRegexConfig.Value
-            if let kv = try? context.kv {
-                regex = await VLMRegexConfig.current(kv, env: env)
-            } else {
-                regex = .init(pattern: VLMRegexConfig.defaultPattern, flags: VLMRegexConfig.defaultFlags, source: "default")
-            }
-            return .vlmJSON(.obj([
-                "name": "vlm-api-deno", "version": "1.0.0",
-                "environment": .string(production ? "production" : "dev"),
-                "routes": .array(Self.routes.map { .string($0) }),
-                "config": .obj(["regex_cleanup": regex.json]),
-            ]))
+        let env = context.env
+        let production = !(env["DENO_DEPLOYMENT_ID"] ?? "").isEmpty
+            || env["EDGE_ENV"] == "production" || env["VERCEL_ENV"] == "production"
+        let regex: VLMRegexConfig.Value
+        if let kv = try? context.kv {
+            regex = await VLMRegexConfig.current(kv, env: env)
+        } else {
+            regex = .init(pattern: VLMRegexConfig.defaultPattern, flags: VLMRegexConfig.defaultFlags, source: "default")
         }
+        return .vlmJSON(.obj([
+            "name": "vlm-api-deno", "version": "1.0.0",
+            "environment": .string(production ? "production" : "dev"),
+            "routes": .array(Self.routes.map { .string($0) }),
+            "config": .obj(["regex_cleanup": regex.json]),
+        ]))
     }
 }

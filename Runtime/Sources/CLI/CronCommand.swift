@@ -9,11 +9,11 @@ enum CronCommand {
            edge cron run PATH        run one cron now, in-process, exactly as the scheduler would
     """
 
-    static func run(_ args: [String], routes: [RouteDescriptor]) async -> Int32 {
+    static func run(_ args: [String], routes: [RouteDescriptor], apps: [AppDescriptor]) async -> Int32 {
         guard let startup = Startup.load() else { return 1 }
         let kv = startup.openKV()
         defer { kv?.close() }
-        guard let app = startup.application(routes: routes, kv: kv) else { return 1 }
+        guard let app = startup.application(routes: routes, apps: apps, kv: kv) else { return 1 }
         let scheduler: CronScheduler?
         do { scheduler = try startup.cronScheduler(app: app, kv: kv) } catch {
             printError("edge: \(error)\n")

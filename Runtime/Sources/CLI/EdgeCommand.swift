@@ -25,17 +25,17 @@ enum EdgeCommand {
              KV_PATH (default ./.data/kv), CRON_SECRET, EDGE_ADMIN_TOKEN (enables /__edge/ operator endpoints)
     """
 
-    static func run(_ args: [String], routes: [RouteDescriptor]) async -> Int32 {
+    static func run(_ args: [String], routes: [RouteDescriptor], apps: [AppDescriptor]) async -> Int32 {
         guard let command = args.first else {
             print(usage)
             return 2
         }
         let rest = Array(args.dropFirst())
         switch command {
-        case "serve": return await Serve.run(rest, routes: routes)
+        case "serve": return await Serve.run(rest, routes: routes, apps: apps)
         case "dev": return await DevCommand.run(rest, environment: FileIO.processEnvironment())
-        case "routes": return Routes.run(rest, routes: routes)
-        case "cron": return await CronCommand.run(rest, routes: routes)
+        case "routes": return Routes.run(rest, routes: routes, apps: apps)
+        case "cron": return await CronCommand.run(rest, routes: routes, apps: apps)
         case "kv": return await KVCommand.run(rest)
         case "version", "--version": print("edge \(RuntimeInfo.version)"); return 0
         case "help", "--help", "-h": print(usage); return 0

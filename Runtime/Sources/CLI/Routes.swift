@@ -3,8 +3,8 @@ import Server
 
 /// `edge routes`: the route table in precedence order.
 enum Routes {
-    static func run(_ args: [String], routes: [RouteDescriptor]) -> Int32 {
-        guard let startup = Startup.load(), let app = startup.application(routes: routes) else { return 1 }
+    static func run(_ args: [String], routes: [RouteDescriptor], apps: [AppDescriptor]) -> Int32 {
+        guard let startup = Startup.load(), let app = startup.application(routes: routes, apps: apps) else { return 1 }
         let rows = app.routeTable
         let header = ("METHODS", "PATTERN", "FILE", "LIMITS")
         var table: [(String, String, String, String)] = [header]

@@ -9,12 +9,12 @@ import Glibc
 
 /// `edge serve`: the production server.
 enum Serve {
-    static func run(_ args: [String], routes: [RouteDescriptor]) async -> Int32 {
+    static func run(_ args: [String], routes: [RouteDescriptor], apps: [AppDescriptor]) async -> Int32 {
         _ = RuntimeInfo.startInstant
         guard let startup = Startup.load() else { return 1 }
         let kv = startup.openKV()
         defer { kv?.close() }
-        guard let app = startup.application(routes: routes, kv: kv) else { return 1 }
+        guard let app = startup.application(routes: routes, apps: apps, kv: kv) else { return 1 }
         let host = startup.env["HOST"] ?? "0.0.0.0"
         guard let port = Int(startup.env["PORT"] ?? "8000"), (0...65535).contains(port) else {
             printError("edge: PORT must be a number from 0 to 65535\n")

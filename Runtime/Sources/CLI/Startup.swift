@@ -54,12 +54,12 @@ struct Startup {
         }
     }
 
-    func application(routes: [RouteDescriptor], kv: Kv? = nil) -> EdgeApplication? {
+    func application(routes: [RouteDescriptor], apps: [AppDescriptor], kv: Kv? = nil) -> EdgeApplication? {
         var services = Services()
         services[KvServiceKey.self] = kv
         services[FetchServiceKey.self] = HTTPClient.shared
         do {
-            return try EdgeApplication(routes: routes, config: config, environment: env, logger: logger, services: services)
+            return try EdgeApplication(routes: routes, apps: apps, config: config, environment: env, logger: logger, services: services)
         } catch {
             printError("edge: \(error.description)\n")
             return nil

@@ -11,6 +11,6 @@ import Glibc
 EventLoops.configure(FileIO.processEnvironment())
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let code = await EdgeCommand.run(arguments, routes: FunctionsManifest.routes)
+let code = await EdgeCommand.run(arguments, routes: FunctionsManifest.routes, apps: FunctionsManifest.apps)
 LogSink.standardOutput.flush()
 exit(code)

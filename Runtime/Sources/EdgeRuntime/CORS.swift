@@ -1,4 +1,5 @@
-/// A CORS policy an app applies to its own routes (CORS is per app, never one global answer).
+/// A CORS policy an app declares for its own routes (``AppPolicy/cors``; per app, never one global answer).
+/// Never `*` with credentials: `.any` echoes the origin then.
 ///
 /// - `.any` answers `Access-Control-Allow-Origin: *` (or echoes the origin when credentials are allowed,
 ///   since browsers reject `*` with credentials).
@@ -31,9 +32,8 @@ public struct CORS: Sendable {
         self.allowCredentials = allowCredentials
     }
 
-    /// Adds the CORS headers for `request` to `response`.
-    public func apply(to response: inout Response, for request: Request) {
-        let origin = request.headers[.origin]
+    /// Adds the CORS headers for a request from `origin` (its `Origin` header) to `response`.
+    public func apply(to response: inout Response, origin: String?) {
         switch origins {
         case .any:
             if allowCredentials, let origin {
@@ -53,10 +53,10 @@ public struct CORS: Sendable {
         if allowCredentials { response.headers[.accessControlAllowCredentials] = "true" }
     }
 
-    /// The answer to a preflight: `status` (204 by default), empty, with the CORS headers.
-    public func preflight(_ request: Request, status: HTTPResponse.Status = .noContent) -> Response {
+    /// The answer to a preflight from `origin`: `status`, empty, with the CORS headers.
+    public func preflight(origin: String?, status: HTTPResponse.Status) -> Response {
         var r = Response.empty(status)
-        apply(to: &r, for: request)
+        apply(to: &r, origin: origin)
         return r
     }
 }

@@ -26,6 +26,10 @@ extension KvError: HTTPErrorConvertible {
             return HTTPError(.contentTooLarge, code: "value_too_large", message: description)
         case .closed, .storage, .mapFull:
             return HTTPError(.serviceUnavailable, code: "storage_unavailable", message: description)
+        case .busy:
+            return HTTPError(.serviceUnavailable, code: "storage_busy", message: description)
+        case .corrupt:
+            return HTTPError(.internalServerError, code: "corrupt_record", message: description)
         default:
             return HTTPError(.badRequest, code: "invalid_kv_request", message: description)
         }

@@ -26,8 +26,13 @@ public struct Context: Sendable {
     /// Services shared by all requests (KV, fetch...).
     public let services: Services
     let background: BackgroundWork
+    /// The policy of the app the function belongs to (``AppPolicy/default`` outside any app).
+    package let policy: AppPolicy
+    package let notes: ResponseNotes
+    /// The request's headers, for credential checks.
+    package let requestHeaders: HTTPFields
 
-    public init(
+    package init(
         requestId: String,
         logger: Logger,
         env: Environment,
@@ -36,7 +41,10 @@ public struct Context: Sendable {
         deadline: ContinuousClock.Instant? = nil,
         isCron: Bool = false,
         services: Services = Services(),
-        background: BackgroundWork = BackgroundWork()
+        background: BackgroundWork = BackgroundWork(),
+        policy: AppPolicy = .default,
+        notes: ResponseNotes = ResponseNotes(),
+        requestHeaders: HTTPFields = [:]
     ) {
         self.requestId = requestId
         self.baseLogger = logger
@@ -47,6 +55,31 @@ public struct Context: Sendable {
         self.isCron = isCron
         self.services = services
         self.background = background
+        self.policy = policy
+        self.notes = notes
+        self.requestHeaders = requestHeaders
+    }
+
+    /// Checks the app's credential `name` now (for handlers whose order of checks matters, e.g. a rate
+    /// limit before the admin token); throws the credential's error, rendered in the app's shape.
+    public func authorize(_ name: String) throws {
+        guard let credential = policy.credential(for: .credential(name)) else { return }
+        guard credential.admits(requestHeaders) else { throw credential.failure }
+    }
+
+    /// Whether the request presents the app's credential `name` (no error).
+    public func presents(_ name: String) -> Bool {
+        policy.credential(for: .credential(name))?.admits(requestHeaders) ?? true
+    }
+
+    /// Sets a header on whatever response this request ends with, errors included.
+    public func setResponseHeader(_ name: HTTPField.Name, _ value: String) {
+        notes.setHeader(name, value)
+    }
+
+    /// Adds a field to this request's access-log line (`cache`, `provider`...). Never log a secret.
+    public func logField(_ name: String, _ value: String) {
+        notes.setField(name, value)
     }
 
     /// Runs `work` after (or while) the response is sent; graceful shutdown waits for it.

@@ -10,6 +10,12 @@ public struct HTTPError: Error, Sendable {
     public var error: String?
     public var details: [String: JSONValue]
     public var headers: HTTPFields
+    /// Members beside the envelope's own (000's tip-menu 502 carries `"ok": false`); they never replace
+    /// an envelope member.
+    public var extra: [String: JSONValue]
+    /// Members whose values are JSON text already, spliced in byte for byte after the others (a stored
+    /// document echoed back unchanged, e.g. 000's 409 with the newer `state`). Each must be valid JSON.
+    public var rawMembers: [(name: String, json: [UInt8])]
 
     public init(
         _ status: HTTPResponse.Status,
@@ -17,7 +23,9 @@ public struct HTTPError: Error, Sendable {
         message: String? = nil,
         error: String? = nil,
         details: [String: JSONValue] = [:],
-        headers: HTTPFields = [:]
+        headers: HTTPFields = [:],
+        extra: [String: JSONValue] = [:],
+        rawMembers: [(name: String, json: [UInt8])] = []
     ) {
         self.status = status
         self.code = code ?? HTTPError.defaultCode(for: status)
@@ -25,6 +33,8 @@ public struct HTTPError: Error, Sendable {
         self.error = error
         self.details = details
         self.headers = headers
+        self.extra = extra
+        self.rawMembers = rawMembers
     }
 
     /// The snake_case code used when none is given.
@@ -51,16 +61,17 @@ public struct HTTPError: Error, Sendable {
         }
     }
 
-    /// The envelope as a JSON response.
+    /// The envelope as a JSON response. Apps render errors through their ``ErrorShape``, which fills
+    /// in a native `error` text first.
     public func response(requestId: String) -> Response {
-        let body: [String: JSONValue] = [
-            "error": .string(error ?? message),
-            "code": .string(code),
-            "message": .string(message),
-            "requestId": .string(requestId),
-            "details": .object(details),
-        ]
-        var response = Response.json(JSONValue.object(body), status: status)
+        var body = extra
+        body["error"] = .string(error ?? message)
+        body["code"] = .string(code)
+        body["message"] = .string(message)
+        body["requestId"] = .string(requestId)
+        body["details"] = .object(details)
+        let bytes = JSONValue.serializedObject(body, rawMembers: rawMembers)
+        var response = Response.jsonBytes(bytes, status: status)
         for field in headers { response.headers.append(field) }
         return response
     }

@@ -71,6 +71,24 @@ extension JSONValue {
         return out
     }
 
+    /// An object's compact text: `members` with keys sorted, then each of `rawMembers` (JSON text
+    /// already, e.g. a stored document echoed back byte for byte) whose name `members` does not use.
+    public static func serializedObject(_ members: [String: JSONValue], rawMembers: [(name: String, json: [UInt8])]) -> [UInt8] {
+        var bytes = JSONValue.object(members).serialized
+        guard !rawMembers.isEmpty else { return bytes }
+        bytes.removeLast()  // the closing brace
+        var first = members.isEmpty
+        for member in rawMembers where members[member.name] == nil {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            writeString(member.name, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            bytes += member.json
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
     func write(into out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)

@@ -34,6 +34,12 @@ public struct Response: Sendable {
         .jsonBytes(value.serialized, status: status, headers: headers)
     }
 
+    /// A JSON object of `members` plus `rawMembers` spliced in byte for byte
+    /// (``JSONValue/serializedObject(_:rawMembers:)``).
+    public static func json(_ members: [String: JSONValue], rawMembers: [(name: String, json: [UInt8])], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        .jsonBytes(JSONValue.serializedObject(members, rawMembers: rawMembers), status: status, headers: headers)
+    }
+
     /// A body that is already JSON, as `application/json; charset=utf-8` unless `headers` say otherwise.
     package static func jsonBytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var h = headers
@@ -107,6 +113,17 @@ extension ResponseBody {
                 let run = ProducerRun(produce)
                 return ByteStream.Iterator { try await run.writer.next() }
             })
+        }
+    }
+}
+
+extension ResponseBody {
+    /// The whole body, a stream read to its end (at most `limit` bytes; 413 past it).
+    public func collected(upTo limit: Int = 1 << 30) async throws -> [UInt8] {
+        switch self {
+        case .empty: return []
+        case .bytes(let b): return b
+        case .stream, .producer: return try await stream?.collect(upTo: limit) ?? []
         }
     }
 }

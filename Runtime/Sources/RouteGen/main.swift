@@ -35,6 +35,8 @@ func readFile(_ path: String) -> String? {
 }
 
 var (routes, errors) = RouteScanner.scan(files: files, root: rootName)
+let (apps, appErrors) = AppScanner.scan(files: files, root: rootName)
+errors += appErrors
 if let config = readFile(configPath) {
     errors += CronPathCheck.check(configText: config, configFile: configPath, routes: routes)
     for (i, entry) in (CronPathCheck.cronEntries(in: config) ?? []).enumerated() {
@@ -51,7 +53,7 @@ if !errors.isEmpty {
     }
     exit(1)
 }
-let source = RouteTableEmitter.emit(routes, projectRoot: projectRoot)
+let source = RouteTableEmitter.emit(routes, apps: apps, projectRoot: projectRoot)
 guard let out = fopen(output, "wb") else {
     printError("RouteGen: cannot write \(output)\n")
     exit(1)

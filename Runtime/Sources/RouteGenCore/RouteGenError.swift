@@ -10,6 +10,8 @@ public struct RouteGenError: Error, CustomStringConvertible, Equatable {
         case optionalCatchAllShadowsRoute(pattern: String, other: String)
         case cronPathMatchesNoRoute(path: String)
         case invalidConfig(String)
+        case misplacedApp
+        case multipleAppFiles(other: String)
     }
 
     public let file: String
@@ -38,6 +40,10 @@ public struct RouteGenError: Error, CustomStringConvertible, Equatable {
             return "\(file): error: cron path '\(path)' matches no route under Functions/"
         case .invalidConfig(let message):
             return "\(file): error: \(message)"
+        case .misplacedApp:
+            return "\(file): error: an app is declared in (group)/_app/<Type>.swift at the top of Functions/, one file per group"
+        case .multipleAppFiles(let other):
+            return "\(file): error: the group already declares its app in \(other); a group has one app declaration"
         }
     }
 }

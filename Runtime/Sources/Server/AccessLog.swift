@@ -1,8 +1,9 @@
 import EdgeRuntime
 
-/// One line per request: method, path, route, status, duration, bytes, request id. No headers, so
-/// `Authorization`, `Cookie`, `x-api-key` and `X-Admin-Token` can never appear. `ACCESS_LOG=off`
-/// turns it off (application logs stay).
+/// One line per request: method, path, route, status, duration, bytes, request id, then the route's
+/// app and the fields the app and handler added (``AppPolicy/logFields``, ``Context/logField(_:_:)``).
+/// No headers, so `Authorization`, `Cookie`, `x-api-key` and `X-Admin-Token` never appear unless an app
+/// puts one in a field. `ACCESS_LOG=off` turns it off (application logs stay).
 struct AccessLog: Sendable {
     let format: LogFormat
     let enabled: Bool
@@ -13,7 +14,8 @@ struct AccessLog: Sendable {
         self.enabled = enabled
     }
 
-    func record(method: String, path: String, route: String?, status: Int, duration: Duration, bytes: Int, requestId: String, error: (any Error)?) {
+    func record(method: String, path: String, route: String?, status: Int, duration: Duration, bytes: Int, requestId: String, error: (any Error)?,
+                app: String? = nil, fields: [(String, String)] = []) {
         guard enabled else { return }
         let (s, atto) = duration.components
         let micros = Int(s) * 1_000_000 + Int(atto / 1_000_000_000_000)
@@ -42,6 +44,16 @@ struct AccessLog: Sendable {
                     out += Fragment.error
                     JSONValue.writeString(errorText, into: &out)
                 }
+                if let app {
+                    out += Fragment.app
+                    JSONValue.writeString(app, into: &out)
+                }
+                for (name, value) in fields {
+                    out.append(UInt8(ascii: ","))
+                    JSONValue.writeString(name, into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    JSONValue.writeString(value, into: &out)
+                }
                 out.append(UInt8(ascii: "}"))
             }
         case .pretty:
@@ -52,6 +64,8 @@ struct AccessLog: Sendable {
             if let route { line += " [\(route)]" }
             line += " id=\(requestId)"
             if let error { line += " error=\(error)" }
+            if let app { line += " app=\(app)" }
+            for (name, value) in fields { line += " \(name)=\(value)" }
             sink.write(Array(line.utf8))
         }
     }
@@ -67,6 +81,7 @@ struct AccessLog: Sendable {
         static let bytes = Array(#","bytes":"#.utf8)
         static let requestId = Array(#","requestId":"#.utf8)
         static let error = Array(#","error":"#.utf8)
+        static let app = Array(#","app":"#.utf8)
         static let null = Array("null".utf8)
     }
 

@@ -22,10 +22,13 @@ public final class EdgeApplication: Sendable {
         public var route: String?
         /// True when the request body must not be read further (413 before reading): close the connection.
         public var closeConnection = false
+        /// The app the route belongs to, and the access-log fields it and the handler added.
+        public var app: String? = nil
+        public var logFields: [(String, String)] = []
     }
 
-    public init(routes: [RouteDescriptor], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services()) throws(ConfigError) {
-        self.table = try RouteTable(routes, config: config, env: Environment(environment))
+    public init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services()) throws(ConfigError) {
+        self.table = try RouteTable(routes, apps: apps, config: config, env: Environment(environment))
         for (i, cron) in config.crons.enumerated() {
             let path = String(cron.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
             if table.match(path: path) == nil {
@@ -99,40 +102,69 @@ public final class EdgeApplication: Sendable {
 
     private func dispatch(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
         let entry = match.entry
+        let policy = entry.policy
+        let origin = request.headers[.origin]
+        let notes = ResponseNotes()
+        var outcome = await answer(request, match: match, requestId: requestId, isCron: isCron, placement: placement, notes: notes)
+        // The app's finishing touches, on every response of its routes.
+        for field in notes.headers { outcome.response.headers[field.name] = field.value }
+        policy.cors?.apply(to: &outcome.response, origin: origin)
+        outcome.app = entry.app
+        outcome.logFields += notes.fields
+        return outcome
+    }
+
+    /// The route's answer before the app's finishing touches: preflight, method, limits, credential,
+    /// then the handler under its deadline. Every error is rendered in the app's shape.
+    private func answer(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, placement: Deadline.Placement, notes: ResponseNotes) async -> Outcome {
+        let entry = match.entry
+        let policy = entry.policy
         let methods = entry.descriptor.methods
         var req = request
         req.parameters = match.parameters
         let route = entry.descriptor.pattern
+        let fields = policy.logFields(req)
+        func failure(_ e: HTTPError, closeConnection: Bool = false) -> Outcome {
+            var r = policy.errors.response(for: e, requestId: requestId)
+            if closeConnection { r.headers[.connection] = "close" }
+            return Outcome(response: r, route: route, closeConnection: closeConnection, logFields: fields)
+        }
 
         switch req.method {
         case .options where !methods.contains(.options):
+            if policy.cors != nil {  // a preflight: answered before any credential; CORS added on the way out
+                return Outcome(response: Response.empty(policy.preflightStatus), route: route, logFields: fields)
+            }
             var r = Response.empty(.noContent)
             r.headers[.allow] = entry.allow
-            return Outcome(response: r, route: route)
+            return Outcome(response: r, route: route, logFields: fields)
         case .head where methods.contains(.get):
             req.method = .get  // the server sends the head only
         default:
             guard let m = HTTPMethods(req.method), methods.contains(m) else {
                 var e = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "\(req.method.rawValue) is not allowed on \(route)", error: "Method Not Allowed")
                 e.headers[.allow] = entry.allow
-                return Outcome(response: e.response(requestId: requestId), route: route)
+                return failure(e)
             }
         }
 
         if let declared = req.body.declaredLength, declared > entry.maxRequestBodySize {
-            var r = HTTPError(.contentTooLarge, code: "payload_too_large", message: "Request body of \(declared) bytes exceeds the limit of \(entry.maxRequestBodySize) bytes").response(requestId: requestId)
-            r.headers[.connection] = "close"
-            return Outcome(response: r, route: route, closeConnection: true)
+            return failure(HTTPError(.contentTooLarge, code: "payload_too_large", message: "Request body of \(declared) bytes exceeds the limit of \(entry.maxRequestBodySize) bytes"), closeConnection: true)
         }
         req.body.limit = entry.maxRequestBodySize
+
+        if let credential = entry.credential, !credential.admits(req.headers) {
+            return failure(credential.failure)
+        }
 
         let deadline = entry.maxDuration.map { ContinuousClock.now + $0 }
         let context = Context(
             requestId: requestId, logger: logger, env: entry.env, parameters: match.parameters, app: entry.app,
-            deadline: deadline, isCron: isCron, services: services, background: background
+            deadline: deadline, isCron: isCron, services: services, background: background,
+            policy: policy, notes: notes, requestHeaders: req.headers
         )
-        var response: Response
         do {
+            let response: Response
             switch placement {
             case .currentTask:
                 response = try await Deadline.onCurrentTask(until: deadline) {
@@ -143,17 +175,17 @@ public final class EdgeApplication: Sendable {
                     try await entry.handler.handle(req, context: context)
                 }
             }
+            return Outcome(response: response, route: route, logFields: fields)
         } catch is Deadline.Exceeded {
             context.logger.error("function exceeded maxDuration", metadata: ["route": .string(route)])
-            var r = HTTPError(.gatewayTimeout, code: "function_timeout", message: "The function did not answer within its maxDuration", error: "Gateway Timeout").response(requestId: requestId)
             // The request's task may be cancelled (see Deadline.Placement), and the handler may still hold
             // the request body: the server closes the connection once this response is written.
-            r.headers[.connection] = "close"
-            return Outcome(response: r, route: route)
+            var outcome = failure(HTTPError(.gatewayTimeout, code: "function_timeout", message: "The function did not answer within its maxDuration", error: "Gateway Timeout"))
+            outcome.response.headers[.connection] = "close"
+            return outcome
         } catch {
-            response = HTTPError(converting: error, requestId: requestId, logger: context.logger, route: route).response(requestId: requestId)
+            return failure(HTTPError(converting: error, requestId: requestId, logger: context.logger, route: route))
         }
-        return Outcome(response: response, route: route)
     }
 }
 

@@ -42,6 +42,12 @@ public struct EdgeServer: Sendable {
         LogSink.standardOutput.flush()
     }
 
+    /// Serves with no signal handling until the calling task is cancelled (test servers, fake
+    /// upstreams): the listening socket closes then.
+    package func serveUntilCancelled(onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        try await HTTP1Server(host: host, port: port, responder: HTTP1Responder(app: app, accessLog: accessLog), onListening: onListening).run()
+    }
+
     /// The peer's address as text. IPv4 is formatted here: NIO's `ipAddress` goes through `inet_ntop`,
     /// whose `sprintf` was a measurable part of a small request's cost.
     static func ipString(_ address: SocketAddress?) -> String? {

@@ -14,8 +14,12 @@ struct RouteTable: Sendable {
         let maxRequestBodySize: Int
         let app: String?
         let env: Environment
+        /// The app's policy (``AppPolicy/default`` when the group declares none).
+        let policy: AppPolicy
+        /// The credential checked before the handler runs, if any.
+        let credential: Credential?
 
-        init(descriptor: RouteDescriptor, pattern: RoutePattern, handler: any EdgeFunction, allow: String, maxDuration: Duration?, maxRequestBodySize: Int, app: String?, env: Environment) {
+        init(descriptor: RouteDescriptor, pattern: RoutePattern, handler: any EdgeFunction, allow: String, maxDuration: Duration?, maxRequestBodySize: Int, app: String?, env: Environment, policy: AppPolicy) {
             self.descriptor = descriptor
             self.pattern = pattern
             self.handler = handler
@@ -24,6 +28,8 @@ struct RouteTable: Sendable {
             self.maxRequestBodySize = maxRequestBodySize
             self.app = app
             self.env = env
+            self.policy = policy
+            self.credential = policy.credential(for: descriptor.auth)
         }
     }
 
@@ -36,7 +42,10 @@ struct RouteTable: Sendable {
     private var staticPaths: [String: Int] = [:]
     private var dynamic: [Int] = []
 
-    init(_ routes: [RouteDescriptor], config: EdgeConfig, env: Environment) throws(ConfigError) {
+    init(_ routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, env: Environment) throws(ConfigError) {
+        // Each app's policy is built once, from its own scoped environment.
+        var policies: [String: AppPolicy] = [:]
+        for a in apps { policies[a.name] = a.makeApp().policy(env.scoped(to: a.name)) }
         var globs: [(EdgeConfig.FunctionLimits, Glob, used: Bool)] = []
         for f in config.functions {
             guard let g = Glob(f.glob) else { throw ConfigError(path: "$.functions[\"\(f.glob)\"]", message: "not a valid glob") }
@@ -56,7 +65,8 @@ struct RouteTable: Sendable {
             allowSet.insert(.options)
             let entry = Entry(
                 descriptor: d, pattern: p, handler: d.makeHandler(), allow: allowSet.names.joined(separator: ", "),
-                maxDuration: .seconds(maxDuration), maxRequestBodySize: maxBody, app: d.app, env: env.scoped(to: d.app)
+                maxDuration: .seconds(maxDuration), maxRequestBodySize: maxBody, app: d.app, env: env.scoped(to: d.app),
+                policy: d.app.flatMap { policies[$0] } ?? .default
             )
             entries.append(entry)
             if p.isStatic {

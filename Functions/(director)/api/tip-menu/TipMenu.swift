@@ -4,34 +4,32 @@ import EdgeRuntime
 /// that has one. `host` from the query must be a stripchat host (the SSRF guard); operator-configured
 /// `TIP_MENU_ORIGINS` are trusted as-is. Each origin gets 5 s.
 struct TipMenu: EdgeFunction {
-    static let methods: HTTPMethods = [.get, .options]
+    static let methods: HTTPMethods = [.get]
     static let defaultOrigins = ["https://stripchat.dev", "https://stripchat.com"]
     static let perOriginTimeout = Duration.seconds(5)
     static let maxMenuBytes = 2 << 20
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        try await Director.respond(request, context) {
-            let username = (request.query["username"] ?? "").trimmingSpaces
-            guard TipMenu.isValidUsername(username) else {
-                throw HTTPError(.badRequest, code: "invalid_username", message: "username must be 2-64 of A-Z a-z 0-9 _ . -", error: "Invalid username")
-            }
-            let candidates = TipMenu.candidates(host: request.query["host"], configured: context.env["TIP_MENU_ORIGINS"])
-            guard !candidates.isEmpty else {
-                throw HTTPError(.badRequest, code: "no_allowed_host", message: "No allowed origin to ask for the tip menu", error: "No allowed host provided")
-            }
-            var firstMenu: (String, JSONValue)? = nil
-            for origin in candidates {
-                guard let menu = await TipMenu.fetchMenu(origin: origin, username: username, context: context) else { continue }
-                if case .array(let s)? = menu["settings"], !s.isEmpty {
-                    return try .json(["ok": true, "source": .string(origin), "tipMenu": menu])
-                }
-                if firstMenu == nil { firstMenu = (origin, menu) }
-            }
-            if let (origin, menu) = firstMenu {
+        let username = (request.query["username"] ?? "").trimmingSpaces
+        guard TipMenu.isValidUsername(username) else {
+            throw HTTPError(.badRequest, code: "invalid_username", message: "username must be 2-64 of A-Z a-z 0-9 _ . -", error: "Invalid username")
+        }
+        let candidates = TipMenu.candidates(host: request.query["host"], configured: context.env["TIP_MENU_ORIGINS"])
+        guard !candidates.isEmpty else {
+            throw HTTPError(.badRequest, code: "no_allowed_host", message: "No allowed origin to ask for the tip menu", error: "No allowed host provided")
+        }
+        var firstMenu: (String, JSONValue)? = nil
+        for origin in candidates {
+            guard let menu = await TipMenu.fetchMenu(origin: origin, username: username, context: context) else { continue }
+            if case .array(let s)? = menu["settings"], !s.isEmpty {
                 return try .json(["ok": true, "source": .string(origin), "tipMenu": menu])
             }
-            throw HTTPError(.badGateway, code: "tip_menu_unavailable", message: "No origin returned a tip menu", error: "Tip menu unavailable", details: ["ok": false])
+            if firstMenu == nil { firstMenu = (origin, menu) }
         }
+        if let (origin, menu) = firstMenu {
+            return try .json(["ok": true, "source": .string(origin), "tipMenu": menu])
+        }
+        throw HTTPError(.badGateway, code: "tip_menu_unavailable", message: "No origin returned a tip menu", error: "Tip menu unavailable", extra: ["ok": false])
     }
 
     static func isValidUsername(_ u: String) -> Bool {

@@ -6,7 +6,7 @@ import EdgeRuntime
 /// entries and default pointer; a prompt whose (namespace, name, version) belongs to another id is skipped
 /// and listed in `conflicts`. Every prompt is validated before anything is written.
 struct VLMAdminRestore: EdgeFunction {
-    static let methods: HTTPMethods = [.post, .options]
+    static let methods: HTTPMethods = [.post]
 
     private struct Document: Decodable { let prompts: [VLMPrompt] }
 
@@ -17,38 +17,36 @@ struct VLMAdminRestore: EdgeFunction {
     }
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        await VLM.run(request, context, route: "/admin/restore") { ex in
-            let nonce = try await VLMWriteGuard.admit(.admin, request: request, context: context, exchange: ex)
-            let kv = try context.kv
-            let body = try await VLM.jsonObject(request)
-            var text: [UInt8]
-            if case .string(let key)? = body["key"] {
-                guard let stored = try await VLMBackup.load(["backups", .string(key)], kv: kv) else {
-                    throw VLM.error(.notFound, "Backup not found", code: "not_found")
-                }
-                text = Array(stored.utf8)
-            } else {
-                text = try await request.bytes()
+        let nonce = try await VLMWriteGuard.admit(.admin, request: request, context: context)
+        let kv = try context.kv
+        let body = try await VLM.jsonObject(request)
+        var text: [UInt8]
+        if case .string(let key)? = body["key"] {
+            guard let stored = try await VLMBackup.load(["backups", .string(key)], kv: kv) else {
+                throw VLM.error(.notFound, "Backup not found", code: "not_found")
             }
-            let doc: Document
-            do { doc = try JSON.decode(Document.self, from: text) } catch { throw VLM.invalidField("prompts") }
-            if let bad = doc.prompts.firstIndex(where: { !Self.validate($0) }) {
-                throw VLM.error(.badRequest, "Invalid field: prompts", code: "invalid_request",
-                                message: "prompts[\(bad)] is not a valid prompt", details: ["index": .number(Double(bad))])
-            }
-            try await nonce?.consume(kv)
-            let store = VLMPromptStore(kv: kv)
-            var restored = 0
-            var conflicts: [VLMJSON] = []
-            for p in doc.prompts.sorted(by: { $0.id < $1.id }) {
-                switch try await store.restore(p) {
-                case .restored: restored += 1
-                case .conflict(let existing): conflicts.append(.obj(["id": .int(p.id), "existing_id": .int(existing)]))
-                }
-            }
-            VLMCache.shared.clear(kv)
-            context.logger.info("[BACKUP] Restore complete", metadata: ["restored": .stringConvertible(restored), "conflicts": .stringConvertible(conflicts.count)])
-            return .vlmJSON(.obj(["success": .bool(true), "restored": .int(restored), "conflicts": .array(conflicts)]))
+            text = Array(stored.utf8)
+        } else {
+            text = try await request.bytes()
         }
+        let doc: Document
+        do { doc = try JSON.decode(Document.self, from: text) } catch { throw VLM.invalidField("prompts") }
+        if let bad = doc.prompts.firstIndex(where: { !Self.validate($0) }) {
+            throw VLM.error(.badRequest, "Invalid field: prompts", code: "invalid_request",
+                            message: "prompts[\(bad)] is not a valid prompt", details: ["index": .number(Double(bad))])
+        }
+        try await nonce?.consume(kv)
+        let store = VLMPromptStore(kv: kv)
+        var restored = 0
+        var conflicts: [VLMJSON] = []
+        for p in doc.prompts.sorted(by: { $0.id < $1.id }) {
+            switch try await store.restore(p) {
+            case .restored: restored += 1
+            case .conflict(let existing): conflicts.append(.obj(["id": .int(p.id), "existing_id": .int(existing)]))
+            }
+        }
+        VLMCache.shared.clear(kv)
+        context.logger.info("[BACKUP] Restore complete", metadata: ["restored": .stringConvertible(restored), "conflicts": .stringConvertible(conflicts.count)])
+        return .vlmJSON(.obj(["success": .bool(true), "restored": .int(restored), "conflicts": .array(conflicts)]))
     }
 }

@@ -1,14 +1,34 @@
 import EdgeRuntime
 
-/// `GET /v1/prompts` (list) and `POST /v1/prompts` (create, admin). CONTRACTS §5.5.
+/// `GET /v1/prompts?namespace=default&lang=&active=&limit=50` (list, `read` credential) and
+/// `POST /v1/prompts` (create: rate limit, admin, nonce). CONTRACTS §5.5.
 struct VLMPrompts: EdgeFunction {
-    static let methods: HTTPMethods = [.get, .head, .post, .options]
+    static let methods: HTTPMethods = [.get, .head, .post]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        await VLM.run(request, context, route: "/v1/prompts") { ex in
-            request.method == .post
-                ? try await VLMPromptRoutes.create(request, context, ex)
-                : try await VLMPromptRoutes.list(request, context, ex)
+        let store = VLMPromptStore(kv: try context.kv)
+        if request.method == .post {
+            let nonce = try await VLMWriteGuard.admit(.create, request: request, context: context)
+            let input = try VLMPromptInput.create(try await VLM.jsonObject(request))
+            let p = try await store.create(input, nonce: nonce)
+            if input.makeDefault { VLMCache.shared.clear(store.kv) } else {
+                VLMCache.shared.invalidate(store.kv, prompts: [p.id], namespaces: [p.namespace])
+            }
+            return .vlmJSON(p.json, status: .created)
         }
+
+        try context.authorize("read")
+        let q = request.query
+        let namespace = q["namespace"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let lang = q["lang"].flatMap { $0.isEmpty ? nil : $0 }
+        let active: Bool? = q["active"].flatMap { $0.isEmpty ? nil : $0 == "1" }
+        var limit = VLM.parseInt(q["limit"]) ?? 50
+        if limit < 1 { limit = 50 }
+        limit = min(limit, 100)
+        let items = try await VLMCache.shared.value(
+            VLMCache.listKey(namespace, lang, active), ttlMs: VLMCache.listTTLms, kv: store.kv,
+            generation: try await store.generation(), context: context
+        ) { try await store.list(namespace: namespace, lang: lang, active: active) } ?? []
+        return .vlmJSON(.obj(["items": .array(items.prefix(limit).map(\.json))]))
     }
 }

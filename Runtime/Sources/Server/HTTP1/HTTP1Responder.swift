@@ -51,7 +51,8 @@ struct HTTP1Responder: Sendable {
         ended(!framing.keepAlive || written.error != nil)
         accessLog.record(
             method: head.method.rawValue, path: path, route: outcome.route, status: Int(response.status.code),
-            duration: ContinuousClock.now - start, bytes: written.bytes, requestId: requestId, error: written.error
+            duration: ContinuousClock.now - start, bytes: written.bytes, requestId: requestId, error: written.error,
+            app: outcome.app, fields: outcome.logFields
         )
     }
 

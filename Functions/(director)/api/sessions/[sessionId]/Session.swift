@@ -3,38 +3,43 @@ import EdgeRuntime
 /// `GET/PUT/DELETE /api/sessions/:sessionId` (CONTRACTS §1.4): session snapshots with stale-write
 /// protection on `state.savedAt`, a sliding TTL and states up to 1 MiB stored byte for byte.
 struct Session: EdgeFunction {
-    static let methods: HTTPMethods = [.get, .put, .delete, .options]
+    static let methods: HTTPMethods = [.get, .put, .delete]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        try await Director.respond(request, context) {
-            let id = context.parameters["sessionId"] ?? ""
-            guard Session.isValidId(id) else {
-                throw HTTPError(.badRequest, code: "invalid_session_id", message: "Session ids are 1-64 of A-Z a-z 0-9 _ -", error: "Invalid session id")
-            }
-            let kv: Kv
-            do { kv = try context.kv } catch {
-                throw HTTPError(.serviceUnavailable, code: "storage_unavailable", message: "Session storage is not available", error: "Session storage is unavailable")
-            }
-            let store = SessionStore(kv: kv, ttlMs: context.env.int("SESSION_TTL_SEC", default: 259_200) * 1000)
-            switch request.method {
-            case .get:
-                guard let record = try await store.load(id) else {
-                    throw HTTPError(.notFound, code: "session_not_found", message: "No session \(id)", error: "Session not found")
-                }
-                return Session.body(id: id, record: record, status: .ok)
-            case .put:
-                let (updatedAt, state) = try await Session.parseBody(request)
-                switch try await store.save(id, updatedAt: updatedAt, state: state) {
-                case .saved:
-                    return .empty(.noContent)
-                case .stale(let stored):
-                    return Session.body(id: id, record: stored, status: .conflict, error: "Stale snapshot rejected: a newer state already exists", requestId: context.requestId)
-                }
-            default:
-                try await store.delete(id)
-                return .empty(.noContent)
-            }
+        let id = context.parameters["sessionId"] ?? ""
+        guard Session.isValidId(id) else {
+            throw HTTPError(.badRequest, code: "invalid_session_id", message: "Session ids are 1-64 of A-Z a-z 0-9 _ -", error: "Invalid session id")
         }
+        let kv: Kv
+        do { kv = try context.kv } catch {
+            throw HTTPError(.serviceUnavailable, code: "storage_unavailable", message: "Session storage is not available", error: "Session storage is unavailable")
+        }
+        let store = SessionStore(kv: kv, ttlMs: context.env.int("SESSION_TTL_SEC", default: 259_200) * 1000)
+        switch request.method {
+        case .get:
+            guard let record = try await store.load(id) else {
+                throw HTTPError(.notFound, code: "session_not_found", message: "No session \(id)", error: "Session not found")
+            }
+            return .json(["sessionId": .string(id)], rawMembers: Session.stored(record))
+        case .put:
+            let (updatedAt, state) = try await Session.parseBody(request)
+            switch try await store.save(id, updatedAt: updatedAt, state: state) {
+            case .saved:
+                return .empty(.noContent)
+            case .stale(let stored):
+                let text = "Stale snapshot rejected: a newer state already exists"
+                throw HTTPError(.conflict, code: "stale_snapshot", message: text, error: text,
+                                extra: ["sessionId": .string(id)], rawMembers: Session.stored(stored))
+            }
+        default:
+            try await store.delete(id)
+            return .empty(.noContent)
+        }
+    }
+
+    /// `updatedAt` and the stored `state`, byte for byte as the client sent it.
+    static func stored(_ record: SessionStore.Record) -> [(name: String, json: [UInt8])] {
+        [("updatedAt", Array(String(record.updatedAt).utf8)), ("state", record.state)]
     }
 
     static func isValidId(_ id: String) -> Bool {
@@ -61,19 +66,6 @@ struct Session: EdgeFunction {
         var updatedAt = WallClock.nowMilliseconds()
         if let saved = state["savedAt"]?.doubleValue, saved.isFinite, saved > 0, saved < 9.0e15 { updatedAt = Int64(saved.rounded(.down)) }
         return (updatedAt, raw)
-    }
-
-    /// `{"sessionId","updatedAt","state"}` with the stored state bytes spliced in unchanged
-    /// (plus `error`/`code`/`message`/`requestId` on the 409).
-    static func body(id: String, record: SessionStore.Record, status: HTTPResponse.Status, error: String? = nil, requestId: String? = nil) -> Response {
-        var out: [UInt8] = Array("{".utf8)
-        if let error, let requestId {
-            out += Array(#""error":\#(Director.quoted(error)),"code":"stale_snapshot","message":\#(Director.quoted(error)),"requestId":\#(Director.quoted(requestId)),"details":{},"#.utf8)
-        }
-        out += Array(#""sessionId":\#(Director.quoted(id)),"updatedAt":\#(record.updatedAt),"state":"#.utf8)
-        out += record.state
-        out += Array("}".utf8)
-        return .jsonBytes(out, status: status)
     }
 }
 

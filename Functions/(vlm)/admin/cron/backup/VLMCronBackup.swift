@@ -5,41 +5,32 @@ import EdgeRuntime
 /// (`context.isCron`), `Authorization: Bearer $CRON_SECRET`, or a valid `X-Admin-Token`; else 401.
 /// One run per hour slot across processes (a KV lease) for scheduler invocations.
 struct VLMCronBackup: EdgeFunction {
-    static let methods: HTTPMethods = [.get, .options]
-
-    static func authorized(_ request: Request, _ context: Context) -> Bool {
-        if context.isCron { return true }
-        if let secret = context.env["CRON_SECRET"], !secret.isEmpty, let auth = request.headers[.authorization],
-           ConstantTime.equals(auth, "Bearer \(secret)") { return true }
-        return VLM.isAdmin(request, context.env)
-    }
+    static let methods: HTTPMethods = [.get]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        await VLM.run(request, context, route: "/admin/cron/backup") { _ in
-            guard Self.authorized(request, context) else { throw VLM.unauthorized() }
-            let kv = try context.kv
-            if context.isCron {
-                let slot = String(VLMTime.nowISO().prefix(13))  // YYYY-MM-DDTHH
-                let lease: KvKey = ["backups_lease", .string(slot)]
-                let won = try await kv.atomic().check(lease, versionstamp: nil)
-                    .set(lease, .string(context.requestId), expireIn: 2 * 60 * 60 * 1000).commit().ok
-                if !won {
-                    context.logger.info("[CRON] Backup already done for this slot", metadata: ["slot": .string(slot)])
-                    return .vlmJSON(.obj(["ok": .bool(true), "skipped": .bool(true), "slot": .string(slot)]))
-                }
+        guard context.isCron || context.presents("cron") || context.presents("admin") else { throw VLM.unauthorized() }
+        let kv = try context.kv
+        if context.isCron {
+            let slot = String(VLMTime.nowISO().prefix(13))  // YYYY-MM-DDTHH
+            let lease: KvKey = ["backups_lease", .string(slot)]
+            let won = try await kv.atomic().check(lease, versionstamp: nil)
+                .set(lease, .string(context.requestId), expireIn: 2 * 60 * 60 * 1000).commit().ok
+            if !won {
+                context.logger.info("[CRON] Backup already done for this slot", metadata: ["slot": .string(slot)])
+                return .vlmJSON(.obj(["ok": .bool(true), "skipped": .bool(true), "slot": .string(slot)]))
             }
-            context.logger.info("[CRON] Running backup...")
-            let export = try await VLMBackup.export(kv)
-            let stored = try await VLMBackup.store(export, kv: kv)
-            let location = await VLMBackup.uploadToSupabase(export, filename: "backup-\(export.exportedAtMs).json", context: context)
-            context.logger.info("[CRON] Backup complete", metadata: ["count": .stringConvertible(export.count), "bytes": .stringConvertible(export.bytes.count)])
-            var body: [VLMJSON.Member] = [
-                .init("ok", .bool(true)), .init("key", .array([.string("backups"), .string(export.exportedAt)])),
-                .init("exported_at", .string(export.exportedAt)), .init("count", .int(export.count)),
-                .init("bytes", .int(export.bytes.count)), .init("parts", .int(stored.parts)),
-            ]
-            if let location { body.append(.init("location", .string(location))) }
-            return .vlmJSON(.object(body))
         }
+        context.logger.info("[CRON] Running backup...")
+        let export = try await VLMBackup.export(kv)
+        let stored = try await VLMBackup.store(export, kv: kv)
+        let location = await VLMBackup.uploadToSupabase(export, filename: "backup-\(export.exportedAtMs).json", context: context)
+        context.logger.info("[CRON] Backup complete", metadata: ["count": .stringConvertible(export.count), "bytes": .stringConvertible(export.bytes.count)])
+        var body: [VLMJSON.Member] = [
+            .init("ok", .bool(true)), .init("key", .array([.string("backups"), .string(export.exportedAt)])),
+            .init("exported_at", .string(export.exportedAt)), .init("count", .int(export.count)),
+            .init("bytes", .int(export.bytes.count)), .init("parts", .int(stored.parts)),
+        ]
+        if let location { body.append(.init("location", .string(location))) }
+        return .vlmJSON(.object(body))
     }
 }

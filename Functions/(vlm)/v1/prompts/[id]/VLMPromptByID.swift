@@ -1,16 +1,35 @@
 import EdgeRuntime
 
-/// `GET`, `PUT` (admin) and `DELETE` (admin) `/v1/prompts/:id`. CONTRACTS §5.5.
+/// `GET /v1/prompts/:id` (`read` credential, cached), `PUT` and `DELETE` (rate limit, admin, nonce).
+/// CONTRACTS §5.5. An id that is not 1 ... 2^53 in digits is a missing prompt.
 struct VLMPromptByID: EdgeFunction {
-    static let methods: HTTPMethods = [.get, .head, .put, .delete, .options]
+    static let methods: HTTPMethods = [.get, .head, .put, .delete]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        await VLM.run(request, context, route: "/v1/prompts/:id") { ex in
-            switch request.method {
-            case .put: return try await VLMPromptRoutes.update(request, context, ex)
-            case .delete: return try await VLMPromptRoutes.delete(request, context, ex)
-            default: return try await VLMPromptRoutes.get(request, context, ex)
-            }
+        let store = VLMPromptStore(kv: try context.kv)
+        switch request.method {
+        case .put:
+            let nonce = try await VLMWriteGuard.admit(.update, request: request, context: context)
+            let patch = try VLMPromptInput.patch(try await VLM.jsonObject(request))
+            guard let id = VLM.promptId(request.parameters["id"]) else { throw VLM.notFound() }
+            let (old, new) = try await store.update(id: id, patch: patch, nonce: nonce)
+            VLMCache.shared.invalidate(store.kv, prompts: [id], namespaces: [old.namespace, new.namespace])
+            return .vlmJSON(new.json)
+        case .delete:
+            let nonce = try await VLMWriteGuard.admit(.delete, request: request, context: context)
+            guard let id = VLM.promptId(request.parameters["id"]) else { throw VLM.notFound() }
+            let p = try await store.delete(id: id, nonce: nonce)
+            VLMCache.shared.invalidate(store.kv, prompts: [id], namespaces: [p.namespace])
+            return .vlmJSON(.obj(["success": .bool(true)]))
+        default:
+            try context.authorize("read")
+            guard let id = VLM.promptId(request.parameters["id"]) else { throw VLM.notFound() }
+            let prompt = try await VLMCache.shared.value(
+                VLMCache.promptKey(id), ttlMs: VLMCache.promptTTLms, kv: store.kv,
+                generation: try await store.generation(), context: context
+            ) { try await store.get(id) }
+            guard let prompt else { throw VLM.notFound() }
+            return .vlmJSON(prompt.json)
         }
     }
 }

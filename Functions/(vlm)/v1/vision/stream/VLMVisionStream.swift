@@ -4,11 +4,10 @@ import EdgeRuntime
 /// timeout, `: keep-alive` comments while the upstream is silent, upstream aborted when the client
 /// leaves. CONTRACTS §5.3.
 struct VLMVisionStream: EdgeFunction {
-    static let methods: HTTPMethods = [.post, .options]
+    static let methods: HTTPMethods = [.post]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        await VLM.run(request, context, route: "/v1/vision/stream") { ex in
-            try await VLMVision.stream(request, context: context, exchange: ex)
-        }
+        let (_, upstream) = try await VLMVision.send(request, context: context, forceStream: true)
+        return try await VLMVision.streamResponse(upstream, context: context)
     }
 }

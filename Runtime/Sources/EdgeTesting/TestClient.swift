@@ -1,0 +1,114 @@
+public import EdgeRuntime
+public import KV
+package import Server
+
+/// Sends requests through the real request pipeline (config phases, router, limits, the app layer,
+/// error envelopes) in-process: no socket, no LMDB file, no sleeping.
+///
+/// ```swift
+/// import EdgeTesting
+/// import Testing
+/// @testable import Functions
+///
+/// @Test func createsAPrompt() async throws {
+///     let client = try TestClient(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps,
+///                                 env: ["VLM__ADMIN_TOKEN": "t"])
+///     let r = await client.send(.post, "/v1/prompts", headers: ["x-admin-token": "t"], json: #"{"name":"a"}"#)
+///     #expect(r.status == 201)
+/// }
+/// ```
+public final class TestClient: Sendable {
+    /// The application under test.
+    package let app: EdgeApplication
+    /// The KV database the functions see (in memory unless one was passed in).
+    public let kv: Kv
+
+    /// - Parameters:
+    ///   - routes, apps: usually `FunctionsManifest.routes` and `FunctionsManifest.apps`.
+    ///   - config: the text of a `vercel-like.json` (strict, as at start-up).
+    ///   - env: the process environment the functions see (`APP__NAME` scoping applies).
+    ///   - kv: the database; by default a fresh in-memory one (``MemoryKvStore``, Deno KV's semantics)
+    ///     whose time is `clock`: pass a ``ManualKvClock`` to test expiry and queue delays without sleeping.
+    public init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: String = "{}",
+                env: [String: String] = [:], kv: Kv? = nil, clock: any KvTimeSource = KvSystemClock()) throws {
+        let cfg = try EdgeConfig.parse(Array(config.utf8))
+        let kv = kv ?? Kv(store: MemoryKvStore(clock: clock))
+        var services = Services()
+        services[KvServiceKey.self] = kv
+        self.kv = kv
+        app = try EdgeApplication(routes: routes, apps: apps, config: cfg, environment: env,
+                                  logger: Logger(label: "edge-testing", factory: { _ in SwiftLogNoOpLogHandler() }),
+                                  services: services)
+    }
+
+    /// Sends one request. `target` is a path with an optional query (`/v1/prompts?limit=2`);
+    /// `clientAddress` stands in for the TCP peer.
+    public func send(_ method: HTTPRequest.Method = .get, _ target: String, headers: [String: String] = [:],
+                     body: [UInt8] = [], clientAddress: String? = "127.0.0.1", requestId: String? = nil) async -> TestResponse {
+        var fields = HTTPFields()
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
+            if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
+        }
+        return await send(method, target, fields: fields, body: body, clientAddress: clientAddress, requestId: requestId)
+    }
+
+    /// ``send(_:_:headers:body:clientAddress:requestId:)`` with a JSON text body.
+    public func send(_ method: HTTPRequest.Method, _ target: String, headers: [String: String] = [:], json: String,
+                     clientAddress: String? = "127.0.0.1") async -> TestResponse {
+        await send(method, target, headers: headers, body: Array(json.utf8), clientAddress: clientAddress)
+    }
+
+    /// The general form: headers as `HTTPFields` (repeated names kept).
+    public func send(_ method: HTTPRequest.Method, _ target: String, fields: HTTPFields, body: [UInt8],
+                     clientAddress: String?, requestId: String?) async -> TestResponse {
+        var path = target, query: String? = nil
+        if let q = target.firstIndex(of: "?") {
+            path = String(target[..<q])
+            query = String(target[target.index(after: q)...])
+        }
+        var request = Request(method: method, path: path, rawQuery: query, headers: fields,
+                              body: RequestBody(bytes: body))
+        request.clientAddress = clientAddress
+        let id = requestId ?? fields[HTTPField.Name("x-request-id")!] ?? "test-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let outcome = await app.respond(to: request, requestId: id)
+        var bytes: [UInt8] = []
+        var streamError: (any Error)? = nil
+        do { bytes = try await outcome.response.body.collected() } catch { streamError = error }
+        if method == .head { bytes = [] }
+        return TestResponse(status: Int(outcome.response.status.code), headers: outcome.response.headers, body: bytes,
+                            route: outcome.route, app: outcome.app, logFields: outcome.logFields, streamError: streamError)
+    }
+
+    /// Sends one request and hands back the body unread, as a stream the test reads chunk by chunk and
+    /// may drop early (a client that leaves: the handler's producer and its upstream are cancelled).
+    public func open(_ method: HTTPRequest.Method, _ target: String, headers: [String: String] = [:],
+                     body: [UInt8] = []) async -> (status: Int, headers: HTTPFields, body: ByteStream) {
+        var fields = HTTPFields()
+        for (name, value) in headers { if let n = HTTPField.Name(name) { fields[n] = value } }
+        var path = target, query: String? = nil
+        if let q = target.firstIndex(of: "?") {
+            path = String(target[..<q])
+            query = String(target[target.index(after: q)...])
+        }
+        let request = Request(method: method, path: path, rawQuery: query, headers: fields, body: RequestBody(bytes: body))
+        let outcome = await app.respond(to: request, requestId: "test-open")
+        let stream: ByteStream
+        switch outcome.response.body {
+        case .empty: stream = .empty
+        case .bytes(let b): stream = ByteStream(bytes: b)
+        case .stream, .producer: stream = outcome.response.body.stream ?? .empty
+        }
+        return (Int(outcome.response.status.code), outcome.response.headers, stream)
+    }
+
+    /// Runs the cron invocation of `path` as the scheduler would (`context.isCron`, Vercel's headers).
+    public func cron(_ path: String) async -> TestResponse {
+        var fields = HTTPFields()
+        fields[.userAgent] = "vercel-cron/1.0"
+        let request = Request(method: .get, path: path, headers: fields)
+        let outcome = await app.respond(to: request, requestId: "cron-test", isCron: true)
+        let bytes = (try? await outcome.response.body.collected()) ?? []
+        return TestResponse(status: Int(outcome.response.status.code), headers: outcome.response.headers, body: bytes,
+                            route: outcome.route, app: outcome.app, logFields: outcome.logFields, streamError: nil)
+    }
+}
