@@ -32,6 +32,7 @@ let package = Package(
             dependencies: ["EdgeRuntime"],
             path: "Functions",
             exclude: ["README.md"],
+            swiftSettings: strict,
             plugins: ["RouteTablePlugin"]
         ),
 
@@ -57,9 +58,7 @@ let package = Package(
                 "RouteGenCore",
                 "Cron",
                 "KV",
-                "KVLMDB",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -84,10 +83,10 @@ let package = Package(
 
         // MARK: KV: Deno KV semantics (no I/O) and the LMDB store.
         .target(name: "CLMDB", path: "Runtime/Shims/CLMDB", linkerSettings: [.linkedLibrary("lmdb")]),
-        .target(name: "KV", path: "Runtime/Sources/KV"),
-        .target(name: "KVLMDB", dependencies: ["KV", "CLMDB"], path: "Runtime/Sources/KVLMDB"),
-        .target(name: "KVTool", dependencies: ["KV", "KVLMDB"], path: "Runtime/Sources/KVTool"),
-        .executableTarget(name: "KVConformance", dependencies: ["KV", "KVLMDB"], path: "Runtime/Sources/KVConformance"),
+        .target(name: "KV", path: "Runtime/Sources/KV", swiftSettings: strict),
+        .target(name: "KVLMDB", dependencies: ["KV", "CLMDB"], path: "Runtime/Sources/KVLMDB", swiftSettings: strict),
+        .target(name: "KVTool", dependencies: ["KV", "KVLMDB"], path: "Runtime/Sources/KVTool", swiftSettings: strict),
+        .executableTarget(name: "KVConformance", dependencies: ["KV", "KVLMDB"], path: "Runtime/Sources/KVConformance", swiftSettings: strict),
 
         // MARK: fetch on libcurl: one multi handle on its own thread.
         // libcurl is dlopen'ed on first use (see CCurl.c); its headers are still needed to build.
@@ -102,14 +101,14 @@ let package = Package(
 
         // MARK: Build-time route discovery.
         .target(name: "RouteGenCore", path: "Runtime/Sources/RouteGenCore", swiftSettings: strict),
-        .executableTarget(name: "RouteGen", dependencies: ["RouteGenCore", "Cron"], path: "Runtime/Sources/RouteGen"),
+        .executableTarget(name: "RouteGen", dependencies: ["RouteGenCore", "Cron"], path: "Runtime/Sources/RouteGen", swiftSettings: strict),
         .plugin(name: "RouteTablePlugin", capability: .buildTool(), dependencies: ["RouteGen"], path: "Runtime/Plugins/RouteTablePlugin"),
 
         // MARK: The `edge` executable.
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Server", "Functions", "EdgeRuntime", "Cron", "KVTool", "DevServer",
+                "Server", "Functions", "EdgeRuntime", "Cron", "KV", "KVLMDB", "KVTool", "DevServer",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Runtime/Sources/CLI",
@@ -117,22 +116,22 @@ let package = Package(
         ),
 
         // MARK: Benchmarks (bench/*/run.sh drive them).
-        .executableTarget(name: "KVBench", dependencies: ["KV", "KVLMDB"], path: "bench/kv/Sources/KVBench"),
-        .executableTarget(name: "FetchBench", dependencies: ["Fetch"], path: "bench/fetch/Sources/FetchBench"),
-        .executableTarget(name: "CronBench", dependencies: ["Cron"], path: "bench/cron/Sources/CronBench"),
+        .executableTarget(name: "KVBench", dependencies: ["KV", "KVLMDB"], path: "bench/kv/Sources/KVBench", swiftSettings: strict),
+        .executableTarget(name: "FetchBench", dependencies: ["Fetch"], path: "bench/fetch/Sources/FetchBench", swiftSettings: strict),
+        .executableTarget(name: "CronBench", dependencies: ["Cron"], path: "bench/cron/Sources/CronBench", swiftSettings: strict),
 
         // MARK: Tests.
-        .testTarget(name: "RouteGenTests", dependencies: ["RouteGenCore"], path: "Tests/RouteGenTests"),
-        .testTarget(name: "KVTests", dependencies: ["KV"], path: "Tests/KVTests"),
-        .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests"),
-        .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests"),
-        .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests"),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB", "RawHTTP"], path: "Tests/ServerTests"),
-        .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "EdgeTesting", "KV", "KVLMDB", "Fetch"], path: "Tests/VLMTests"),
-        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/FunctionsTests"),
-        .testTarget(name: "DevServerTests", dependencies: ["DevServer"], path: "Tests/DevServerTests"),
-        .testTarget(name: "IntegrationTests", dependencies: ["RawHTTP"], path: "Tests/IntegrationTests"),
+        .testTarget(name: "RouteGenTests", dependencies: ["RouteGenCore"], path: "Tests/RouteGenTests", swiftSettings: strict),
+        .testTarget(name: "KVTests", dependencies: ["KV"], path: "Tests/KVTests", swiftSettings: strict),
+        .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests", swiftSettings: strict),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests", swiftSettings: strict),
+        .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests", swiftSettings: strict),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB", "RawHTTP"], path: "Tests/ServerTests", swiftSettings: strict),
+        .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "EdgeTesting", "KV", "KVLMDB"], path: "Tests/VLMTests", swiftSettings: strict),
+        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/FunctionsTests", swiftSettings: strict),
+        .testTarget(name: "DevServerTests", dependencies: ["DevServer"], path: "Tests/DevServerTests", swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["RawHTTP"], path: "Tests/IntegrationTests", swiftSettings: strict),
         // A deliberately dumb HTTP/1.1 client over real sockets, shared by the socket-level tests.
-        .target(name: "RawHTTP", path: "Tests/RawHTTP"),
+        .target(name: "RawHTTP", path: "Tests/RawHTTP", swiftSettings: strict),
     ]
 )

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Tracks `waitUntil` tasks so graceful shutdown can wait for them.
-public final class BackgroundWork: Sendable {
+package final class BackgroundWork: Sendable {
     private let tasks = Mutex<[Int: Task<Void, Never>]>([:])
     private let counter = Atomic<Int>(0)
 

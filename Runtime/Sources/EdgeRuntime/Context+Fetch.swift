@@ -1,7 +1,7 @@
-@_exported public import Fetch
+public import Fetch
 
 /// The process's HTTP client in ``Services``.
-public enum FetchServiceKey: ServiceKey {
+package enum FetchServiceKey: ServiceKey {
     public typealias Value = HTTPClient
 }
 

@@ -1,7 +1,7 @@
-@_exported public import KV
+public import KV
 
 /// The process's KV database in ``Services``.
-public enum KvServiceKey: ServiceKey {
+package enum KvServiceKey: ServiceKey {
     public typealias Value = Kv
 }
 

@@ -24,7 +24,7 @@ public struct Context: Sendable {
     /// True when the scheduler invoked this function for a cron tick (Vercel's headers are set too).
     public let isCron: Bool
     /// Services shared by all requests (KV, fetch...).
-    public let services: Services
+    package let services: Services
     let background: BackgroundWork
     /// The policy of the app the function belongs to (``AppPolicy/default`` outside any app).
     package let policy: AppPolicy

@@ -24,7 +24,7 @@ public struct QueryParameters: Sendable, Sequence {
 }
 
 /// Percent-decoding shared by queries, paths and cookies.
-public enum PercentDecoding {
+package enum PercentDecoding {
     /// Decodes `%XX` escapes (invalid escapes are kept literally) and, optionally, `+` as space.
     public static func decode(_ s: Substring, plusAsSpace: Bool = false) -> String {
         if !s.utf8.contains(UInt8(ascii: "%")) && !(plusAsSpace && s.utf8.contains(UInt8(ascii: "+"))) { return String(s) }

@@ -1,6 +1,6 @@
 /// Process-wide services handed to every function. Modules add typed accessors in extensions
 /// (`context.kv`, `context.fetch`); values are stored by key so this module needs none of them.
-public struct Services: Sendable {
+package struct Services: Sendable {
     private var storage: [ObjectIdentifier: any Sendable] = [:]
 
     public init() {}
@@ -12,6 +12,6 @@ public struct Services: Sendable {
 }
 
 /// Names a service stored in ``Services``.
-public protocol ServiceKey {
+package protocol ServiceKey {
     associatedtype Value: Sendable
 }

@@ -61,7 +61,7 @@ extension FetchRequest {
         }
 
         /// A body produced by a closure that writes chunks; returning ends the body.
-        public static func writer(length: Int? = nil, _ produce: @escaping @Sendable (RequestBodyWriter) async throws -> Void) -> Body {
+        package static func writer(length: Int? = nil, _ produce: @escaping @Sendable (RequestBodyWriter) async throws -> Void) -> Body {
             Body(storage: .stream(length: length, produce: produce))
         }
     }

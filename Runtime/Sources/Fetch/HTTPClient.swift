@@ -26,7 +26,7 @@ import Synchronization
 /// (``FetchError/httpStatus``, ``FetchError/envelopeCode``).
 ///
 /// - Important: ``shutdown()`` blocks the calling thread until the curl thread exits (a few ms).
-public final class HTTPClient: Sendable {
+package final class HTTPClient: Sendable {
     /// A process-wide client with the default configuration. Never shut down.
     public static let shared = HTTPClient()
 

@@ -7,7 +7,7 @@ import Synchronization
 /// bytes are queued. curl's read callback drains the queue on the curl thread; when the queue is
 /// empty and the body is not finished it pauses the upload (`CURL_READFUNC_PAUSE`) and the next
 /// `write` resumes it. `write` throws ``FetchError/Kind/aborted`` once the transfer has ended.
-public final class RequestBodyWriter: Sendable {
+package final class RequestBodyWriter: Sendable {
     struct State {
         var chunks: [[UInt8]] = []
         var offset = 0

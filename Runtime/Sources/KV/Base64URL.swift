@@ -1,5 +1,5 @@
 /// base64url (RFC 4648 §5), as used by Deno's list cursors (with `=` padding) and kv-utils (without).
-public enum Base64URL {
+package enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     public static func encode(_ bytes: [UInt8], padding: Bool = true) -> String {

@@ -14,7 +14,7 @@
 /// | bigint < 0, n > 8 | `0x0B` | n XOR 0xFF, then one's complement |
 /// | number | `0x21` | IEEE bits big-endian; negative: all bits inverted, else sign bit flipped; NaN canonical |
 /// | false / true | `0x26` / `0x27` | none |
-public enum KeyCodec {
+package enum KeyCodec {
     /// Encodes a whole key. Throws only for bigints with more than 255 magnitude bytes.
     public static func encode(_ key: KvKey) throws(KvError) -> [UInt8] {
         var out: [UInt8] = []

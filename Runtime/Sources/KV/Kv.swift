@@ -7,9 +7,9 @@
 /// Open a durable database with `Kv.open(path:)` (module KVLMDB), an in-memory one with
 /// `Kv(store: MemoryKvStore())`, or wrap any `KvStore`.
 public final class Kv: Sendable {
-    public let store: any KvStore
+    package let store: any KvStore
 
-    public init(store: any KvStore) { self.store = store }
+    package init(store: any KvStore) { self.store = store }
 
     /// The time source of this database (its store's `clock`): `expireIn` and queue `delay` are
     /// measured from it, and the store judges expiry and queue readiness by it.

@@ -52,7 +52,7 @@ public final class KvAtomicOperation: @unchecked Sendable {
         do { return set(key, stored: try KvStoredValue(encoding: value), expireIn: expireIn) } catch { record(error); return self }
     }
 
-    @discardableResult public func set(_ key: KvKey, stored: KvStoredValue, expireIn: Int? = nil) -> Self {
+    @discardableResult package func set(_ key: KvKey, stored: KvStoredValue, expireIn: Int? = nil) -> Self {
         if let e = expireIn, e < 0 {
             record(KvError(.invalidExpireIn, "expireIn must be a non-negative integer: received \(e)"))
         }
@@ -114,7 +114,7 @@ public final class KvAtomicOperation: @unchecked Sendable {
     }
 
     /// Validates and encodes, in Deno's order of checks (`op_kv_atomic_write`).
-    public func prepare(nowMs: Int64) throws(KvError) -> KvCommitRequest {
+    package func prepare(nowMs: Int64) throws(KvError) -> KvCommitRequest {
         if let deferredError { throw deferredError }
         if checks.count > KvLimits.maxChecks { throw KvError(.tooManyChecks, "Too many checks (max \(KvLimits.maxChecks))") }
         if mutations.count > KvLimits.maxMutations {

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Wall-clock time in milliseconds since the Unix epoch (expiry and queue times are absolute).
-public enum KvClock {
+package enum KvClock {
     public static func nowMs() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

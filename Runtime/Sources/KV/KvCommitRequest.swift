@@ -2,7 +2,7 @@
 ///
 /// Produced by `KvAtomicOperation.prepare(nowMs:)`, which enforces every Deno limit; a store only
 /// evaluates checks and mutations (see `KvWritePlanner`) and persists enqueues.
-public struct KvCommitRequest: Sendable {
+package struct KvCommitRequest: Sendable {
     public struct Check: Sendable {
         public var key: [UInt8]
         /// nil: the key must not exist (expired keys count as absent).

@@ -8,17 +8,17 @@ public struct KvEntry: Sendable {
 
     private let keyStorage: KeyStorage
     /// The stored form of the value (nil if missing).
-    public let stored: KvStoredValue?
+    package let stored: KvStoredValue?
     public let versionstamp: Versionstamp?
 
-    public init(key: KvKey, stored: KvStoredValue?, versionstamp: Versionstamp?) {
+    package init(key: KvKey, stored: KvStoredValue?, versionstamp: Versionstamp?) {
         self.keyStorage = .decoded(key)
         self.stored = stored
         self.versionstamp = versionstamp
     }
 
     /// An entry whose key is decoded lazily from its encoding (list results).
-    public init(encodedKey: ArraySlice<UInt8>, stored: KvStoredValue?, versionstamp: Versionstamp?) {
+    package init(encodedKey: ArraySlice<UInt8>, stored: KvStoredValue?, versionstamp: Versionstamp?) {
         self.keyStorage = .encoded(encodedKey)
         self.stored = stored
         self.versionstamp = versionstamp

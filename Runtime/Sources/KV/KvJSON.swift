@@ -2,7 +2,7 @@
 ///
 /// Used for Codable values stored as JSON, the JSON-lines export/import format, the CLI and the
 /// conformance protocol. Numbers are Doubles (as in JavaScript).
-public indirect enum KvJSON: Sendable, Equatable {
+package indirect enum KvJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)

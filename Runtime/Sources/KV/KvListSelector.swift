@@ -30,7 +30,7 @@ public enum KvListSelector: Sendable, Hashable {
     }
 
     /// Resolves to byte bounds (denokv's `RawSelector`), validating the keyspace rules.
-    public func resolve() throws(KvError) -> KvResolvedSelector {
+    package func resolve() throws(KvError) -> KvResolvedSelector {
         switch self {
         case .prefix(let p):
             let pb = try KeyCodec.encode(p)
@@ -58,7 +58,7 @@ public enum KvListSelector: Sendable, Hashable {
 }
 
 /// A selector in encoded form: the byte range it covers and the common prefix its cursors are relative to.
-public struct KvResolvedSelector: Sendable, Hashable {
+package struct KvResolvedSelector: Sendable, Hashable {
     /// The encoded prefix (prefix selectors only).
     public let prefix: [UInt8]?
     /// Explicit start / end bounds, if given.

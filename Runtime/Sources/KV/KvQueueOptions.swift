@@ -33,7 +33,7 @@ public struct KvQueueOptions: Sendable {
 }
 
 /// A message handed to a queue consumer; pass it back to the store's `finish` exactly once.
-public struct KvQueueMessage: Sendable {
+package struct KvQueueMessage: Sendable {
     /// Store-assigned identity of the message (stable across redeliveries).
     public let id: [UInt8]
     public let payload: KvStoredValue

@@ -1,5 +1,5 @@
 /// One range to read in a snapshot: `[start, end)` in encoded-key order, at most `limit` entries.
-public struct KvReadRange: Sendable {
+package struct KvReadRange: Sendable {
     public var start: [UInt8]
     public var end: [UInt8]
     public var limit: Int
@@ -14,7 +14,7 @@ public struct KvReadRange: Sendable {
 }
 
 /// A stored entry as a store returns it (encoded key).
-public struct KvRawEntry: Sendable {
+package struct KvRawEntry: Sendable {
     /// The encoded key (may share a larger buffer, e.g. one read batch).
     public var key: ArraySlice<UInt8>
     public var value: KvStoredValue
@@ -38,7 +38,7 @@ public struct KvRawEntry: Sendable {
 ///   only once the commit is durable. nil means a check failed (nothing written, no versionstamp used).
 /// - Every "now" (strict expiry, queue readiness, backoff, leases) comes from `clock`, the same
 ///   time source `Kv` uses to turn `expireIn` and `delay` into absolute times.
-public protocol KvStore: AnyObject, Sendable {
+package protocol KvStore: AnyObject, Sendable {
     /// The store's time source (default: the wall clock, `KvSystemClock`).
     var clock: any KvTimeSource { get }
 

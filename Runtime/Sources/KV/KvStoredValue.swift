@@ -7,7 +7,7 @@
 /// - `json` (4): UTF-8 JSON text of a Codable value.
 ///
 /// The value size limit (64 KiB) applies to `payload.count`.
-public struct KvStoredValue: Sendable, Equatable {
+package struct KvStoredValue: Sendable, Equatable {
     public enum Encoding: UInt8, Sendable {
         case structured = 1
         case u64 = 2

@@ -6,7 +6,7 @@
 /// Value: the same types plus `"null"`, `"undefined"`, `"KvU64"` (decimal string), `"Array"`
 /// (array of JSON values) and `"object"` (object of JSON values).
 /// Entry line: `{"key":[…],"value":{…},"versionstamp":"<20 hex>"}`.
-public enum KvUtilsJSON {
+package enum KvUtilsJSON {
     public static func key(_ key: KvKey) -> KvJSON {
         .array(key.map { part in
             switch part {

@@ -10,7 +10,7 @@ extension KvValue {
         self.init(plainJSON: try KvJSON.parse(bytes))
     }
 
-    public init(plainJSON j: KvJSON) {
+    package init(plainJSON j: KvJSON) {
         switch j {
         case .null: self = .null
         case .bool(let b): self = .bool(b)

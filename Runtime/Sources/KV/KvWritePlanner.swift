@@ -1,5 +1,5 @@
 /// A key's stored state: value, the versionstamp of the commit that wrote it, and its expiry.
-public struct KvStoredRecord: Sendable, Equatable {
+package struct KvStoredRecord: Sendable, Equatable {
     public var value: KvStoredValue
     public var versionstamp: Versionstamp
     /// Absolute expiry (ms since the Unix epoch), nil for none.
@@ -16,7 +16,7 @@ public struct KvStoredRecord: Sendable, Equatable {
 }
 
 /// One physical effect of a planned commit: write `record` at `key`, or delete `key` (record nil).
-public struct KvWrite: Sendable {
+package struct KvWrite: Sendable {
     public var key: [UInt8]
     public var record: KvStoredRecord?
 }
@@ -26,7 +26,7 @@ public struct KvWrite: Sendable {
 /// Stores call this inside their write transaction and then apply the returned writes, so a
 /// commit that throws (type mismatch) or fails a check leaves no trace: all validation happens
 /// before the first write. Expired records are treated as absent (strict expiry).
-public enum KvWritePlanner {
+package enum KvWritePlanner {
     public enum Outcome: Sendable {
         case checkFailed
         case writes([KvWrite])

@@ -15,7 +15,7 @@ import Synchronization
 /// - After `close()` every operation throws `KvError.closedError`, pending and later `dequeue`
 ///   calls return nil and `changes` streams end. The contents survive in the closed object:
 ///   `init(reopening:)` continues from them, like reopening a durable database.
-public final class MemoryKvStore: KvStore {
+package final class MemoryKvStore: KvStore {
     public let clock: any KvTimeSource
     let state: Mutex<State>
 

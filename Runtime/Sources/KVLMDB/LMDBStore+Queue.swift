@@ -40,7 +40,7 @@ extension LMDBStore {
         }
     }
 
-    public func dequeue() async throws(KvError) -> KvQueueMessage? {
+    package func dequeue() async throws(KvError) -> KvQueueMessage? {
         while true {
             if env.isClosed || Task.isCancelled { return nil }
             let now = KvClock.nowMs()
@@ -91,7 +91,7 @@ extension LMDBStore {
         return message
     }
 
-    public func finish(_ message: KvQueueMessage, success: Bool) async throws(KvError) {
+    package func finish(_ message: KvQueueMessage, success: Bool) async throws(KvError) {
         defer { _ = queueState.withLock { $0.leased.remove(message.id) } }
         try await writer.perform { (w: borrowing LMDBWriteTxn) throws(KvError) in
             let dbs = w.dbs

@@ -52,7 +52,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
 
     deinit { close() }
 
-    public func read(_ ranges: [KvReadRange]) throws(KvError) -> [[KvRawEntry]] {
+    package func read(_ ranges: [KvReadRange]) throws(KvError) -> [[KvRawEntry]] {
         let now = KvClock.nowMs()
         let dbs = env.dbs
         return try env.withReadTxn { (txn: borrowing LMDBTxn) throws(KvError) -> [[KvRawEntry]] in
@@ -63,7 +63,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
         }
     }
 
-    public func readOne(_ key: [UInt8]) throws(KvError) -> KvRawEntry? {
+    package func readOne(_ key: [UInt8]) throws(KvError) -> KvRawEntry? {
         let now = KvClock.nowMs()
         let dbs = env.dbs
         return try env.withReadTxn { (txn: borrowing LMDBTxn) throws(KvError) -> KvRawEntry? in
@@ -71,7 +71,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
         }
     }
 
-    public func commit(_ request: KvCommitRequest) async throws(KvError) -> Versionstamp? {
+    package func commit(_ request: KvCommitRequest) async throws(KvError) -> Versionstamp? {
         try await writer.perform { (w: borrowing LMDBWriteTxn) throws(KvError) -> Versionstamp? in
             try Self.apply(request, in: w)
         }

@@ -6,7 +6,7 @@ public enum RouteTableEmitter {
         var out = """
         // RouteTable.generated.swift: written by RouteGen at build time from the Functions/ tree.
         // Never committed, never edited: add, move or delete handler folders instead.
-        import EdgeRuntime
+        public import EdgeRuntime
 
         public enum FunctionsManifest {
             /// Every function, in match precedence order.

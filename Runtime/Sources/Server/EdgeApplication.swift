@@ -8,8 +8,8 @@ public final class EdgeApplication: Sendable {
     let phase: ConfigPhase
     public let config: EdgeConfig
     public let logger: Logger
-    public let services: Services
-    public let background: BackgroundWork
+    package let services: Services
+    package let background: BackgroundWork
     /// The reserved `/__edge/` endpoints (cron status...).
     public let runtimeEndpoints: RuntimeEndpoints
     /// `TRUST_PROXY=1`: take the client address from `x-forwarded-for` (only behind a proxy you run).
@@ -27,7 +27,7 @@ public final class EdgeApplication: Sendable {
         public var logFields: [(String, String)] = []
     }
 
-    public init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services()) throws(ConfigError) {
+    package init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services()) throws(ConfigError) {
         self.table = try RouteTable(routes, apps: apps, config: config, env: Environment(environment))
         for (i, cron) in config.crons.enumerated() {
             let path = String(cron.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
