@@ -126,12 +126,10 @@ let package = Package(
         .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests", swiftSettings: strict),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests", swiftSettings: strict),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests", swiftSettings: strict),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB", "RawHTTP"], path: "Tests/ServerTests", swiftSettings: strict),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB"], path: "Tests/ServerTests", swiftSettings: strict),
         .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "EdgeTesting", "KV", "KVLMDB"], path: "Tests/VLMTests", swiftSettings: strict),
         .testTarget(name: "FunctionsTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/FunctionsTests", swiftSettings: strict),
-        .testTarget(name: "DevServerTests", dependencies: ["DevServer"], path: "Tests/DevServerTests", swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["RawHTTP"], path: "Tests/IntegrationTests", swiftSettings: strict),
-        // A deliberately dumb HTTP/1.1 client over real sockets, shared by the socket-level tests.
-        .target(name: "RawHTTP", path: "Tests/RawHTTP", swiftSettings: strict),
+        .testTarget(name: "DevServerTests", dependencies: ["DevServer", "EdgeTesting"], path: "Tests/DevServerTests", swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["EdgeTesting"], path: "Tests/IntegrationTests", swiftSettings: strict),
     ]
 )

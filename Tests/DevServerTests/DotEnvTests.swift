@@ -145,9 +145,9 @@ struct DotEnvMergeTests {
 
     @Test func loadReadsOnlyPresentFilesInOrder() throws {
         let dir = try TempDirectory()
-        dir.write(".env", "A=env\nB=env\n")
-        dir.write(".env.local", "A=local\n")
-        dir.write(".env.production", "A=production\n")
+        try dir.write(".env", "A=env\nB=env\n")
+        try dir.write(".env.local", "A=local\n")
+        try dir.write(".env.production", "A=production\n")
         let (env, loaded, warnings) = DotEnv.load(directory: dir.path, processEnvironment: ["B": "shell"])
         #expect(loaded == [".env", ".env.local"])
         #expect(warnings.isEmpty)

@@ -1,27 +1,10 @@
+import EdgeTesting
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A temporary folder removed when the value goes away.
-final class TempDirectory {
-    let path: String
-
-    init(prefix: String = "edge-dev-test") throws {
-        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
-        guard let p = mkdtemp(&template) else { throw TestError("mkdtemp failed") }
-        path = String(cString: p)
-    }
-
-    func write(_ relative: String, _ text: String) {
-        let full = path + "/" + relative
-        if let slash = full.lastIndex(of: "/") { _ = shell("mkdir -p '\(full[..<slash])'") }
-        guard let fp = fopen(full, "wb") else { return }
-        _ = Array(text.utf8).withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, fp) }
-        fclose(fp)
-    }
-
-    deinit { _ = shell("rm -rf '\(path)'") }
-}
+typealias TempDirectory = TemporaryDirectory
 
 struct TestError: Error, CustomStringConvertible {
     let description: String

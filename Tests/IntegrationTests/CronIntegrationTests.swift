@@ -1,4 +1,4 @@
-import RawHTTP
+import EdgeTesting
 import Testing
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import RawHTTP
+import EdgeTesting
 import Dispatch
 import Synchronization
 import Testing
@@ -97,19 +97,23 @@ import Glibc
         #expect(other.header("access-control-allow-origin") == nil)
     }
 
-    @Test func tipMenuFromATrustedOriginAndTheSSRFGuard() throws {
-        let upstream = try TinyUpstream(body: #"{"cam":{"tipMenu":{"settings":[{"activity":" Dance ","price":"25.9"},{"title":"","price":5},{"name":"Free","price":0}]}}}"#)
-        defer { upstream.stop() }
-        let edge = try EdgeProcess(environment: ["TIP_MENU_ORIGINS": "http://127.0.0.1:\(upstream.port)"])
-        let r = try RawHTTP.request(port: edge.port, "GET", "/api/tip-menu?username=model_1")
-        #expect(r.status == 200)
-        #expect(r.text.contains(#""source":"http://127.0.0.1:\#(upstream.port)""#))
-        #expect(r.text.contains(#""settings":[{"activity":"Dance","price":25}]"#))
-        #expect(upstream.paths.contains("/api/front/v2/models/username/model_1/cam"))
+    @Test func tipMenuFromATrustedOriginAndTheSSRFGuard() async throws {
+        let menu = #"{"cam":{"tipMenu":{"settings":[{"activity":" Dance ","price":"25.9"},{"title":"","price":5},{"name":"Free","price":0}]}}}"#
+        let upstream = try await FakeUpstream.start { _, _ in .text(menu, headers: [.contentType: "application/json"]) }
+        let edge = try EdgeProcess(environment: ["TIP_MENU_ORIGINS": upstream.url()])
+        try await RawHTTP.onOwnThread {
+            let r = try RawHTTP.request(port: edge.port, "GET", "/api/tip-menu?username=model_1")
+            #expect(r.status == 200)
+            #expect(r.text.contains(#""source":"\#(upstream.url())""#))
+            #expect(r.text.contains(#""settings":[{"activity":"Dance","price":25}]"#))
+        }
+        #expect(upstream.requests.map(\.path).contains("/api/front/v2/models/username/model_1/cam"))
         // `host` pointing elsewhere is never fetched.
-        let before = upstream.paths.count
-        _ = try RawHTTP.request(port: edge.port, "GET", "/api/tip-menu?username=model_1&host=http://127.0.0.1:1")
-        #expect(upstream.paths.count == before + 1, "only the trusted origin was asked")
+        let before = upstream.requests.count
+        try await RawHTTP.onOwnThread {
+            _ = try RawHTTP.request(port: edge.port, "GET", "/api/tip-menu?username=model_1&host=http://127.0.0.1:1")
+        }
+        #expect(upstream.requests.count == before + 1, "only the trusted origin was asked")
         #expect(try RawHTTP.request(port: edge.port, "GET", "/api/tip-menu?username=x").status == 400)
     }
 }

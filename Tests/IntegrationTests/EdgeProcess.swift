@@ -1,4 +1,4 @@
-import RawHTTP
+import EdgeTesting
 #if canImport(Glibc)
 import Glibc
 #endif

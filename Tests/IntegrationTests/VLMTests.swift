@@ -1,4 +1,4 @@
-import RawHTTP
+import EdgeTesting
 import Dispatch
 import Synchronization
 import Testing
@@ -57,19 +57,28 @@ import Glibc
         #expect(try RawHTTP.request(port: edge.port, "POST", "/v1/prompts", headers: Self.admin, body: Array("{nope".utf8)).status == 400)
     }
 
-    @Test func visionStreamPassesUpstreamSSEThrough() throws {
+    @Test func visionStreamPassesUpstreamSSEThrough() async throws {
         let events = ["data: {\"choices\":[{\"delta\":{\"content\":\"Кот\"}}]}\n\n", "data: {\"choices\":[{\"delta\":{\"content\":\" на фото\"}}]}\n\n", "data: [DONE]\n\n"]
-        let upstream = try TinyUpstream(body: "", contentType: "text/event-stream", chunks: events, delayMs: 100)
-        defer { upstream.stop() }
+        let upstream = try await FakeUpstream.start { _, _ in
+            .eventStream { w in
+                for e in events {
+                    try await w.write(e)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+        let kv = try TemporaryDirectory(prefix: "edge-vlm-s")
         let edge = try EdgeProcess(environment: [
-            "KV_PATH": "/tmp/edge-vlm-s-\(getpid())", "VLM__BIGMODEL_BASE_URL": "http://127.0.0.1:\(upstream.port)", "VLM__BIGMODEL_API_KEY": "k",
+            "KV_PATH": kv.path, "VLM__BIGMODEL_BASE_URL": upstream.url(), "VLM__BIGMODEL_API_KEY": "k",
         ])
-        let r = try RawHTTP.request(port: edge.port, "POST", "/v1/vision/stream", headers: ["content-type": "application/json"],
-                                    body: Array(#"{"provider":"bigmodel","prompt":"Что на фото?","image_url":"https://example.com/cat.png"}"#.utf8))
+        let r = try await RawHTTP.onOwnThread {
+            try RawHTTP.request(port: edge.port, "POST", "/v1/vision/stream", headers: ["content-type": "application/json"],
+                                body: Array(#"{"provider":"bigmodel","prompt":"Что на фото?","image_url":"https://example.com/cat.png"}"#.utf8))
+        }
         #expect(r.status == 200)
         #expect(r.header("content-type")?.hasPrefix("text/event-stream") == true)
         #expect(r.text.contains(events.joined()))
-        #expect(upstream.paths == ["/chat/completions"])
+        #expect(upstream.requests.map(\.path) == ["/chat/completions"])
     }
 
     @Test func backupCronIsListedAndRunsAgainstTheDataDirectory() throws {

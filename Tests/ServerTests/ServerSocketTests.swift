@@ -1,16 +1,10 @@
 import EdgeRuntime
-import RawHTTP
+import EdgeTesting
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 @testable import Server
-
-/// Work for a thread of its own (``ServerSocketTests/onOwnThread(_:)``).
-private final class ThreadJob: @unchecked Sendable {
-    let run: () -> Void
-    init(_ run: @escaping () -> Void) { self.run = run }
-}
 
 /// The HTTP server in-process on a real socket: what only the server path does (handlers run on the
 /// connection's own task, see `Deadline.Placement.currentTask`).
@@ -55,23 +49,8 @@ private final class ThreadJob: @unchecked Sendable {
         }
     }
 
-    /// Runs blocking socket code on a thread of its own: on the cooperative pool (2 threads here) it would
-    /// starve the in-process server it talks to, and everything else running in parallel.
     static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        return try await withCheckedThrowingContinuation { continuation in
-            let job = Unmanaged.passRetained(ThreadJob { continuation.resume(with: Result { try body() }) })
-            var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { arg in
-                Unmanaged<ThreadJob>.fromOpaque(arg!).takeRetainedValue().run()
-                return nil
-            }, job.toOpaque())
-            if rc == 0 {
-                pthread_detach(thread)
-            } else {
-                job.release()
-                continuation.resume(throwing: RawHTTP.Failure(description: "pthread_create failed: \(rc)"))
-            }
-        }
+        try await RawHTTP.onOwnThread(body)
     }
 
     /// Serves `routes` on an ephemeral port for the duration of `body`.

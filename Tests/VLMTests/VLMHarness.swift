@@ -1,21 +1,16 @@
 import EdgeRuntime
 import EdgeTesting
-import Foundation
 import KV
-import KVLMDB
 import Testing
 @testable import Functions
 
-/// A KV database in a temp directory plus helpers that call handler types directly (no router).
+/// The VLM app through the router (`TestClient`) on an in-memory KV, plus shortcuts for its routes.
 final class VLMHarness: @unchecked Sendable {
     static let admin = "test-admin-token"
-    let kv: Kv
-    let dir: String
+    let kv = Kv(store: MemoryKvStore())
     var env: [String: String]
 
     init(_ extra: [String: String] = [:]) throws {
-        dir = NSTemporaryDirectory() + "vlm-test-" + UUID().uuidString
-        kv = try Kv.open(path: dir, options: LMDBStore.Options(mapSize: 64 << 20))
         env = ["ADMIN_TOKEN": Self.admin, "WRITE_RL_LIMIT": "100000", "VISION_RL_LIMIT": "100000"]
         for (k, v) in extra { env[k] = v }
     }
@@ -24,7 +19,6 @@ final class VLMHarness: @unchecked Sendable {
         VLMCache.shared.clear(kv)
         VLMRegexConfig.invalidate(kv)
         kv.close()
-        try? FileManager.default.removeItem(atPath: dir)
     }
 
     /// A client through the real router and the VLM app's policy, with the harness's current env.

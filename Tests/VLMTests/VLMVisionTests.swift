@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func analyzeBigModelJSONPassthrough() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "json")
         let r = try await analyze(h, #"{"provider":"bigmodel","prompt":"Что на фото?","image_url":"https://example.com/cat.png","detail":"high","thinking":"enabled"}"#)
         #expect(r.status == 200, "\(r.text)")
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func analyzeOpenRouterHeadersAndModel() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "json", ["APP_URL": "https://vlm-proxy.test", "DEFAULT_MODEL": ""])
         let r = try await analyze(h, #"{"prompt":"p","images":["https://a.test/1.png","data:image/png;base64,AAAA"],"thinking":"enabled"}"#, query: "provider=openrouter")
         #expect(r.status == 200, "\(r.text)")
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func analyzeMultipartWithFile() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "json")
         let boundary = "XyZboundary42"
         var body = ""
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func badInputRows() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "json")
         let rows: [(String, Int, String)] = [
             (#"{"prompt":"p","image_url":"https://a"#, 400, "Invalid JSON"),
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func promptFromLibrary() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "json")
         let id = try await h.create(name: "vision", lang: "ru", text: "Библиотечный промпт")
         _ = try await h.setDefault(id)
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func upstreamErrors() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let text = try await analyze(try harness(fake, "text"), Self.body)
         #expect(text.status == 200)
         #expect(text.error == "bad upstream json")
@@ -154,7 +154,7 @@ import Testing
     func h(_ fake: VLMFakeProvider, _ mode: String) throws -> VLMHarness { try harness(fake, mode) }
 
     @Test func streamPassthrough() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "sse-5-20")
         let r = try await h.call(VLMVisionStream.self, .post, "/v1/vision/stream", json: Self.body)
         #expect(r.status == 200)
@@ -162,7 +162,7 @@ import Testing
         #expect(r.header("cache-control") == "no-cache")
         #expect(r.header("access-control-allow-origin") == "*")
         #expect(r.header("x-ratelimit-remaining") != nil)
-        let expected = (0..<5).map { #"data: {"choices": [{"delta": {"content": "t\#($0)"}}]}"# + "\n\n" }.joined() + "data: [DONE]\n\n"
+        let expected = (0..<5).map { #"data: {"choices":[{"delta":{"content":"t\#($0)"}}]}"# + "\n\n" }.joined() + "data: [DONE]\n\n"
         #expect(r.text == expected, "bytes unchanged and in order")
         // analyze with stream:true and ?stream=1 answer the same way.
         let a = try await h.call(VLMVisionAnalyze.self, .post, "/v1/vision/analyze", json: #"{"prompt":"p","image_url":"https://a.test/x.png","stream":true}"#)
@@ -172,36 +172,36 @@ import Testing
     }
 
     @Test func streamSendsUpstreamStreamTrue() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "json")
         let r = try await h.call(VLMVisionStream.self, .post, "/v1/vision/stream", json: Self.body)
         // The json mode answers a JSON body even to a stream request; it is passed through as bytes.
-        #expect(r.text.contains(#""stream": true"#))
-        #expect(r.text.contains(#""accept": "text/event-stream""#))
+        #expect(r.text.contains(#""stream":true"#))
+        #expect(r.text.contains(#""accept":"text/event-stream""#))
     }
 
     @Test func keepAliveWhileUpstreamIsSilent() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "silent-900", ["SSE_KEEPALIVE_MS": "150"])
         let r = try await h.call(VLMVisionStream.self, .post, "/v1/vision/stream", json: Self.body)
         #expect(r.status == 200)
         let parts = r.text.components(separatedBy: ": keep-alive\n\n")
         #expect(parts.count >= 2, "at least one keep-alive while silent: \(r.text)")
         #expect(r.text.replacingOccurrences(of: ": keep-alive\n\n", with: "") ==
-            #"data: {"choices": [{"delta": {"content": "a"}}]}"# + "\n\n" + #"data: {"choices": [{"delta": {"content": "b"}}]}"# + "\n\ndata: [DONE]\n\n")
+            #"data: {"choices":[{"delta":{"content":"a"}}]}"# + "\n\n" + #"data: {"choices":[{"delta":{"content":"b"}}]}"# + "\n\ndata: [DONE]\n\n")
     }
 
     @Test func midStreamDropEndsWithoutDone() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "sse-2-10-drop")
         let r = try await h.call(VLMVisionStream.self, .post, "/v1/vision/stream", json: Self.body)
         #expect(r.status == 200)
-        #expect(r.text.hasPrefix(#"data: {"choices": [{"delta": {"content": "t0"}}]}"#))
+        #expect(r.text.hasPrefix(#"data: {"choices":[{"delta":{"content":"t0"}}]}"#))
         #expect(!r.text.contains("[DONE]"))
     }
 
     @Test func visionRateLimitHasItsOwnBucket() async throws {
-        let fake = try VLMFakeProvider()
+        let fake = try await VLMFakeProvider()
         let h = try harness(fake, "json", ["VISION_RL_LIMIT": "2", "WRITE_RL_LIMIT": "2", "VISION_RL_WINDOW_SEC": "86400"])
         #expect(try await analyze(h, Self.body).status == 200)
         #expect(try await h.call(VLMVisionStream.self, .post, "/v1/vision/stream", json: Self.body).status == 200)

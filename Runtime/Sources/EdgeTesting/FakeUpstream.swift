@@ -27,11 +27,43 @@ public final class FakeUpstream: Sendable {
 
     public let port: Int
     private let recorder: Recorder
+    private let server: Task<Void, any Error>
 
-    init(port: Int, recorder: Recorder) {
+    init(port: Int, recorder: Recorder, server: Task<Void, any Error>) {
         self.port = port
         self.recorder = recorder
+        self.server = server
     }
+
+    /// Starts an upstream answering through `handler`; it serves until ``stop()`` or until it goes away.
+    /// The request body is read before `handler` runs (at most 64 MiB) and is in ``requests``.
+    public static func start(_ handler: @escaping @Sendable (Received, Context) async throws -> Response) async throws -> FakeUpstream {
+        let recorder = Recorder()
+        let route = RouteDescriptor("/:path*", file: "FakeUpstream", handle: { request, context in
+            var body = request.body
+            body.limit = 64 << 20
+            let received = Received(method: request.method, path: request.path, query: request.rawQuery,
+                                    headers: request.headers, body: try await body.bytes())
+            recorder.append(received)
+            return try await handler(received, context)
+        })
+        let app = try EdgeApplication(routes: [route], config: EdgeConfig(), environment: [:],
+                                      logger: Logger(label: "fake-upstream", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let server = EdgeServer(app: app, host: "127.0.0.1", port: 0, logFormat: .json, accessLog: false)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task { try await server.serveUntilCancelled { continuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            task.cancel()
+            throw HTTPError(.internalServerError, message: "the fake upstream did not start")
+        }
+        return FakeUpstream(port: port, recorder: recorder, server: task)
+    }
+
+    /// Closes the listening socket.
+    public func stop() { server.cancel() }
+
+    deinit { server.cancel() }
 
     /// `http://127.0.0.1:<port><path>`.
     public func url(_ path: String = "") -> String { "http://127.0.0.1:\(port)\(path)" }
@@ -40,30 +72,15 @@ public final class FakeUpstream: Sendable {
     public var requests: [Received] { recorder.received.withLock { $0 } }
 }
 
-/// Runs `body` with a ``FakeUpstream`` answering through `handler`; stops it afterwards. The request
-/// body is read before `handler` runs (at most 64 MiB) and is in ``FakeUpstream/requests``.
+/// Runs `body` with a ``FakeUpstream`` answering through `handler` (see ``FakeUpstream/start(_:)``), and
+/// stops it afterwards.
 public func withFakeUpstream<T: Sendable>(
     _ handler: @escaping @Sendable (FakeUpstream.Received, Context) async throws -> Response,
     _ body: (FakeUpstream) async throws -> T
 ) async throws -> T {
-    let recorder = Recorder()
-    let route = RouteDescriptor("/:path*", file: "FakeUpstream", handle: { request, context in
-        var body = request.body
-        body.limit = 64 << 20
-        let received = FakeUpstream.Received(method: request.method, path: request.path, query: request.rawQuery,
-                                             headers: request.headers, body: try await body.bytes())
-        recorder.append(received)
-        return try await handler(received, context)
-    })
-    let app = try EdgeApplication(routes: [route], config: EdgeConfig(), environment: [:],
-                                  logger: Logger(label: "fake-upstream", factory: { _ in SwiftLogNoOpLogHandler() }))
-    let server = EdgeServer(app: app, host: "127.0.0.1", port: 0, logFormat: .json, accessLog: false)
-    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let task = Task { try await server.serveUntilCancelled { continuation.yield($0) } }
-    defer { task.cancel() }
-    var iterator = ports.makeAsyncIterator()
-    guard let port = await iterator.next() else { throw HTTPError(.internalServerError, message: "the fake upstream did not start") }
-    return try await body(FakeUpstream(port: port, recorder: recorder))
+    let upstream = try await FakeUpstream.start(handler)
+    defer { upstream.stop() }
+    return try await body(upstream)
 }
 
 /// The received requests, shared by the server's handler and the test.

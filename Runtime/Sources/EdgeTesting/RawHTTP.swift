@@ -2,9 +2,10 @@
 import Glibc
 #endif
 
-/// A deliberately dumb HTTP/1.1 client over a real TCP socket: it sends exactly the bytes it is given
-/// (so tests can send malformed requests) and reads until the server closes or the response is complete.
-public struct RawHTTP {
+/// A deliberately dumb HTTP/1.1 client over a real TCP socket to `127.0.0.1`: it sends exactly the bytes
+/// it is given (so tests can send malformed requests) and reads until the server closes or the response
+/// is complete. Blocking: call it from a thread of its own, or against another process (`edge serve`).
+public enum RawHTTP {
     public struct Response: Sendable {
         public let status: Int
         public let headers: [(String, String)]
@@ -91,17 +92,19 @@ public struct RawHTTP {
         return Response(status: status, headers: headers, body: body)
     }
 
-    /// One request on a fresh connection (`Connection: close` is added unless `raw` is given).
-    public static func request(port: Int, _ method: String = "GET", _ path: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> Response {
+    /// One request on a fresh connection (`Connection: close` is added unless `raw` is given); each read
+    /// waits at most `timeoutSeconds`.
+    public static func request(port: Int, _ method: String = "GET", _ path: String, headers: [String: String] = [:], body: [UInt8] = [],
+                               timeoutSeconds: Int = 10) throws -> Response {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (k, v) in headers { text += "\(k): \(v)\r\n" }
         if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) { text += "Content-Length: \(body.count)\r\n" }
         text += "\r\n"
-        return try raw(port: port, Array(text.utf8) + body)
+        return try raw(port: port, Array(text.utf8) + body, timeoutSeconds: timeoutSeconds)
     }
 
-    public static func raw(port: Int, _ bytes: [UInt8]) throws -> Response {
-        let fd = try connect(port: port)
+    public static func raw(port: Int, _ bytes: [UInt8], timeoutSeconds: Int = 10) throws -> Response {
+        let fd = try connect(port: port, timeoutSeconds: timeoutSeconds)
         defer { close(fd) }
         try send(fd, bytes)
         return try read(fd)
