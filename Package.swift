@@ -36,10 +36,14 @@ let package = Package(
             plugins: ["RouteTablePlugin"]
         ),
 
+        // MARK: The one JSON value type (ordered objects, linear parser), below everything that speaks JSON.
+        .target(name: "EdgeJSON", path: "Runtime/Sources/EdgeJSON", swiftSettings: strict),
+
         // MARK: What handlers import.
         .target(
             name: "EdgeRuntime",
             dependencies: [
+                "EdgeJSON",
                 "KV",
                 "Fetch",
                 "Cron",  // calendar math for WallClock's timestamps
@@ -83,10 +87,10 @@ let package = Package(
 
         // MARK: KV: Deno KV semantics (no I/O) and the LMDB store.
         .target(name: "CLMDB", path: "Runtime/Shims/CLMDB", linkerSettings: [.linkedLibrary("lmdb")]),
-        .target(name: "KV", path: "Runtime/Sources/KV", swiftSettings: strict),
+        .target(name: "KV", dependencies: ["EdgeJSON"], path: "Runtime/Sources/KV", swiftSettings: strict),
         .target(name: "KVLMDB", dependencies: ["KV", "CLMDB"], path: "Runtime/Sources/KVLMDB", swiftSettings: strict),
-        .target(name: "KVTool", dependencies: ["KV", "KVLMDB"], path: "Runtime/Sources/KVTool", swiftSettings: strict),
-        .executableTarget(name: "KVConformance", dependencies: ["KV", "KVLMDB"], path: "Runtime/Sources/KVConformance", swiftSettings: strict),
+        .target(name: "KVTool", dependencies: ["EdgeJSON", "KV", "KVLMDB"], path: "Runtime/Sources/KVTool", swiftSettings: strict),
+        .executableTarget(name: "KVConformance", dependencies: ["EdgeJSON", "KV", "KVLMDB"], path: "Runtime/Sources/KVConformance", swiftSettings: strict),
 
         // MARK: fetch on libcurl: one multi handle on its own thread.
         // libcurl is dlopen'ed on first use (see CCurl.c); its headers are still needed to build.
@@ -122,6 +126,7 @@ let package = Package(
 
         // MARK: Tests.
         .testTarget(name: "RouteGenTests", dependencies: ["RouteGenCore"], path: "Tests/RouteGenTests", swiftSettings: strict),
+        .testTarget(name: "EdgeJSONTests", dependencies: ["EdgeJSON"], path: "Tests/EdgeJSONTests", swiftSettings: strict),
         .testTarget(name: "KVTests", dependencies: ["KV"], path: "Tests/KVTests", swiftSettings: strict),
         .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests", swiftSettings: strict),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests", swiftSettings: strict),

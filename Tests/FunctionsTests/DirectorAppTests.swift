@@ -81,3 +81,16 @@ import Testing
         #expect(await c.send(.get, "/api/sessions/big").status == 404)
     }
 }
+
+/// Hostile bodies get a clear 4xx in the app's shape, fast, and change nothing.
+@Suite struct HostileBodyTests {
+    @Test func deeplyNestedJSONIs400NotCPU() async throws {
+        let c = try Deployment.client(["VLM__ADMIN_TOKEN": "t"])
+        let deep = String(repeating: "[", count: 100_000)
+        let prompt = await c.send(.post, "/v1/prompts", headers: ["x-admin-token": "t"], json: deep)
+        #expect(prompt.status == 400 && prompt.code == "invalid_json" && prompt.error == "Invalid JSON")
+        let session = await c.send(.put, "/api/sessions/deep", json: #"{"state":"# + deep)
+        #expect(session.status == 400)
+        #expect(await c.send(.get, "/api/sessions/deep").status == 404, "nothing written")
+    }
+}

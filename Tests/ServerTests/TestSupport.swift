@@ -20,11 +20,11 @@ struct Echo: EdgeFunction {
     static let methods: HTTPMethods = [.get, .post]
     func handle(_ request: Request, context: Context) async throws -> Response {
         var o: [String: JSONValue] = ["method": .string(request.method.rawValue), "path": .string(request.path)]
-        o["params"] = .object(context.parameters.values.mapValues(JSONValue.string))
-        o["query"] = .object(Dictionary(request.query.pairs.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }))
+        o["params"] = JSONValue(context.parameters.values.mapValues(JSONValue.string))
+        o["query"] = JSONValue(Dictionary(request.query.pairs.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }))
         o["requestId"] = .string(context.requestId)
         if request.method == .post { o["body"] = try await request.json(as: JSONValue.self) }
-        return .json(.object(o))
+        return .json(JSONValue(o))
     }
 }
 

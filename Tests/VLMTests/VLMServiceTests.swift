@@ -111,9 +111,9 @@ import Testing
     }
 
     @Test func prettyJSONMatchesJavaScript() {
-        let v: VLMJSON = .obj(["a": .int(1), "b": .array([]), "c": .array([.string("x\n"), .obj([:])]), "d": .obj(["e": .null])])
+        let v: JSONValue = .object(["a": .number(Double(1)), "b": .array([]), "c": .array([.string("x\n"), .object([:])]), "d": .object(["e": .null])])
         #expect(String(decoding: v.serialized(pretty: true), as: UTF8.self) == "{\n  \"a\": 1,\n  \"b\": [],\n  \"c\": [\n    \"x\\n\",\n    {}\n  ],\n  \"d\": {\n    \"e\": null\n  }\n}")
-        #expect(String(decoding: v.serialized(), as: UTF8.self) == #"{"a":1,"b":[],"c":["x\n",{}],"d":{"e":null}}"#)
+        #expect(String(decoding: v.serialized, as: UTF8.self) == #"{"a":1,"b":[],"c":["x\n",{}],"d":{"e":null}}"#)
     }
 }
 

@@ -30,7 +30,7 @@ enum VLM {
     // MARK: bodies
 
     /// The body parsed as JSON whatever the Content-Type (§0.5); must be an object.
-    static func jsonObject(_ request: Request) async throws -> [String: JSONValue] {
+    static func jsonObject(_ request: Request) async throws -> JSONObject {
         let bytes = try await request.bytes()
         let value: JSONValue
         do { value = try JSON.decode(JSONValue.self, from: bytes) } catch let e as HTTPError where e.code == "invalid_json" {

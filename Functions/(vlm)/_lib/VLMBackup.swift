@@ -21,8 +21,8 @@ enum VLMBackup {
         let prompts = try await VLMPromptStore(kv: kv).exportAll()
         let ms = VLMTime.nowMs()
         let at = VLMTime.iso(ms)
-        let doc: VLMJSON = .obj([
-            "exported_at": .string(at), "count": .int(prompts.count), "prompts": .array(prompts.map(\.json)),
+        let doc: JSONValue = .object([
+            "exported_at": .string(at), "count": .number(Double(prompts.count)), "prompts": .array(prompts.map(\.json)),
         ])
         return Export(exportedAt: at, exportedAtMs: ms, count: prompts.count, bytes: doc.serialized(pretty: true))
     }

@@ -21,11 +21,11 @@ struct VLMPrompt: Codable, Sendable, Equatable {
     }
 
     /// The response shape, keys in the seed's order.
-    var json: VLMJSON {
-        .obj([
-            "id": .int(id), "namespace": .string(namespace), "name": .string(name), "version": .int(version),
+    var json: JSONValue {
+        .object([
+            "id": .number(Double(id)), "namespace": .string(namespace), "name": .string(name), "version": .number(Double(version)),
             "lang": .string(lang), "text": .string(text), "tags": .array(tags.map { .string($0) }),
-            "priority": .int(priority), "is_active": .bool(isActive), "is_default": .bool(isDefault),
+            "priority": .number(Double(priority)), "is_active": .bool(isActive), "is_default": .bool(isDefault),
             "created_at": .string(createdAt), "updated_at": .string(updatedAt),
         ])
     }
@@ -70,26 +70,26 @@ enum VLMPromptInput {
         }
     }
 
-    static func short(_ body: [String: JSONValue], _ name: String) throws -> String {
+    static func short(_ body: JSONObject, _ name: String) throws -> String {
         guard case .string(let s)? = body[name], !s.isEmpty else { throw VLM.invalidField(name) }
         if s.utf16.count > maxShort { throw VLM.tooLong(name) }
         if name == "namespace", reservedNamespaces.contains(s) { throw VLM.invalidField(name) }
         return s
     }
 
-    static func text(_ body: [String: JSONValue]) throws -> String {
+    static func text(_ body: JSONObject) throws -> String {
         guard case .string(let s)? = body["text"], !s.isEmpty else { throw VLM.invalidField("text") }
         if s.utf16.count > maxText { throw VLM.tooLong("text") }
         return s
     }
 
-    static func int(_ body: [String: JSONValue], _ name: String, min: Int? = nil) throws -> Int {
+    static func int(_ body: JSONObject, _ name: String, min: Int? = nil) throws -> Int {
         guard let v = body[name]?.intValue else { throw VLM.invalidField(name) }
         if let min, v < min { throw VLM.invalidField(name) }
         return v
     }
 
-    static func tags(_ body: [String: JSONValue]) throws -> [String] {
+    static func tags(_ body: JSONObject) throws -> [String] {
         guard case .array(let a)? = body["tags"] else { throw VLM.invalidField("tags") }
         var out: [String] = []
         for t in a {
@@ -100,7 +100,7 @@ enum VLMPromptInput {
     }
 
     /// `is_active`: boolean, or `0`/`1` from the Worker's clients.
-    static func active(_ body: [String: JSONValue]) throws -> Bool {
+    static func active(_ body: JSONObject) throws -> Bool {
         switch body["is_active"] {
         case .bool(let b)?: return b
         case .number(let n)? where n == 0 || n == 1: return n == 1
@@ -108,13 +108,13 @@ enum VLMPromptInput {
         }
     }
 
-    static func present(_ body: [String: JSONValue], _ name: String) -> Bool {
+    static func present(_ body: JSONObject, _ name: String) -> Bool {
         if let v = body[name], v != .null { return true }
         return false
     }
 
     /// `POST /v1/prompts`: required fields first (seed), then types; defaults from the seed.
-    static func create(_ body: [String: JSONValue]) throws -> Create {
+    static func create(_ body: JSONObject) throws -> Create {
         if falsy(body["namespace"]) || falsy(body["name"]) || falsy(body["text"]) {
             throw VLM.error(.badRequest, "Missing required fields", code: "invalid_request")
         }
@@ -143,7 +143,7 @@ enum VLMPromptInput {
     static func invalidField(_ n: String) -> HTTPError { VLM.invalidField(n) }
 
     /// `PUT /v1/prompts/:id`: every given field type-checked; `id`, `created_at`, `is_default` ignored.
-    static func patch(_ body: [String: JSONValue]) throws -> Patch {
+    static func patch(_ body: JSONObject) throws -> Patch {
         var p = Patch()
         if body["namespace"] != nil { p.namespace = try short(body, "namespace") }
         if body["name"] != nil { p.name = try short(body, "name") }

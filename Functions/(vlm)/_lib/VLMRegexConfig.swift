@@ -15,7 +15,7 @@ enum VLMRegexConfig {
         var pattern: String
         var flags: String
         var source: String
-        var json: VLMJSON { .obj(["pattern": .string(pattern), "flags": .string(flags), "source": .string(source)]) }
+        var json: JSONValue { .object(["pattern": .string(pattern), "flags": .string(flags), "source": .string(source)]) }
     }
 
     private static let cache = Mutex<[ObjectIdentifier: (value: Value, expires: Int64)]>([:])

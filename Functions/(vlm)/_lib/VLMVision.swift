@@ -68,7 +68,7 @@ enum VLMVision {
     }
 
     /// Applies the shared field rules to a JSON object (multipart text parts are mapped onto one).
-    static func apply(_ body: [String: JSONValue], to input: inout Input) throws {
+    static func apply(_ body: JSONObject, to input: inout Input) throws {
         func optString(_ name: String) throws -> String? {
             switch body[name] {
             case nil, .null?: return nil
@@ -121,7 +121,7 @@ enum VLMVision {
         var input = Input()
         if let qp = req.query["provider"], !qp.isEmpty { input.provider = qp }
         if let reader = MultipartReader(request: req) {
-            var fields: [String: JSONValue] = [:]
+            var fields = JSONObject()
             for try await part in reader {
                 guard let name = part.name else { continue }
                 if name == "file" || part.filename != nil {
@@ -198,21 +198,21 @@ enum VLMVision {
     }
 
     static func upstreamBody(_ input: Input, prompt: String, model: String, stream: Bool) -> [UInt8] {
-        var content: [VLMJSON] = [.obj(["type": "text", "text": .string(prompt)])]
+        var content: [JSONValue] = [.object(["type": "text", "text": .string(prompt)])]
         for url in input.images {
-            var image: [VLMJSON.Member] = [.init("url", .string(url))]
-            if let d = input.detail { image.append(.init("detail", .string(d))) }
-            content.append(.obj(["type": "image_url", "image_url": .object(image)]))
+            var image: [(String, JSONValue)] = [("url", .string(url))]
+            if let d = input.detail { image.append(("detail", .string(d))) }
+            content.append(.object(["type": "image_url", "image_url": .object(JSONObject(image))]))
         }
-        var members: [VLMJSON.Member] = [
-            .init("model", .string(model)),
-            .init("messages", .array([.obj(["role": "user", "content": .array(content)])])),
-            .init("stream", .bool(stream)),
+        var members: [(String, JSONValue)] = [
+            ("model", .string(model)),
+            ("messages", .array([.object(["role": "user", "content": .array(content)])])),
+            ("stream", .bool(stream)),
         ]
         if input.provider == "bigmodel", let t = input.thinking {
-            members.append(.init("thinking", .obj(["type": .string(t)])))
+            members.append(("thinking", .object(["type": .string(t)])))
         }
-        return VLMJSON.object(members).serialized()
+        return JSONValue.object(JSONObject(members)).serialized
     }
 
     // MARK: the exchange

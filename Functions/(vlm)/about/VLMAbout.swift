@@ -20,11 +20,11 @@ struct VLMAbout: EdgeFunction {
         } else {
             regex = .init(pattern: VLMRegexConfig.defaultPattern, flags: VLMRegexConfig.defaultFlags, source: "default")
         }
-        return .vlmJSON(.obj([
+        return .json(.object([
             "name": "vlm-api-deno", "version": "1.0.0",
             "environment": .string(production ? "production" : "dev"),
             "routes": .array(Self.routes.map { .string($0) }),
-            "config": .obj(["regex_cleanup": regex.json]),
+            "config": .object(["regex_cleanup": regex.json]),
         ]))
     }
 }

@@ -64,12 +64,11 @@ public struct HTTPError: Error, Sendable {
     /// The envelope as a JSON response. Apps render errors through their ``ErrorShape``, which fills
     /// in a native `error` text first.
     public func response(requestId: String) -> Response {
-        var body = extra
-        body["error"] = .string(error ?? message)
-        body["code"] = .string(code)
-        body["message"] = .string(message)
-        body["requestId"] = .string(requestId)
-        body["details"] = .object(details)
+        var body: JSONObject = [
+            "error": .string(error ?? message), "code": .string(code), "message": .string(message),
+            "requestId": .string(requestId), "details": .object(JSONObject(details)),
+        ]
+        for (name, value) in extra.sorted(by: { $0.key < $1.key }) where body[name] == nil { body[name] = value }
         let bytes = JSONValue.serializedObject(body, rawMembers: rawMembers)
         var response = Response.jsonBytes(bytes, status: status)
         for field in headers { response.headers.append(field) }

@@ -10,8 +10,15 @@ public enum JSON {
         return Array(try encoder.encode(value))
     }
 
-    /// Decodes JSON bytes; a malformed document becomes ``HTTPError`` 400 `invalid_json`.
+    /// Decodes JSON bytes; a malformed document becomes ``HTTPError`` 400 `invalid_json`. A
+    /// ``JSONValue`` is parsed in one linear pass with a nesting limit (a hostile body cannot cost more
+    /// than its size); other types go through `JSONDecoder`.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        if T.self == JSONValue.self {
+            do { return try JSONValue.parse(bytes) as! T } catch {
+                throw HTTPError(.badRequest, code: "invalid_json", message: "Malformed JSON: \(error.description)")
+            }
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {

@@ -29,14 +29,14 @@ public struct Response: Sendable {
         return .jsonBytes(bytes, status: status, headers: headers)
     }
 
-    /// A JSON body from a ``JSONValue`` (cannot fail).
-    public static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        .jsonBytes(value.serialized, status: status, headers: headers)
+    /// A JSON body from a ``JSONValue`` (cannot fail), compact or indented by two spaces.
+    public static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], pretty: Bool = false) -> Response {
+        .jsonBytes(pretty ? value.serialized(pretty: true) : value.serialized, status: status, headers: headers)
     }
 
     /// A JSON object of `members` plus `rawMembers` spliced in byte for byte
     /// (``JSONValue/serializedObject(_:rawMembers:)``).
-    public static func json(_ members: [String: JSONValue], rawMembers: [(name: String, json: [UInt8])], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    public static func json(_ members: JSONObject, rawMembers: [(name: String, json: [UInt8])], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         .jsonBytes(JSONValue.serializedObject(members, rawMembers: rawMembers), status: status, headers: headers)
     }
 

@@ -1,3 +1,4 @@
+package import EdgeJSON
 /// Export / import as JSON lines in the `@deno/kv-utils` JSON form (see `KvUtilsJSON`).
 extension Kv {
     /// Writes every live entry the selector covers (default: everything) as one JSON line each,
@@ -9,7 +10,7 @@ extension Kv {
         let it = seq.makeAsyncIterator()
         var n = 0
         while let e = try it.nextSync() {
-            let line = KvJSON.object([
+            let line = JSONValue.object([
                 ("key", KvUtilsJSON.key(e.key)),
                 ("value", KvUtilsJSON.value(try e.stored?.decode() ?? .null)),
                 ("versionstamp", .string(e.versionstamp?.hex ?? "")),
@@ -30,7 +31,7 @@ extension Kv {
             let line = raw.trimmingSuffix(while: { $0 == "\r" })
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             do {
-                let j = try KvJSON.parse(Array(line.utf8))
+                let j = try JSONValue.parseKv(Array(line.utf8))
                 guard let k = j["key"], let v = j["value"] else { throw KvError(.invalidInput, "needs key and value") }
                 let key = try KvUtilsJSON.parseKey(k)
                 let value = try KvUtilsJSON.parseValue(v)

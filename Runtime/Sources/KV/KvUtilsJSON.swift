@@ -1,3 +1,4 @@
+package import EdgeJSON
 /// The `@deno/kv-utils` JSON form of keys, values and entries, used by export/import (JSON lines).
 ///
 /// Key part: `{"type":"string"|"number"|"bigint"|"boolean"|"Uint8Array","value":…}` (bigint as a
@@ -7,7 +8,7 @@
 /// (array of JSON values) and `"object"` (object of JSON values).
 /// Entry line: `{"key":[…],"value":{…},"versionstamp":"<20 hex>"}`.
 package enum KvUtilsJSON {
-    public static func key(_ key: KvKey) -> KvJSON {
+    public static func key(_ key: KvKey) -> JSONValue {
         .array(key.map { part in
             switch part {
             case .string(let s): return obj("string", .string(s))
@@ -19,7 +20,7 @@ package enum KvUtilsJSON {
         })
     }
 
-    public static func value(_ v: KvValue) -> KvJSON {
+    public static func value(_ v: KvValue) -> JSONValue {
         switch v {
         case .undefined: return .object([("type", .string("undefined"))])
         case .null: return obj("null", .null)
@@ -30,11 +31,11 @@ package enum KvUtilsJSON {
         case .bytes(let b): return obj("Uint8Array", .string(Base64URL.encode(b, padding: false)))
         case .u64(let u): return obj("KvU64", .string(String(u.value)))
         case .array(let a): return obj("Array", .array(a.map(value)))
-        case .object(let m): return obj("object", .object(m.map { ($0.name, value($0.value)) }))
+        case .object(let m): return obj("object", .object(JSONObject(m.map { ($0.name, value($0.value)) })))
         }
     }
 
-    public static func parseKey(_ j: KvJSON) throws(KvError) -> KvKey {
+    public static func parseKey(_ j: JSONValue) throws(KvError) -> KvKey {
         guard let parts = j.arrayValue else { throw bad("key must be an array") }
         var key: KvKey = []
         for p in parts {
@@ -55,7 +56,7 @@ package enum KvUtilsJSON {
         return key
     }
 
-    public static func parseValue(_ j: KvJSON) throws(KvError) -> KvValue {
+    public static func parseValue(_ j: JSONValue) throws(KvError) -> KvValue {
         guard let type = j["type"]?.stringValue else { throw bad("value needs a type") }
         let v = j["value"] ?? .null
         switch type {
@@ -83,9 +84,9 @@ package enum KvUtilsJSON {
         }
     }
 
-    private static func obj(_ type: String, _ v: KvJSON) -> KvJSON { .object([("type", .string(type)), ("value", v)]) }
+    private static func obj(_ type: String, _ v: JSONValue) -> JSONValue { .object([("type", .string(type)), ("value", v)]) }
 
-    private static func number(_ d: Double) -> KvJSON {
+    private static func number(_ d: Double) -> JSONValue {
         if d.isNaN { return .string("NaN") }
         if d == .infinity { return .string("Infinity") }
         if d == -.infinity { return .string("-Infinity") }
@@ -93,7 +94,7 @@ package enum KvUtilsJSON {
         return .number(d)
     }
 
-    private static func parseNumber(_ v: KvJSON) throws(KvError) -> Double {
+    private static func parseNumber(_ v: JSONValue) throws(KvError) -> Double {
         switch v {
         case .number(let d): return d
         case .string("NaN"): return .nan

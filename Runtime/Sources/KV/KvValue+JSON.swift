@@ -1,3 +1,4 @@
+package import EdgeJSON
 import FoundationEssentials
 
 /// Conversions between `KvValue` and plain JSON (used for Codable values).
@@ -7,10 +8,10 @@ import FoundationEssentials
 extension KvValue {
     /// Parses JSON text into a value tree (objects keep member order).
     public init(json bytes: [UInt8]) throws(KvError) {
-        self.init(plainJSON: try KvJSON.parse(bytes))
+        self.init(plainJSON: try JSONValue.parseKv(bytes))
     }
 
-    package init(plainJSON j: KvJSON) {
+    package init(plainJSON j: JSONValue) {
         switch j {
         case .null: self = .null
         case .bool(let b): self = .bool(b)
@@ -32,11 +33,11 @@ extension KvValue {
         switch self {
         case .undefined, .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let d): out.append(contentsOf: KvJSON.format(d).utf8)
-        case .bigint(let n): KvJSON.writeString(n.description, to: &out)
+        case .number(let d): out.append(contentsOf: JSONValue.format(d).utf8)
+        case .bigint(let n): JSONValue.writeString(n.description, into: &out)
         case .u64(let u): out.append(contentsOf: String(u.value).utf8)
-        case .string(let s): KvJSON.writeString(s, to: &out)
-        case .bytes(let b): KvJSON.array(b.map { .number(Double($0)) }).write(to: &out)
+        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .bytes(let b): JSONValue.array(b.map { .number(Double($0)) }).write(to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, x) in items.enumerated() {
@@ -48,7 +49,7 @@ extension KvValue {
             out.append(UInt8(ascii: "{"))
             for (i, m) in members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                KvJSON.writeString(m.name, to: &out)
+                JSONValue.writeString(m.name, into: &out)
                 out.append(UInt8(ascii: ":"))
                 m.value.writePlainJSON(to: &out)
             }

@@ -1,3 +1,4 @@
+package import EdgeJSON
 import KV
 import KVLMDB
 #if canImport(Glibc)
@@ -11,7 +12,7 @@ final class ConformanceRunner {
     /// The LMDB data directory (nil for memory).
     let dir: String?
     var kv: Kv
-    var saved: [String: KvJSON] = [:]
+    var saved: [String: JSONValue] = [:]
 
     init(store: ConformanceStore) throws {
         self.store = store
@@ -32,8 +33,8 @@ final class ConformanceRunner {
         rmdir(dir)
     }
 
-    func run(_ ops: [KvJSON]) async -> [KvJSON] {
-        var results: [KvJSON] = []
+    func run(_ ops: [JSONValue]) async -> [JSONValue] {
+        var results: [JSONValue] = []
         for op in ops {
             let name = op["op"]?.stringValue ?? "?"
             do {
@@ -53,28 +54,28 @@ final class ConformanceRunner {
         return results
     }
 
-    func ref(_ j: KvJSON?, field: String) -> KvJSON? {
+    func ref(_ j: JSONValue?, field: String) -> JSONValue? {
         guard let j else { return nil }
         if case .string(let s) = j, s.hasPrefix("$") { return saved[String(s.dropFirst())]?[field] ?? .null }
         return j
     }
 
-    static func expireIn(_ j: KvJSON?) throws(KvError) -> Int? {
+    static func expireIn(_ j: JSONValue?) throws(KvError) -> Int? {
         guard let j else { return nil }
         guard case .number(let d) = j, d >= 0, d == d.rounded(), d <= 9_007_199_254_740_991 else {
             let shown: String
-            switch j { case .number(let d): shown = KvJSON.format(d); case .null: shown = "null"; default: shown = j.text }
+            switch j { case .number(let d): shown = JSONValue.format(d); case .null: shown = "null"; default: shown = j.text }
             throw KvError(.invalidExpireIn, "expireIn must be a non-negative integer: received \(shown)")
         }
         return Int(d)
     }
 
-    static func u64(_ j: KvJSON?) throws(KvError) -> KvBigInt {
+    static func u64(_ j: JSONValue?) throws(KvError) -> KvBigInt {
         guard let s = j?.stringValue, let n = KvBigInt(s) else { throw KvError(.u64Invalid, "Value must be a bigint: received \(j?.text ?? "undefined")") }
         return n
     }
 
-    static func queueOptions(_ j: KvJSON?) throws(KvError) -> KvQueueOptions {
+    static func queueOptions(_ j: JSONValue?) throws(KvError) -> KvQueueOptions {
         guard let j, case .object = j else { return .init() }
         var o = KvQueueOptions()
         if let d = j["delay"] {
@@ -89,7 +90,7 @@ final class ConformanceRunner {
         return o
     }
 
-    func runOp(_ op: KvJSON) async throws -> KvJSON {
+    func runOp(_ op: JSONValue) async throws -> JSONValue {
         switch op["op"]?.stringValue ?? "" {
         case "set":
             let key = try TaggedJSON.key(op["key"])
@@ -126,18 +127,18 @@ final class ConformanceRunner {
         }
     }
 
-    func list(_ op: KvJSON) async throws -> KvJSON {
+    func list(_ op: JSONValue) async throws -> JSONValue {
         let sel = op["selector"] ?? .object([])
         let selector = try KvListSelector(prefix: try sel["prefix"].map { (k) throws(KvError) in try TaggedJSON.key(k) },
                                           start: try sel["start"].map { (k) throws(KvError) in try TaggedJSON.key(k) },
                                           end: try sel["end"].map { (k) throws(KvError) in try TaggedJSON.key(k) })
         let o = op["options"] ?? .object([])
         var options = KvListOptions()
-        func positiveInt(_ j: KvJSON?, _ code: KvError.Code, _ name: String) throws(KvError) -> Int? {
+        func positiveInt(_ j: JSONValue?, _ code: KvError.Code, _ name: String) throws(KvError) -> Int? {
             guard let j else { return nil }
             guard case .number(let d) = j, d > 0, d == d.rounded(), d < 1e15 else {
                 let shown: String
-                if case .number(let d) = j { shown = KvJSON.format(d) } else { shown = j.text }
+                if case .number(let d) = j { shown = JSONValue.format(d) } else { shown = j.text }
                 throw KvError(code, "\(name) must be a positive integer: received \(shown)", jsClass: "Error")
             }
             return Int(d)
@@ -151,7 +152,7 @@ final class ConformanceRunner {
         return .object([("entries", .array(entries.map(TaggedJSON.entry))), ("cursor", .string(cursor))])
     }
 
-    func atomic(_ op: KvJSON) async throws -> KvJSON {
+    func atomic(_ op: JSONValue) async throws -> JSONValue {
         let a = kv.atomic()
         for c in op["checks"]?.arrayValue ?? [] {
             let key = try TaggedJSON.key(c["key"])
@@ -182,7 +183,7 @@ final class ConformanceRunner {
         }
     }
 
-    func listenQueue(_ op: KvJSON) async throws -> KvJSON {
+    func listenQueue(_ op: JSONValue) async throws -> JSONValue {
         let fail = op["behavior"]?.stringValue == "fail"
         let waitMs = op["waitMs"]?.numberValue ?? 1000
         let delivered = Delivered()
@@ -204,9 +205,9 @@ final class ConformanceRunner {
 
 final class Delivered: @unchecked Sendable {
     private let lock = NSLockLite()
-    private var values: [KvJSON] = []
-    func append(_ v: KvJSON) { lock.with { values.append(v) } }
-    var items: [KvJSON] { lock.with { values } }
+    private var values: [JSONValue] = []
+    func append(_ v: JSONValue) { lock.with { values.append(v) } }
+    var items: [JSONValue] { lock.with { values } }
 }
 
 final class NSLockLite: @unchecked Sendable {

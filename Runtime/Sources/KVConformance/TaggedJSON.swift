@@ -1,3 +1,4 @@
+package import EdgeJSON
 import KV
 
 /// The conformance kit's tagged JSON (`$bytes`, `$bigint`, `$u64`, `$f64`, `$undefined`).
@@ -36,7 +37,7 @@ enum TaggedJSON {
 
     static let invalidPart = KvError(.invalidKeyPart, "expected string, number, bigint, ArrayBufferView, boolean")
 
-    static func key(_ j: KvJSON?) throws(KvError) -> KvKey {
+    static func key(_ j: JSONValue?) throws(KvError) -> KvKey {
         guard let j else { throw KvError(.invalidKey, "serde_v8 error: invalid type; expected: array, got: undefined") }
         guard case .array(let parts) = j else {
             throw KvError(.invalidKey, "serde_v8 error: invalid type; expected: array, got: \(typeName(j))")
@@ -46,7 +47,7 @@ enum TaggedJSON {
         return out
     }
 
-    static func typeName(_ j: KvJSON) -> String {
+    static func typeName(_ j: JSONValue) -> String {
         switch j {
         case .null: return "null"
         case .bool: return "boolean"
@@ -57,7 +58,7 @@ enum TaggedJSON {
         }
     }
 
-    static func part(_ j: KvJSON) throws(KvError) -> KvKeyPart {
+    static func part(_ j: JSONValue) throws(KvError) -> KvKeyPart {
         switch j {
         case .string(let s): return .string(s)
         case .number(let d): return .number(d)
@@ -75,7 +76,7 @@ enum TaggedJSON {
         }
     }
 
-    static func value(_ j: KvJSON) throws(KvError) -> KvValue {
+    static func value(_ j: JSONValue) throws(KvError) -> KvValue {
         switch j {
         case .null: return .null
         case .bool(let b): return .bool(b)
@@ -104,7 +105,7 @@ enum TaggedJSON {
         }
     }
 
-    static func number(_ d: Double) -> KvJSON {
+    static func number(_ d: Double) -> JSONValue {
         if d.isNaN { return .object([("$f64", .string(d.sign == .minus ? "-NaN" : "NaN"))]) }
         if d == .infinity { return .object([("$f64", .string("Infinity"))]) }
         if d == -.infinity { return .object([("$f64", .string("-Infinity"))]) }
@@ -112,7 +113,7 @@ enum TaggedJSON {
         return .number(d)
     }
 
-    static func encode(_ key: KvKey) -> KvJSON {
+    static func encode(_ key: KvKey) -> JSONValue {
         .array(key.map { p in
             switch p {
             case .string(let s): return .string(s)
@@ -124,7 +125,7 @@ enum TaggedJSON {
         })
     }
 
-    static func encode(_ v: KvValue) -> KvJSON {
+    static func encode(_ v: KvValue) -> JSONValue {
         switch v {
         case .undefined: return .object([("$undefined", .bool(true))])
         case .null: return .null
@@ -135,11 +136,11 @@ enum TaggedJSON {
         case .bytes(let b): return .object([("$bytes", .string(hex(b)))])
         case .u64(let u): return .object([("$u64", .string(String(u.value)))])
         case .array(let a): return .array(a.map(encode))
-        case .object(let m): return .object(m.map { ($0.name, encode($0.value)) })
+        case .object(let m): return .object(JSONObject(m.map { ($0.name, encode($0.value)) }))
         }
     }
 
-    static func entry(_ e: KvEntry) -> KvJSON {
+    static func entry(_ e: KvEntry) -> JSONValue {
         .object([("key", encode(e.key)), ("value", e.value.map(encode) ?? .null),
                  ("versionstamp", e.versionstamp.map { .string($0.hex) } ?? .null)])
     }

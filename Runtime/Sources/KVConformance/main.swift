@@ -1,3 +1,4 @@
+package import EdgeJSON
 import KV
 import KVLMDB
 #if canImport(Glibc)
@@ -40,11 +41,11 @@ guard let store = ConformanceStore.parse(Array(args.dropFirst())) else {
     exit(2)
 }
 do {
-    let request = try KvJSON.parse(readStdin())
+    let request = try JSONValue.parseKv(readStdin())
     let runner = try ConformanceRunner(store: store)
     let results = await runner.run(request["ops"]?.arrayValue ?? [])
     runner.finish()
-    writeStdout(KvJSON.object([("results", .array(results))]).text)
+    writeStdout(JSONValue.object([("results", .array(results))]).text)
 } catch {
     FileHandleLite.stderr("kv-conformance: \(error)\n")
     exit(2)

@@ -1,3 +1,4 @@
+package import EdgeJSON
 public import KV
 import KVLMDB
 #if canImport(Glibc)
@@ -82,10 +83,10 @@ public enum KVCommand {
             printOut(line(e))
         case "set":
             guard ops.count == 2 else { return fail("set needs KEY and JSON value") }
-            let value = KvValue(plainJSON: try KvJSON.parse(ops[1]))
+            let value = KvValue(plainJSON: try JSONValue.parseKv(ops[1]))
             let expire = flags["--expire-in"].flatMap { Int($0) }
             let r = try await kv.set(try parseKey(ops[0]), value, expireIn: expire)
-            printOut(KvJSON.object([("ok", .bool(true)), ("versionstamp", .string(r.versionstamp?.hex ?? ""))]).text)
+            printOut(JSONValue.object([("ok", .bool(true)), ("versionstamp", .string(r.versionstamp?.hex ?? ""))]).text)
         case "delete":
             guard ops.count == 1 else { return fail("delete needs KEY") }
             try await kv.delete(try parseKey(ops[0]))
@@ -127,7 +128,7 @@ public enum KVCommand {
 
     /// Parses a key given as a JSON array on the command line.
     public static func parseKey(_ text: String) throws -> KvKey {
-        guard case .array(let parts) = try KvJSON.parse(text) else { throw KvError(.invalidInput, "a key must be a JSON array, e.g. '[\"users\",1]'") }
+        guard case .array(let parts) = try JSONValue.parseKv(text) else { throw KvError(.invalidInput, "a key must be a JSON array, e.g. '[\"users\",1]'") }
         var key: KvKey = []
         for p in parts {
             switch p {
@@ -146,7 +147,7 @@ public enum KVCommand {
     }
 
     static func line(_ e: KvEntry) -> String {
-        KvJSON.object([("key", KvUtilsJSON.key(e.key)), ("value", KvUtilsJSON.value(e.value ?? .null)),
+        JSONValue.object([("key", KvUtilsJSON.key(e.key)), ("value", KvUtilsJSON.value(e.value ?? .null)),
                        ("versionstamp", .string(e.versionstamp?.hex ?? ""))]).text
     }
 

@@ -44,7 +44,7 @@ public enum CronRuntime {
 
     /// The status rows as JSON for the operator endpoint.
     public static func statusJSON(_ rows: [CronJobStatus]) -> JSONValue {
-        .array(rows.map { row in .object(Dictionary(row.fields.map { ($0.key, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a })) })
+        .array(rows.map { row in .object(JSONObject(row.fields.map { ($0.key, JSONValue.string($0.value)) })) })
     }
 }
 

@@ -95,7 +95,7 @@ extension EdgeConfig {
         for k in o.keys.sorted() where !allowed.contains(k) {
             throw ConfigError(path: "\(path).\(k)", message: "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
-        return o
+        return o.dictionary
     }
 
     private static func string(_ v: JSONValue?, _ path: String, required: Bool) throws(ConfigError) -> String? {

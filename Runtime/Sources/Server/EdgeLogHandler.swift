@@ -25,8 +25,8 @@ public struct EdgeLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         switch format {
         case .json:
-            var o: [String: JSONValue] = ["ts": .string(Timestamp.now()), "level": .string(event.level.rawValue), "msg": .string("\(event.message)")]
-            for (k, v) in merged { o[k] = Self.json(v) }
+            var o: JSONObject = ["ts": .string(Timestamp.now()), "level": .string(event.level.rawValue), "msg": .string("\(event.message)")]
+            for (k, v) in merged.sorted(by: { $0.key < $1.key }) { o[k] = Self.json(v) }
             sink.write(JSONValue.object(o).serialized)
         case .pretty:
             var line = "\(Timestamp.now()) \(event.level.rawValue.uppercased()) \(event.message)"
@@ -43,7 +43,7 @@ public struct EdgeLogHandler: LogHandler {
             if let d = c as? Double { return .number(d) }
             return .string(c.description)
         case .array(let a): return .array(a.map(json))
-        case .dictionary(let d): return .object(d.mapValues(json))
+        case .dictionary(let d): return JSONValue(d.mapValues(json))
         }
     }
 }

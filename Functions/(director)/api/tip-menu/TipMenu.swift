@@ -94,7 +94,7 @@ struct TipMenu: EdgeFunction {
         }
     }
 
-    static func normalise(menu: [String: JSONValue]) -> JSONValue {
+    static func normalise(menu: JSONObject) -> JSONValue {
         var settings: [JSONValue] = []
         for item in menu["settings"]?.arrayValue ?? [] {
             let name = (item["activity"]?.stringValue).flatMap { $0.trimmingSpaces.isEmpty ? nil : $0 }

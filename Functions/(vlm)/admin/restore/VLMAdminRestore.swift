@@ -38,15 +38,15 @@ struct VLMAdminRestore: EdgeFunction {
         try await nonce?.consume(kv)
         let store = VLMPromptStore(kv: kv)
         var restored = 0
-        var conflicts: [VLMJSON] = []
+        var conflicts: [JSONValue] = []
         for p in doc.prompts.sorted(by: { $0.id < $1.id }) {
             switch try await store.restore(p) {
             case .restored: restored += 1
-            case .conflict(let existing): conflicts.append(.obj(["id": .int(p.id), "existing_id": .int(existing)]))
+            case .conflict(let existing): conflicts.append(.object(["id": .number(Double(p.id)), "existing_id": .number(Double(existing))]))
             }
         }
         VLMCache.shared.clear(kv)
         context.logger.info("[BACKUP] Restore complete", metadata: ["restored": .stringConvertible(restored), "conflicts": .stringConvertible(conflicts.count)])
-        return .vlmJSON(.obj(["success": .bool(true), "restored": .int(restored), "conflicts": .array(conflicts)]))
+        return .json(.object(["success": .bool(true), "restored": .number(Double(restored)), "conflicts": .array(conflicts)]))
     }
 }

@@ -14,7 +14,7 @@ struct VLMPrompts: EdgeFunction {
             if input.makeDefault { VLMCache.shared.clear(store.kv) } else {
                 VLMCache.shared.invalidate(store.kv, prompts: [p.id], namespaces: [p.namespace])
             }
-            return .vlmJSON(p.json, status: .created)
+            return .json(p.json, status: .created)
         }
 
         try context.authorize("read")
@@ -29,6 +29,6 @@ struct VLMPrompts: EdgeFunction {
             VLMCache.listKey(namespace, lang, active), ttlMs: VLMCache.listTTLms, kv: store.kv,
             generation: try await store.generation(), context: context
         ) { try await store.list(namespace: namespace, lang: lang, active: active) } ?? []
-        return .vlmJSON(.obj(["items": .array(items.prefix(limit).map(\.json))]))
+        return .json(.object(["items": .array(items.prefix(limit).map(\.json))]))
     }
 }

@@ -8,7 +8,7 @@ struct VLMAdminRegex: EdgeFunction {
         let nonce = try await VLMWriteGuard.admit(.admin, request: request, context: context)
         let kv = try context.kv
         let op = kv.atomic()
-        var result: VLMJSON = .obj(["success": .bool(true)])
+        var result: JSONValue = .object(["success": .bool(true)])
         if request.method == .put {
             let body = try await VLM.jsonObject(request)
             guard case .string(let pattern)? = body["pattern"] else { throw VLM.invalidField("pattern") }
@@ -21,13 +21,13 @@ struct VLMAdminRegex: EdgeFunction {
                 throw VLM.error(.badRequest, "Invalid regex", code: "invalid_regex", message: reason)
             }
             op.set(VLMRegexConfig.patternKey, .string(pattern)).set(VLMRegexConfig.flagsKey, .string(flags))
-            result = .obj(["success": .bool(true), "pattern": .string(pattern), "flags": .string(flags), "source": "kv"])
+            result = .object(["success": .bool(true), "pattern": .string(pattern), "flags": .string(flags), "source": "kv"])
         } else {
             op.delete(VLMRegexConfig.patternKey).delete(VLMRegexConfig.flagsKey)
         }
         nonce?.apply(to: op)
         guard try await op.commit().ok else { throw VLMNonce.replay() }
         VLMRegexConfig.invalidate(kv)
-        return .vlmJSON(result)
+        return .json(result)
     }
 }

@@ -17,7 +17,7 @@ struct VLMCronBackup: EdgeFunction {
                 .set(lease, .string(context.requestId), expireIn: 2 * 60 * 60 * 1000).commit().ok
             if !won {
                 context.logger.info("[CRON] Backup already done for this slot", metadata: ["slot": .string(slot)])
-                return .vlmJSON(.obj(["ok": .bool(true), "skipped": .bool(true), "slot": .string(slot)]))
+                return .json(.object(["ok": .bool(true), "skipped": .bool(true), "slot": .string(slot)]))
             }
         }
         context.logger.info("[CRON] Running backup...")
@@ -25,12 +25,12 @@ struct VLMCronBackup: EdgeFunction {
         let stored = try await VLMBackup.store(export, kv: kv)
         let location = await VLMBackup.uploadToSupabase(export, filename: "backup-\(export.exportedAtMs).json", context: context)
         context.logger.info("[CRON] Backup complete", metadata: ["count": .stringConvertible(export.count), "bytes": .stringConvertible(export.bytes.count)])
-        var body: [VLMJSON.Member] = [
-            .init("ok", .bool(true)), .init("key", .array([.string("backups"), .string(export.exportedAt)])),
-            .init("exported_at", .string(export.exportedAt)), .init("count", .int(export.count)),
-            .init("bytes", .int(export.bytes.count)), .init("parts", .int(stored.parts)),
+        var body: [(String, JSONValue)] = [
+            ("ok", .bool(true)), ("key", .array([.string("backups"), .string(export.exportedAt)])),
+            ("exported_at", .string(export.exportedAt)), ("count", .number(Double(export.count))),
+            ("bytes", .number(Double(export.bytes.count))), ("parts", .number(Double(stored.parts))),
         ]
-        if let location { body.append(.init("location", .string(location))) }
-        return .vlmJSON(.object(body))
+        if let location { body.append(("location", .string(location))) }
+        return .json(.object(JSONObject(body)))
     }
 }

@@ -14,13 +14,13 @@ struct VLMPromptByID: EdgeFunction {
             guard let id = VLM.promptId(request.parameters["id"]) else { throw VLM.notFound() }
             let (old, new) = try await store.update(id: id, patch: patch, nonce: nonce)
             VLMCache.shared.invalidate(store.kv, prompts: [id], namespaces: [old.namespace, new.namespace])
-            return .vlmJSON(new.json)
+            return .json(new.json)
         case .delete:
             let nonce = try await VLMWriteGuard.admit(.delete, request: request, context: context)
             guard let id = VLM.promptId(request.parameters["id"]) else { throw VLM.notFound() }
             let p = try await store.delete(id: id, nonce: nonce)
             VLMCache.shared.invalidate(store.kv, prompts: [id], namespaces: [p.namespace])
-            return .vlmJSON(.obj(["success": .bool(true)]))
+            return .json(.object(["success": .bool(true)]))
         default:
             try context.authorize("read")
             guard let id = VLM.promptId(request.parameters["id"]) else { throw VLM.notFound() }
@@ -29,7 +29,7 @@ struct VLMPromptByID: EdgeFunction {
                 generation: try await store.generation(), context: context
             ) { try await store.get(id) }
             guard let prompt else { throw VLM.notFound() }
-            return .vlmJSON(prompt.json)
+            return .json(prompt.json)
         }
     }
 }

@@ -13,6 +13,6 @@ struct VLMPromptDefault: EdgeFunction {
         guard let p = try await VLMPromptStore(kv: try context.kv).defaultPrompt(namespace: namespace, lang: lang) else {
             throw VLM.error(.notFound, "No default prompt", code: "not_found")
         }
-        return .vlmJSON(p.json)
+        return .json(p.json)
     }
 }

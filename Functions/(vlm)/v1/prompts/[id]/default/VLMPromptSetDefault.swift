@@ -15,7 +15,7 @@ struct VLMPromptSetDefault: EdgeFunction {
         case .failed: throw failed
         case .ok(let p, let previous):
             VLMCache.shared.invalidate(store.kv, prompts: [id] + (previous.map { [$0] } ?? []), namespaces: [p.namespace])
-            return .vlmJSON(.obj(["success": .bool(true)]))
+            return .json(.object(["success": .bool(true)]))
         }
     }
 }

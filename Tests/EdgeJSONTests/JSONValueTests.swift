@@ -1,0 +1,44 @@
+import EdgeJSON
+import Testing
+
+@Suite struct JSONValueTests {
+    @Test func objectsKeepTheirOrderAndCompareWithoutIt() throws {
+        let parsed = try JSONValue.parse(#"{"b":1,"a":[true,null,"x"],"c":{"z":0,"y":-1.5}}"#)
+        #expect(parsed.text == #"{"b":1,"a":[true,null,"x"],"c":{"z":0,"y":-1.5}}"#, "arrival order kept")
+        let literal: JSONValue = ["c": ["y": -1.5, "z": 0], "a": [true, nil, "x"], "b": 1]
+        #expect(parsed == literal, "equality ignores member order")
+        #expect(parsed.hashValue == literal.hashValue)
+        #expect(literal.text == #"{"c":{"y":-1.5,"z":0},"a":[true,null,"x"],"b":1}"#, "a literal serializes as written")
+        #expect(JSONValue(["b": 1, "a": 2]).text == #"{"a":2,"b":1}"#, "a dictionary's members are sorted")
+    }
+
+    @Test func repeatedNamesReadAsTheLastValue() throws {
+        let v = try JSONValue.parse(#"{"a":1,"a":2}"#)
+        #expect(v["a"] == 2)
+    }
+
+    @Test func prettyIsJSONStringifyWithTwoSpaces() {
+        let v: JSONValue = ["a": 1, "b": [], "c": ["x\n", [:]], "d": ["e": nil]]
+        #expect(String(decoding: v.serialized(pretty: true), as: UTF8.self) ==
+            "{\n  \"a\": 1,\n  \"b\": [],\n  \"c\": [\n    \"x\\n\",\n    {}\n  ],\n  \"d\": {\n    \"e\": null\n  }\n}")
+    }
+
+    @Test func numbersAsJavaScriptWritesThem() {
+        #expect(JSONValue.number(9_007_199_254_740_991).text == "9007199254740991")
+        #expect(JSONValue.number(-0.0).text == "0")
+        #expect(JSONValue.number(.nan).text == "null")
+        #expect(JSONValue.number(0.5).text == "0.5")
+        #expect(JSONValue.number(1e300).intValue == nil, "never a trap converting")
+    }
+
+    @Test func nestingIsLimitedAndLinear() throws {
+        let ok = String(repeating: "[", count: JSONParseError.maxDepth - 1) + String(repeating: "]", count: JSONParseError.maxDepth - 1)
+        #expect(throws: Never.self) { try JSONValue.parse(ok) }
+        // 100k levels: rejected at the limit, after reading 512 bytes, not by walking the whole text.
+        let deep = String(repeating: #"{"a":"#, count: 100_000)
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
+        for bad in ["", "{", "[1,]", #"{"a"}"#, "nul", "\"\\u12\"", "1 2"] {
+            #expect(throws: JSONParseError.self, "\(bad)") { try JSONValue.parse(bad) }
+        }
+    }
+}
