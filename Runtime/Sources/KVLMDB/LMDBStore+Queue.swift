@@ -43,12 +43,12 @@ extension LMDBStore {
     package func dequeue() async throws(KvError) -> KvQueueMessage? {
         while true {
             if env.isClosed || Task.isCancelled { return nil }
-            let now = KvClock.nowMs()
+            let now = clock.nowMs()
             if try queueHasWork(nowMs: now) {
                 let message: KvQueueMessage?
                 do {
                     message = try await writer.perform { (w: borrowing LMDBWriteTxn) throws(KvError) -> KvQueueMessage? in
-                        try Self.lease(in: w, nowMs: KvClock.nowMs())
+                        try Self.lease(in: w, nowMs: self.clock.nowMs())
                     }
                 } catch where error.code == .closed {
                     return nil
@@ -98,7 +98,7 @@ extension LMDBStore {
             guard try w.get(dbs.running, message.id) != nil else { return }
             try w.delete(dbs.running, message.id)
             if success { return }
-            let now = KvClock.nowMs()
+            let now = self.clock.nowMs()
             if let delay = message.backoffSchedule.first {
                 let next = KvQueueMessage(id: message.id, payload: message.payload, keysIfUndelivered: message.keysIfUndelivered,
                                           backoffSchedule: Array(message.backoffSchedule.dropFirst()))
@@ -115,7 +115,7 @@ extension LMDBStore {
 
     /// Housekeeping run by the writer thread when idle: watch ticks, expiry sweeps, lease upkeep.
     func tickJobs() -> [WriteJob] {
-        let now = KvClock.nowMs()
+        let now = clock.nowMs()
         var jobs: [WriteJob] = []
         let (doWatch, doSweepCheck, leased) = queueState.withLock { s -> (Bool, Bool, Set<[UInt8]>) in
             let watch = now - s.lastWatchTick >= 1000

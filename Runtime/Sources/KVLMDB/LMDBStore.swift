@@ -22,9 +22,12 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
         public var mapSize: Int
         /// The map doubles on MDB_MAP_FULL up to this size; beyond it commits fail with `mapFull`.
         public var maxMapSize: Int
-        public init(mapSize: Int = 1 << 30, maxMapSize: Int = 1 << 40) {
+        /// The store's time: expiry, queue delays and leases (tests pass a `ManualKvClock`).
+        public var clock: any KvTimeSource
+        public init(mapSize: Int = 1 << 30, maxMapSize: Int = 1 << 40, clock: any KvTimeSource = KvSystemClock()) {
             self.mapSize = mapSize
             self.maxMapSize = maxMapSize
+            self.clock = clock
         }
     }
 
@@ -35,6 +38,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     let queueState = Mutex<QueueState>(QueueState())
     var dbs: LMDBDatabases { env.dbs }
     public let path: String
+    package let clock: any KvTimeSource
 
     struct Subscriber {
         let matches: @Sendable ([UInt8]) -> Bool
@@ -43,6 +47,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
 
     public init(path: String, options: Options = .init()) throws(KvError) {
         self.path = path
+        clock = options.clock
         env = try LMDBEnvironment(path: path, mapSize: options.mapSize, maxMapSize: options.maxMapSize)
         writer = LMDBWriter(env: env)
         writer.onCommit = { [weak self] changed, enqueued in self?.publish(changed) }
@@ -53,7 +58,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     deinit { close() }
 
     package func read(_ ranges: [KvReadRange]) throws(KvError) -> [[KvRawEntry]] {
-        let now = KvClock.nowMs()
+        let now = clock.nowMs()
         let dbs = env.dbs
         return try env.withReadTxn { (txn: borrowing LMDBTxn) throws(KvError) -> [[KvRawEntry]] in
             var out: [[KvRawEntry]] = []
@@ -64,7 +69,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     }
 
     package func readOne(_ key: [UInt8]) throws(KvError) -> KvRawEntry? {
-        let now = KvClock.nowMs()
+        let now = clock.nowMs()
         let dbs = env.dbs
         return try env.withReadTxn { (txn: borrowing LMDBTxn) throws(KvError) -> KvRawEntry? in
             try txn.liveEntry(dbs, key, nowMs: now)
@@ -73,14 +78,13 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
 
     package func commit(_ request: KvCommitRequest) async throws(KvError) -> Versionstamp? {
         try await writer.perform { (w: borrowing LMDBWriteTxn) throws(KvError) -> Versionstamp? in
-            try Self.apply(request, in: w)
+            try Self.apply(request, in: w, nowMs: self.clock.nowMs())
         }
     }
 
     /// Evaluates and applies one atomic commit inside a batch transaction.
     @available(*, noasync)
-    static func apply(_ request: KvCommitRequest, in w: borrowing LMDBWriteTxn) throws(KvError) -> Versionstamp? {
-        let now = KvClock.nowMs()
+    static func apply(_ request: KvCommitRequest, in w: borrowing LMDBWriteTxn, nowMs now: Int64) throws(KvError) -> Versionstamp? {
         let candidate = Versionstamp(counter: w.state.counter + 1)
         let outcome = try KvWritePlanner.plan(request, versionstamp: candidate, nowMs: now) { (k: [UInt8]) throws(KvError) in
             try w.record(k)
@@ -96,7 +100,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     }
 
     public func count(start: [UInt8], end: [UInt8]) throws(KvError) -> Int {
-        let now = KvClock.nowMs()
+        let now = clock.nowMs()
         let dbs = env.dbs
         return try env.withReadTxn { (txn: borrowing LMDBTxn) throws(KvError) -> Int in
             var n = 0
@@ -113,7 +117,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
         while true {
             let n = try await writer.perform { (w: borrowing LMDBWriteTxn) throws(KvError) -> Int in
                 var keys: [[UInt8]] = []
-                let now = KvClock.nowMs()
+                let now = self.clock.nowMs()
                 var live = 0
                 try w.txn.forEachInRange(w.dbs, start: start, end: end) { (key, _, rec) throws(KvError) -> Bool in
                     keys.append(key)
