@@ -104,7 +104,7 @@ let package = Package(
         .target(name: "DevServer", path: "Runtime/Sources/DevServer", swiftSettings: strict),
 
         // MARK: Build-time route discovery.
-        .target(name: "RouteGenCore", path: "Runtime/Sources/RouteGenCore", swiftSettings: strict),
+        .target(name: "RouteGenCore", dependencies: ["EdgeJSON"], path: "Runtime/Sources/RouteGenCore", swiftSettings: strict),
         .executableTarget(name: "RouteGen", dependencies: ["RouteGenCore", "Cron"], path: "Runtime/Sources/RouteGen", swiftSettings: strict),
         .plugin(name: "RouteTablePlugin", capability: .buildTool(), dependencies: ["RouteGen"], path: "Runtime/Plugins/RouteTablePlugin"),
 
