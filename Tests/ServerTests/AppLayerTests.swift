@@ -29,6 +29,10 @@ import Testing
             context.logField("step", "handled")
             if request.query["admin"] == "1" { try context.authorize("admin") }
             if request.query["fail"] == "1" { throw HTTPError(.conflict, code: "busy", message: "Busy now") }
+            if request.query["extra"] == "1" {
+                throw HTTPError(.badGateway, code: "tip_menu_unavailable", message: "No origin", error: "Tip menu unavailable",
+                                extra: ["ok": false, "code": "never"], rawMembers: [("state", Array(#"{"b":1.50,"a":[]}"#.utf8))])
+            }
             if request.method == .post { _ = try await request.bytes() }
             return .text("ok")
         }
@@ -123,5 +127,9 @@ import Testing
         #expect(failed.error == "Busy now" && failed.code == "busy")
         #expect(failed.logField("tenant") == "t2")
         #expect(failed.logField("step") == "handled")
+        let extra = await c.send(.get, "/work?extra=1")
+        #expect(extra.status == 502)
+        #expect(extra.text == #"{"error":"Tip menu unavailable","code":"tip_menu_unavailable","message":"No origin","requestId":"\#(extra.header("x-request-id")!)","details":{},"ok":false,"state":{"b":1.50,"a":[]}}"#,
+                "extra members beside the envelope's (never replacing one), raw ones byte for byte")
     }
 }
