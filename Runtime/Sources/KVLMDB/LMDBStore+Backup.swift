@@ -16,18 +16,41 @@ extension LMDBStore {
     }
 
     /// Replaces the database in `path` with the backup in `backupDir` (a directory written by
-    /// `backup(to:)`). The store at `path` must be closed in every process. The backup is
-    /// verified by opening it first; the file is copied to a temporary name, fsynced and renamed,
-    /// so a crash leaves either the old or the new database.
-    public static func restore(from backupDir: String, to path: String) throws(KvError) {
-        let probe = try LMDBStore(path: backupDir, options: .init(mapSize: 1 << 20))
-        _ = try probe.currentVersionstamp()
-        probe.close()
+    /// `backup(to:)`), refusing, with nothing changed, when:
+    /// - `backupDir` holds no `data.mdb`, or one that is not an LMDB environment of our schema
+    ///   (checked read-only, so a mistyped folder is never created or emptied);
+    /// - any process has the store at `path` open (a server that would go on acknowledging writes
+    ///   into the replaced file).
+    /// The backup is copied to a temporary name and fsynced, the current `data.mdb` is kept as
+    /// `data.mdb.before-restore` (replacing an older one), and one `rename` swaps the new file in, so a
+    /// crash leaves the old database or the new one. `lock.mdb` is left alone: LMDB resets it when the
+    /// next process opens the store. Returns the path of the kept database, if there was one.
+    @discardableResult
+    public static func restore(from backupDir: String, to path: String) throws(KvError) -> String? {
+        try LMDBBackupCheck.verify(backup: backupDir)
+        if let pid = LMDBBackupCheck.openingProcess(of: path) {
+            throw KvError(.io, "the store at \(path) is open in process \(pid): stop every server using it, then restore")
+        }
         LMDBEnvironment.makeDirectories(path)
         let tmp = path + "/data.mdb.restore-tmp"
         try copyFile(backupDir + "/data.mdb", tmp)
-        guard rename(tmp, path + "/data.mdb") == 0 else { throw KvError(.io, "rename to \(path)/data.mdb failed: errno \(errno)") }
-        unlink(path + "/lock.mdb")
+        var kept: String? = nil
+        if access(path + "/data.mdb", F_OK) == 0 {
+            let old = path + "/data.mdb.before-restore"
+            unlink(old)
+            guard link(path + "/data.mdb", old) == 0 else {
+                unlink(tmp)
+                throw KvError(.io, "cannot keep the current database as \(old): errno \(errno)")
+            }
+            kept = old
+        }
+        guard rename(tmp, path + "/data.mdb") == 0 else {
+            unlink(tmp)
+            throw KvError(.io, "rename to \(path)/data.mdb failed: errno \(errno)")
+        }
+        let dirFd = Glibc.open(path, O_RDONLY)
+        if dirFd >= 0 { fsync(dirFd); Glibc.close(dirFd) }
+        return kept
     }
 
     static func copyFile(_ from: String, _ to: String) throws(KvError) {

@@ -22,7 +22,7 @@ public enum KVCommand {
           export [FILE]                    write all entries as JSON lines (default: stdout)
           import FILE                      read JSON lines (validated first; nothing written on error)
           backup DIR                       consistent compacted snapshot (safe while serving)
-          restore DIR                      replace the database with a backup (stop servers first)
+          restore DIR                      replace the database with a backup (refused while a server has it open)
         data directory: --path DIR, else $KV_PATH, else ./.data/kv
         """
 
@@ -54,8 +54,8 @@ public enum KVCommand {
             switch command {
             case "restore":
                 guard let dir = operands.first else { return fail("restore needs a backup directory") }
-                try LMDBStore.restore(from: dir, to: path)
-                printErr("restored \(path) from \(dir)\n")
+                let kept = try LMDBStore.restore(from: dir, to: path)
+                printErr("restored \(path) from \(dir)" + (kept.map { "; the previous database is kept at \($0)" } ?? "") + "\n")
                 return 0
             case "get", "set", "delete", "list", "count", "export", "import", "backup":
                 break
