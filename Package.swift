@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Only bench/codecs links these two (Docs/Decisions/0009 and 0010 say why the runtime does not).
+        .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // MARK: The app: one folder per route, discovered by the plugin.
@@ -123,6 +126,17 @@ let package = Package(
         .executableTarget(name: "KVBench", dependencies: ["KV", "KVLMDB"], path: "bench/kv/Sources/KVBench", swiftSettings: strict),
         .executableTarget(name: "FetchBench", dependencies: ["Fetch"], path: "bench/fetch/Sources/FetchBench", swiftSettings: strict),
         .executableTarget(name: "CronBench", dependencies: ["Cron"], path: "bench/cron/Sources/CronBench", swiftSettings: strict),
+        .executableTarget(
+            name: "CodecBench",
+            dependencies: [
+                "KV", "Cron", "EdgeRuntime", "Server",
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "bench/codecs/Sources/CodecBench",
+            swiftSettings: strict
+        ),
 
         // MARK: Tests.
         .testTarget(name: "RouteGenTests", dependencies: ["RouteGenCore"], path: "Tests/RouteGenTests", swiftSettings: strict),

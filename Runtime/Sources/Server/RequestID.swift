@@ -2,8 +2,10 @@ import Synchronization
 import EdgeRuntime
 
 /// Request ids: an incoming `x-request-id` is kept when sane (1-128 of `A-Z a-z 0-9 . _ : -`),
-/// otherwise a new random UUID (v4, lowercase) is generated.
-enum RequestID {
+/// otherwise a new random UUID (v4, lowercase) is generated. Ids are unique and unpredictable enough to
+/// correlate logs, not secret: never use one as a token. Foundation's `UUID()` reads `/dev/urandom` on
+/// every call, 65x the cost of this (Docs/Decisions/0007).
+package enum RequestID {
     static func accept(_ incoming: String?) -> String {
         if let s = incoming, !s.isEmpty, s.utf8.count <= EdgeLimits.maxRequestIdLength,
            s.utf8.allSatisfy({ isAllowed($0) }) {
@@ -35,7 +37,7 @@ enum RequestID {
         return z ^ (z >> 31)
     }
 
-    static func generate() -> String {
+    package static func generate() -> String {
         let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
         var a = mix(n ^ seed.0), b = mix(n &+ seed.1)
         a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
