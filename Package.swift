@@ -61,6 +61,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "CProcess",
                 "EdgeRuntime",
                 "RouteGenCore",
                 "Cron",
@@ -103,6 +104,20 @@ let package = Package(
         // MARK: Cron: expressions, pure next-fire math, the scheduler (no I/O of its own).
         .target(name: "Cron", path: "Runtime/Sources/Cron", swiftSettings: strict),
 
+        // MARK: Worker processes: one listening socket, N workers, restarts (edge serve --workers N).
+        .target(name: "CProcess", path: "Runtime/Shims/CProcess"),
+        .target(
+            name: "Supervisor",
+            dependencies: [
+                "CProcess",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Runtime/Sources/Supervisor",
+            swiftSettings: strict
+        ),
+
         // MARK: `edge dev`: watch, rebuild, swap servers without refusing a connection.
         .target(name: "DevServer", path: "Runtime/Sources/DevServer", swiftSettings: strict),
 
@@ -115,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Server", "Functions", "EdgeRuntime", "Cron", "KV", "KVLMDB", "KVTool", "DevServer",
+                "Server", "Functions", "EdgeRuntime", "Cron", "KV", "KVLMDB", "KVTool", "DevServer", "Supervisor",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Runtime/Sources/CLI",

@@ -21,4 +21,7 @@ public enum EdgeLimits {
     /// and lets them go on again below the low-water mark, in bytes.
     public static let requestBodyHighWater = 256 * 1024
     public static let requestBodyLowWater = 64 * 1024
+    /// A connection accepted just before its worker began draining has this long (ms) to send its first
+    /// request, which is then answered before the connection closes.
+    public static let quiesceFirstRequestGraceMs: Int64 = 1000
 }

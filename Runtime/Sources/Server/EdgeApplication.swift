@@ -40,7 +40,7 @@ public final class EdgeApplication: Sendable {
         self.logger = logger
         self.services = services
         self.background = BackgroundWork()
-        self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"])
+        self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"], testFaults: environment["EDGE_TEST_FAULTS"] == "1")
         self.trustProxy = Environment(environment).bool("TRUST_PROXY")
     }
 

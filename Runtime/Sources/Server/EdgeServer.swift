@@ -10,19 +10,22 @@ public struct EdgeServer: Sendable {
     public let app: EdgeApplication
     public let host: String
     public let port: Int
+    /// A listening socket inherited from the supervisor (worker processes), else nil: bind `host:port`.
+    public let listenFD: Int32?
     let accessLog: AccessLog
 
-    public init(app: EdgeApplication, host: String, port: Int, logFormat: LogFormat, accessLog: Bool = true) {
+    public init(app: EdgeApplication, host: String, port: Int, listenFD: Int32? = nil, logFormat: LogFormat, accessLog: Bool = true) {
         self.app = app
         self.host = host
         self.port = port
+        self.listenFD = listenFD
         self.accessLog = AccessLog(format: logFormat, enabled: accessLog)
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
     public func run(extraServices: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = self.app
-        let server = HTTP1Server(host: host, port: port, responder: HTTP1Responder(app: app, accessLog: accessLog), onListening: onListening)
+        let server = HTTP1Server(host: host, port: port, listenFD: listenFD, responder: HTTP1Responder(app: app, accessLog: accessLog), onListening: onListening)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: server)] + extraServices.map { .init(service: $0) },

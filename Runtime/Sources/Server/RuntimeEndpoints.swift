@@ -1,5 +1,8 @@
 public import EdgeRuntime
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Endpoints the runtime itself serves under the reserved prefix `/__edge/`, for operators.
 /// They require `EDGE_ADMIN_TOKEN` (as `Authorization: Bearer …` or `x-admin-token`, compared in constant
@@ -10,9 +13,13 @@ public final class RuntimeEndpoints: Sendable {
     public static let prefix = "/__edge/"
     private let cronStatus = Mutex<(@Sendable () async -> JSONValue)?>(nil)
     let adminToken: String?
+    /// `EDGE_TEST_FAULTS=1` (tests only): `GET /__edge/test/trap` traps the serving process the way a
+    /// handler bug does, and `GET /__edge/test/sleep?ms=N` holds a request open. Off unless asked for.
+    let testFaults: Bool
 
-    init(adminToken: String?) {
+    init(adminToken: String?, testFaults: Bool = false) {
         self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : $0 }
+        self.testFaults = testFaults
     }
 
     public func setCronStatus(_ provider: @escaping @Sendable () async -> JSONValue) {
@@ -33,6 +40,13 @@ public final class RuntimeEndpoints: Sendable {
             let provider = cronStatus.withLock { $0 }
             let crons: JSONValue = await provider?() ?? .array([])
             return Response.json(JSONValue.object(["crons": crons]))
+        case (.get, "/__edge/test/trap") where testFaults:
+            let empty: [Int] = []
+            return .text("\(empty[Int(request.query["index"] ?? "1") ?? 1])")  // an index out of range: a trap
+        case (.get, "/__edge/test/sleep") where testFaults:
+            let ms = min(max(Int(request.query["ms"] ?? "") ?? 100, 0), 60_000)
+            try? await Task.sleep(for: .milliseconds(ms))
+            return .text("slept \(ms) ms in \(getpid())")
         default:
             return HTTPError(.notFound, code: "not_found", message: "No runtime endpoint \(request.path)", error: "Not Found").response(requestId: requestId)
         }

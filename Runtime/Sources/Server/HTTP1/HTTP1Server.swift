@@ -17,15 +17,20 @@ final class HTTP1Server: Service {
     let port: Int
     let responder: HTTP1Responder
     let onListening: @Sendable (Int) async -> Void
+    /// A listening socket inherited from a supervisor (shared with the other workers), used instead of
+    /// binding `host:port`.
+    let listenFD: Int32?
 
-    init(host: String, port: Int, responder: HTTP1Responder, onListening: @escaping @Sendable (Int) async -> Void) {
+    init(host: String, port: Int, listenFD: Int32? = nil, responder: HTTP1Responder, onListening: @escaping @Sendable (Int) async -> Void) {
         self.host = host
         self.port = port
+        self.listenFD = listenFD
         self.responder = responder
         self.onListening = onListening
     }
 
     func run() async throws {
+        if let listenFD { return try await runShared(listenFD) }
         let group = MultiThreadedEventLoopGroup.singleton
         let quiesce = ServerQuiescingHelper(group: group)
         let responder = self.responder
@@ -33,7 +38,7 @@ final class HTTP1Server: Service {
         limits.maxHeaderFieldSize = EdgeLimits.maxHeaderFieldSize
         limits.maxHeaderListSize = EdgeLimits.maxHeaderListSize
         let decoderLimits = limits
-        let server = try await ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
@@ -49,8 +54,7 @@ final class HTTP1Server: Service {
                     try sync.addHandler(HTTPConnectionHandler(responder: responder))
                 }
             }
-            .bind(host: host, port: port)
-            .get()
+        let server = try await bootstrap.bind(host: host, port: port).get()
         await onListening(server.localAddress?.port ?? 0)
 
         let shutdown = ShutdownState()
@@ -87,4 +91,44 @@ private final class ShutdownState: Sendable {
     let allClosed = Mutex<EventLoopFuture<Void>?>(nil)
     /// Set by whichever comes first, that future or the grace period.
     let waited = Atomic<Bool>(false)
+}
+
+extension HTTP1Server {
+    /// Serves on a listening socket shared with other worker processes (``SharedAcceptLoop``). Graceful
+    /// shutdown: stop accepting (the socket stays open for the other workers), let busy connections finish
+    /// their response (``EdgeLimits/shutdownGracePeriod`` at most), then close the rest.
+    func runShared(_ listenFD: Int32) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let responder = self.responder
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = EdgeLimits.maxHeaderFieldSize
+        limits.maxHeaderListSize = EdgeLimits.maxHeaderListSize
+        let decoderLimits = limits
+        let acceptor = try SharedAcceptLoop(listenFD: listenFD, group: group, logger: responder.app.logger) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let sync = channel.pipeline.syncOperations
+                try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits)))
+                try sync.addHandler(HTTPConnectionHandler(responder: responder))
+            }
+        }
+        acceptor.start()
+        await onListening(0)
+        let (stop, stopNow) = AsyncStream.makeStream(of: Void.self)
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                for await _ in stop { break }
+            } onCancel: {
+                stopNow.finish()
+            }
+        } onGracefulShutdown: {
+            stopNow.finish()
+        }
+        await acceptor.stopAccepting()
+        acceptor.quiesce()
+        let deadline = ContinuousClock.now + .seconds(EdgeLimits.shutdownGracePeriod)
+        while acceptor.hasConnections, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        acceptor.closeAll()
+    }
 }

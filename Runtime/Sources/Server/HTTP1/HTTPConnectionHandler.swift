@@ -47,6 +47,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var inputClosed = false
     /// The connection is closing: nothing more is delivered.
     private var closing = false
+    /// Whether a request head has arrived on this connection (a new connection told to quiesce still
+    /// gets its first request answered: its client may have sent it already).
+    private var sawRequest = false
 
     private var lastActivity = NIODeadline.now()
     private var idleCheck: Scheduled<Void>?
@@ -115,6 +118,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .head(let nioHead):
             busy = true
             inMessage = true
+            sawRequest = true
             guard let head = try? HTTPRequest(nioHead, secure: false, splitCookie: false) else {
                 // Not representable as an HTTP request (a method or target swift-http-types refuses).
                 reject(context: context)
@@ -167,9 +171,24 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            // Graceful shutdown: an idle connection closes now, a busy one after its response.
-            queued.removeAll()
-            if busy { closeWhenDone = true } else { closing = true; context.close(promise: nil) }
+            // Graceful shutdown: an idle connection closes now, a busy one after its response. A connection
+            // that has not sent its first request yet gets a moment to (it was accepted to be served), then
+            // is answered and closed, or closed if nothing comes.
+            if busy {
+                queued.removeAll()
+                closeWhenDone = true
+            } else if !sawRequest {
+                closeWhenDone = true
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(EdgeLimits.quiesceFirstRequestGraceMs)) {
+                    let (handler, context) = bound.value
+                    if !handler.sawRequest, !handler.closing { handler.closing = true; context.close(promise: nil) }
+                }
+            } else {
+                queued.removeAll()
+                closing = true
+                context.close(promise: nil)
+            }
             return
         }
         if case ChannelEvent.inputClosed = event {
