@@ -143,4 +143,29 @@ import Glibc
         #expect(n.filter { $0 == 201 }.count == 1, "\(n)")
         #expect(n.filter { $0 == 409 }.count == 15)
     }
+
+    /// Hostile restores (ids past 2^53, versions and priorities past 32 bits) are 400 and store nothing,
+    /// so nothing can make list or create trap, then or after a restart (Decision 0012).
+    @Test func hostileRestoreIs400AndTheLibraryStillWorksAfterARestart() throws {
+        let path = "/tmp/edge-vlm-b-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let env = ["KV_PATH": path, "VLM__ADMIN_TOKEN": "adm", "VLM__WRITE_RL_LIMIT": "1000"]
+        func doc(_ id: String, version: String = "1", priority: String = "0") -> [UInt8] {
+            Array(#"{"prompts":[{"id":\#(id),"namespace":"default","name":"n","version":\#(version),"lang":"en","text":"t","tags":[],"priority":\#(priority),"is_active":true,"is_default":false,"created_at":"x","updated_at":"x"}]}"#.utf8)
+        }
+        do {
+            let edge = try EdgeProcess(environment: env)
+            for body in [doc("9223372036854775295"), doc("9007199254740992"), doc("1", version: "9223372036854775807"),
+                         doc("1", priority: "9223372036854775807")] {
+                let r = try RawHTTP.request(port: edge.port, "POST", "/admin/restore", headers: Self.admin, body: body)
+                #expect(r.status == 400, "\(r.text)")
+            }
+            let ok = try RawHTTP.request(port: edge.port, "POST", "/admin/restore", headers: Self.admin, body: doc("41", priority: "-2147483648"))
+            #expect(ok.status == 200, "\(ok.text)")
+        }
+        let edge = try EdgeProcess(environment: env)
+        let list = try RawHTTP.request(port: edge.port, "GET", "/v1/prompts")
+        #expect(list.status == 200 && list.text.contains("\"id\":41"), "\(list.text)")
+        let created = try RawHTTP.request(port: edge.port, "POST", "/v1/prompts", headers: Self.admin, body: Array(#"{"namespace":"default","name":"m","text":"t"}"#.utf8))
+        #expect(created.status == 201 && created.text.contains("\"id\":42"), "\(created.text)")
+    }
 }

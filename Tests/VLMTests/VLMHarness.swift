@@ -79,11 +79,18 @@ final class VLMHarness: @unchecked Sendable {
         return out
     }
 
+    /// The ids of a per-key index (``VLMKeys``), in id order.
+    func ids(_ index: KvKey) async throws -> [Int] {
+        try await VLMPromptStore(kv: kv).ids(under: index)
+    }
+
+    /// Every key the app writes, except the layout marker (set by the first read as well as by writes).
     func allKeys() async throws -> [KvKey] {
         var out: [KvKey] = []
-        for p in ["prompts", "prompts_index", "prompts_default", "prompts_meta", "nonce", "config", "backups"] as [KvKeyPart] {
+        for p in ["prompts", "prompts_index", "prompts_idx", "prompts_default", "nonce", "config", "backups"] as [KvKeyPart] {
             out += try await keys([p])
         }
+        for k in try await keys(["prompts_meta"]) where k != VLMKeys.indexLayout { out.append(k) }
         return out
     }
 }

@@ -164,9 +164,9 @@ import Testing
         #expect(ids.count == 50)
         #expect(Set(ids) == Set(1...50))
         #expect(try await h.kv.get(VLMKeys.counter).value == .number(50))
-        #expect(Set(VLMPromptStore.ids(try await h.kv.get(VLMKeys.indexNamespace("race")))) == Set(1...50))
-        #expect(VLMPromptStore.ids(try await h.kv.get(VLMKeys.indexNamespaceLang("race", "en"))).count == 25)
-        #expect(VLMPromptStore.ids(try await h.kv.get(VLMKeys.indexActive)).count == 50)
+        #expect(Set(try await h.ids(VLMKeys.namespaceIndex("race"))) == Set(1...50))
+        #expect(try await h.ids(VLMKeys.langIndex("race", "en")).count == 25)
+        #expect(try await h.ids(VLMKeys.activeIndex).count == 50)
         #expect(try await h.keys(["prompts", "race"]).count == 50)
     }
 
@@ -191,7 +191,7 @@ import Testing
         #expect(pointer == defaults.first?.id)
         // The secondary copies agree.
         for p in all {
-            let s = VLMPromptStore.prompt(try await h.kv.get(VLMKeys.secondary(p)))
+            let s = VLMPromptStore(kv: h.kv).decode(try await h.kv.get(VLMKeys.secondary(p)))
             #expect(s?.isDefault == p.isDefault)
         }
     }

@@ -74,15 +74,16 @@ enum VLMBackup {
         return Stored(key: key, parts: parts.count)
     }
 
-    /// Reads a stored backup back as its JSON text (either shape).
+    /// Reads a stored backup back as its JSON text (either shape); nil when missing or malformed.
     static func load(_ key: KvKey, kv: Kv) async throws -> String? {
         let e = try await kv.get(key)
         switch e.value {
         case .string(let s)?: return s
         case .object?:
-            guard case .number(let n)? = e.value?[member: "parts"] else { return nil }
+            // A manifest is stored data: a part count that is not 1 ... maxBackupParts is corrupt, not a trap.
+            guard let parts = VLMLimits.int(e.value?[member: "parts"], in: 1...VLMLimits.maxBackupParts) else { return nil }
             var out = ""
-            for i in 0..<Int(n) {
+            for i in 0..<parts {
                 guard case .string(let s)? = try await kv.get(key + [.number(Double(i))]).value else { return nil }
                 out += s
             }

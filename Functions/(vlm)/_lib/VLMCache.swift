@@ -49,7 +49,8 @@ final class VLMCache: Sendable {
             }
             guard let e = space.entries[key] else { return nil }
             if now > e.expires {
-                s[id]!.entries[key] = nil
+                space.entries[key] = nil
+                s[id] = space
                 return nil
             }
             return e.value as? T

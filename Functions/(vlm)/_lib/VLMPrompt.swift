@@ -42,7 +42,32 @@ struct VLMPrompt: Codable, Sendable, Equatable {
     }
 }
 
-/// Validated prompt fields (§5.4 type rules).
+extension VLMPrompt {
+    /// Reads the stored form back; nil for a corrupt record: a member missing or of the wrong type, or a
+    /// number outside ``VLMLimits`` (a record written before the bounds existed). Never traps.
+    init?(kvValue v: KvValue) {
+        func string(_ n: String) -> String? { if case .string(let s)? = v[member: n] { return s }; return nil }
+        func bool(_ n: String) -> Bool? { if case .bool(let b)? = v[member: n] { return b }; return nil }
+        guard let id = VLMLimits.int(v[member: "id"], in: VLMLimits.promptIds),
+              let version = VLMLimits.int(v[member: "version"], in: VLMLimits.versions),
+              let priority = VLMLimits.int(v[member: "priority"], in: VLMLimits.priorities),
+              let namespace = string("namespace"), let name = string("name"), let lang = string("lang"),
+              let text = string("text"), let isActive = bool("is_active"), let isDefault = bool("is_default"),
+              let createdAt = string("created_at"), let updatedAt = string("updated_at"),
+              case .array(let rawTags)? = v[member: "tags"]
+        else { return nil }
+        var tags: [String] = []
+        for t in rawTags {
+            guard case .string(let s) = t else { return nil }
+            tags.append(s)
+        }
+        self.init(id: id, namespace: namespace, name: name, version: version, lang: lang, text: text, tags: tags,
+                  priority: priority, isActive: isActive, isDefault: isDefault, createdAt: createdAt, updatedAt: updatedAt)
+    }
+}
+
+/// Validated prompt fields (§5.4 type rules; numbers inside ``VLMLimits``: `version` 1 ... 2^31-1,
+/// `priority` -2^31 ... 2^31-1).
 enum VLMPromptInput {
     static let maxShort = 128
     static let maxText = 20_000
@@ -83,9 +108,9 @@ enum VLMPromptInput {
         return s
     }
 
-    static func int(_ body: JSONObject, _ name: String, min: Int? = nil) throws -> Int {
-        guard let v = body[name]?.intValue else { throw VLM.invalidField(name) }
-        if let min, v < min { throw VLM.invalidField(name) }
+    /// An integer field inside `range` (``VLMLimits``), else 400 `Invalid field: <name>`.
+    static func int(_ body: JSONObject, _ name: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let v = body[name]?.intValue, range.contains(v) else { throw VLM.invalidField(name) }
         return v
     }
 
@@ -121,7 +146,7 @@ enum VLMPromptInput {
         let namespace = try short(body, "namespace")
         let name = try short(body, "name")
         let text = try text(body)
-        let version = present(body, "version") ? try int(body, "version", min: 1) : 1
+        let version = present(body, "version") ? try int(body, "version", in: VLMLimits.versions) : 1
         var lang = "en"
         if case .string(let s)? = body["lang"], s.isEmpty {
             lang = "en"  // the seed's `body.lang || "en"`
@@ -129,7 +154,7 @@ enum VLMPromptInput {
             lang = try short(body, "lang")
         }
         let tags = present(body, "tags") ? try tags(body) : []
-        let priority = present(body, "priority") ? try int(body, "priority") : 0
+        let priority = present(body, "priority") ? try int(body, "priority", in: VLMLimits.priorities) : 0
         let isActive = present(body, "is_active") ? try active(body) : true
         var makeDefault = false
         if present(body, "make_default") {
@@ -149,8 +174,8 @@ enum VLMPromptInput {
         if body["name"] != nil { p.name = try short(body, "name") }
         if body["lang"] != nil { p.lang = try short(body, "lang") }
         if body["text"] != nil { p.text = try text(body) }
-        if body["version"] != nil { p.version = try int(body, "version", min: 1) }
-        if body["priority"] != nil { p.priority = try int(body, "priority") }
+        if body["version"] != nil { p.version = try int(body, "version", in: VLMLimits.versions) }
+        if body["priority"] != nil { p.priority = try int(body, "priority", in: VLMLimits.priorities) }
         if body["tags"] != nil { p.tags = try tags(body) }
         if body["is_active"] != nil { p.isActive = try active(body) }
         return p

@@ -22,10 +22,10 @@ enum VLMRateLimit {
         let limit: Int, window: Int
         if bucket == .vision {
             limit = env.int("VISION_RL_LIMIT", default: 60)
-            window = max(1, env.int("VISION_RL_WINDOW_SEC", default: 60))
+            window = min(max(1, env.int("VISION_RL_WINDOW_SEC", default: 60)), VLMLimits.maxWindowSeconds)
         } else {
             limit = env.int("WRITE_RL_LIMIT", default: 20)
-            window = max(1, env.int("WRITE_RL_WINDOW_SEC", default: 60))
+            window = min(max(1, env.int("WRITE_RL_WINDOW_SEC", default: 60)), VLMLimits.maxWindowSeconds)
         }
         guard limit > 0 else { return }
         let identifier = "\(VLM.clientIP(request)):\(bucket.rawValue)"
@@ -41,15 +41,17 @@ enum VLMRateLimit {
         }
     }
 
+    /// `windowSec` must be 1 ... ``VLMLimits/maxWindowSeconds`` (``enforce`` clamps the settings).
     static func check(kv: Kv, identifier: String, limit: Int, windowSec: Int) async throws -> Outcome {
+        let windowSec = min(max(1, windowSec), VLMLimits.maxWindowSeconds)
         let nowMs = VLMTime.nowMs()
         let window = nowMs / 1000 / Int64(windowSec)
         let key: KvKey = ["rate_limit", .string(identifier), .number(Double(window))]
         let reset = max(1, Int((window + 1) * Int64(windowSec) - nowMs / 1000))
         return try await VLMRetry.run { () async throws -> Outcome? in
             let entry = try await kv.get(key)
-            var count = 0
-            if case .number(let n)? = entry.value { count = Int(n) }
+            // A stored count that is not a small integer (corrupt) counts as the limit: fail closed, no trap.
+            let count = entry.versionstamp == nil ? 0 : VLMLimits.int(entry.value, in: 0...Int(Int32.max)) ?? limit
             if count >= limit { return Outcome(allowed: false, limit: limit, remaining: 0, resetSeconds: reset) }
             let r = try await kv.atomic().check(key, versionstamp: entry.versionstamp)
                 .set(key, .number(Double(count + 1)), expireIn: windowSec * 1000).commit()
@@ -80,7 +82,8 @@ struct VLMNonce: Sendable {
             (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 46 || b == 95 || b == 45
         }
         guard ok else { throw VLM.error(.badRequest, "Invalid nonce", code: "invalid_nonce", message: "X-Nonce must be 8-128 characters of [A-Za-z0-9._-]") }
-        return VLMNonce(value: raw, ttlMs: max(1, env.int("NONCE_TTL_SEC", default: 300)) * 1000)
+        let ttl = min(max(1, env.int("NONCE_TTL_SEC", default: 300)), VLMLimits.maxWindowSeconds)
+        return VLMNonce(value: raw, ttlMs: ttl * 1000)
     }
 
     static func replay() -> HTTPError { VLM.error(.conflict, "Nonce already used", code: "replay") }

@@ -176,7 +176,7 @@ enum VLMVision {
     /// The prompt: the request's, else `prompt_id`'s text, else the (namespace, lang) default; else 400.
     static func resolvePrompt(_ input: Input, context: Context) async throws -> String {
         if let p = input.prompt { return p }
-        let store = VLMPromptStore(kv: try context.kv)
+        let store = VLMPromptStore(kv: try context.kv, logger: context.logger)
         if let id = input.promptId, let p = try await store.get(id) { return p.text }
         if let p = try await store.defaultPrompt(namespace: input.namespace ?? "default", lang: input.lang ?? "en") { return p.text }
         throw VLM.error(.badRequest, "prompt required", code: "invalid_request",

@@ -4,16 +4,20 @@ import EdgeRuntime
 /// downloads (`{exported_at, count, prompts}`), or `{"key": "<exported_at>"}` to restore the copy the cron
 /// stored at `["backups", <exported_at>]`. Each prompt is written at its id with its secondary key, index
 /// entries and default pointer; a prompt whose (namespace, name, version) belongs to another id is skipped
-/// and listed in `conflicts`. Every prompt is validated before anything is written.
+/// and listed in `conflicts`. Every prompt is validated before anything is written (``validate(_:)``); a
+/// bad one is 400 `Invalid field: prompts` naming its index.
 struct VLMAdminRestore: EdgeFunction {
     static let methods: HTTPMethods = [.post]
 
     private struct Document: Decodable { let prompts: [VLMPrompt] }
 
+    /// The rules of create (§5.4) plus the id range: ids, versions and priorities inside ``VLMLimits``
+    /// (a number past them would not survive KV's Doubles), and a stored form under 64 KiB.
     static func validate(_ p: VLMPrompt) -> Bool {
         let short = [p.namespace, p.name, p.lang].allSatisfy { !$0.isEmpty && $0.utf16.count <= VLMPromptInput.maxShort }
-        return p.id >= 1 && p.version >= 1 && short && !VLMPromptInput.reservedNamespaces.contains(p.namespace)
-            && !p.text.isEmpty && p.text.utf16.count <= VLMPromptInput.maxText
+        return VLMLimits.promptIds.contains(p.id) && VLMLimits.versions.contains(p.version)
+            && VLMLimits.priorities.contains(p.priority) && short && !VLMPromptInput.reservedNamespaces.contains(p.namespace)
+            && !p.text.isEmpty && p.text.utf16.count <= VLMPromptInput.maxText && VLMPromptStore.fits(p)
     }
 
     func handle(_ request: Request, context: Context) async throws -> Response {
@@ -36,7 +40,7 @@ struct VLMAdminRestore: EdgeFunction {
                             message: "prompts[\(bad)] is not a valid prompt", details: ["index": .number(Double(bad))])
         }
         try await nonce?.consume(kv)
-        let store = VLMPromptStore(kv: kv)
+        let store = VLMPromptStore(kv: kv, logger: context.logger)
         var restored = 0
         var conflicts: [JSONValue] = []
         for p in doc.prompts.sorted(by: { $0.id < $1.id }) {

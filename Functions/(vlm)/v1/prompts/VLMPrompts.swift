@@ -6,7 +6,7 @@ struct VLMPrompts: EdgeFunction {
     static let methods: HTTPMethods = [.get, .head, .post]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        let store = VLMPromptStore(kv: try context.kv)
+        let store = VLMPromptStore(kv: try context.kv, logger: context.logger)
         if request.method == .post {
             let nonce = try await VLMWriteGuard.admit(.create, request: request, context: context)
             let input = try VLMPromptInput.create(try await VLM.jsonObject(request))

@@ -16,11 +16,21 @@ public struct Credential: Sendable {
     }
 
     let source: Source
-    let token: String?
+    /// The configured token (trimmed when `trimmed`) as a digest; nil when unset or empty.
+    let secret: ConstantTime.Secret?
     let whenUnset: WhenUnset
     let trimmed: Bool
     /// The error a request without the credential gets (rendered by the app's ``ErrorShape``).
     public let failure: HTTPError
+
+    init(source: Source, token: String?, whenUnset: WhenUnset, trimmed: Bool, failure: HTTPError) {
+        let expected = token.map { trimmed ? $0.trimmingSpaces : $0 }
+        self.source = source
+        self.secret = expected.flatMap { $0.isEmpty ? nil : ConstantTime.Secret($0) }
+        self.whenUnset = whenUnset
+        self.trimmed = trimmed
+        self.failure = failure
+    }
 
     /// The 401 used unless a credential names its own.
     public static func unauthorized(_ message: String = "Unauthorized") -> HTTPError {
@@ -50,11 +60,10 @@ public struct Credential: Sendable {
                    failure: HTTPError(.internalServerError, code: "internal_error", message: "The route requires an undeclared credential '\(name)'"))
     }
 
-    /// True when `headers` present the credential.
+    /// True when `headers` present the credential. The token is compared as SHA-256 digests in constant
+    /// time (``ConstantTime/Secret``): neither its length nor a shared prefix shows in the timing.
     public func admits(_ headers: HTTPFields) -> Bool {
-        guard let expected = token.map({ trimmed ? $0.trimmingSpaces : $0 }), !expected.isEmpty else {
-            return whenUnset == .admitAll
-        }
+        guard let secret else { return whenUnset == .admitAll }
         let sent: String?
         switch source {
         case .header(let name): sent = headers[name]
@@ -65,6 +74,6 @@ public struct Credential: Sendable {
         case .never: return false
         }
         guard let sent else { return false }
-        return ConstantTime.equals(trimmed ? sent.trimmingSpaces : sent, expected)
+        return secret.matches(trimmed ? sent.trimmingSpaces : sent)
     }
 }

@@ -6,7 +6,7 @@ struct VLMPromptByID: EdgeFunction {
     static let methods: HTTPMethods = [.get, .head, .put, .delete]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        let store = VLMPromptStore(kv: try context.kv)
+        let store = VLMPromptStore(kv: try context.kv, logger: context.logger)
         switch request.method {
         case .put:
             let nonce = try await VLMWriteGuard.admit(.update, request: request, context: context)
@@ -18,8 +18,11 @@ struct VLMPromptByID: EdgeFunction {
         case .delete:
             let nonce = try await VLMWriteGuard.admit(.delete, request: request, context: context)
             guard let id = VLM.promptId(request.parameters["id"]) else { throw VLM.notFound() }
-            let p = try await store.delete(id: id, nonce: nonce)
-            VLMCache.shared.invalidate(store.kv, prompts: [id], namespaces: [p.namespace])
+            if let p = try await store.delete(id: id, nonce: nonce) {
+                VLMCache.shared.invalidate(store.kv, prompts: [id], namespaces: [p.namespace])
+            } else {
+                VLMCache.shared.clear(store.kv)  // a corrupt record: its namespace is unknown
+            }
             return .json(.object(["success": .bool(true)]))
         default:
             try context.authorize("read")

@@ -10,7 +10,7 @@ struct VLMPromptDefault: EdgeFunction {
         let q = request.query
         let namespace = q["namespace"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         let lang = q["lang"].flatMap { $0.isEmpty ? nil : $0 } ?? "en"
-        guard let p = try await VLMPromptStore(kv: try context.kv).defaultPrompt(namespace: namespace, lang: lang) else {
+        guard let p = try await VLMPromptStore(kv: try context.kv, logger: context.logger).defaultPrompt(namespace: namespace, lang: lang) else {
             throw VLM.error(.notFound, "No default prompt", code: "not_found")
         }
         return .json(p.json)

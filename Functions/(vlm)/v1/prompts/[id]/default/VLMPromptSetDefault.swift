@@ -10,7 +10,7 @@ struct VLMPromptSetDefault: EdgeFunction {
         let failed = VLM.error(.badRequest, "Failed to set default", code: "set_default_failed",
                                message: "The prompt does not exist or is inactive")
         guard let id = VLM.promptId(request.parameters["id"]) else { throw failed }
-        let store = VLMPromptStore(kv: try context.kv)
+        let store = VLMPromptStore(kv: try context.kv, logger: context.logger)
         switch try await store.setDefault(id: id, nonce: nonce) {
         case .failed: throw failed
         case .ok(let p, let previous):
