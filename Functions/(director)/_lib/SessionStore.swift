@@ -28,7 +28,7 @@ struct SessionStore {
 
         init(_ entry: KvChunkedValues.Entry) {
             var at: Int64 = 0
-            if case .number(let n)? = entry[member: "updatedAt"], n.isFinite { at = Int64(n) }
+            if case .number(let n)? = entry[member: "updatedAt"], n.isFinite, abs(n) < 9.0e18 { at = Int64(n) }  // never a trap on stored data
             self.init(updatedAt: at, state: entry.bytes)
         }
     }
