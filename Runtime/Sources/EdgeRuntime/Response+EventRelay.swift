@@ -1,3 +1,4 @@
+import Synchronization
 public import Fetch
 
 extension Response {
@@ -31,40 +32,50 @@ extension HTTPField.Name {
 
 /// The relay loop behind ``Response/eventStream(relaying:keepAlive:logger:headers:)``: upstream chunks
 /// and keep-alive ticks merged into one writer.
+///
+/// Back-pressure end to end: the upstream is read one chunk ahead of the writer, no further. The chunk
+/// waits in ``RelayMailbox`` until the loop has handed the previous one to the writer, whose `write`
+/// suspends while the client does not read; meanwhile the `FetchBody` fills to its high-water mark and
+/// pauses the transfer. (An `AsyncStream` with its default unbounded buffering here read the upstream
+/// as fast as it came: ten stalled clients held 870 MB.)
 struct EventRelay {
     let keepAlive: Duration?
     let logger: Logger
 
-    private enum Event: Sendable {
-        case data([UInt8]), end, failed(String), tick
+    enum Event: Sendable {
+        case data([UInt8]), end, failed(String)
     }
 
     func run(_ body: FetchBody, to writer: StreamWriter) async throws {
-        let (events, continuation) = AsyncStream<Event>.makeStream()
+        let mailbox = RelayMailbox()
         let keepAlive = self.keepAlive
         try await withThrowingTaskGroup(of: Void.self) { group in
-            defer { group.cancelAll(); continuation.finish() }
+            defer { group.cancelAll(); mailbox.close() }
             group.addTask {
                 do {
-                    for try await chunk in body { continuation.yield(.data(chunk)) }
-                    continuation.yield(.end)
+                    for try await chunk in body {
+                        guard await mailbox.put(.data(chunk)) else { return }
+                    }
+                    _ = await mailbox.put(.end)
                 } catch {
-                    continuation.yield(.failed("\(error)"))
+                    _ = await mailbox.put(.failed("\(error)"))
                 }
             }
             if let keepAlive {
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: keepAlive / 4)
-                        continuation.yield(.tick)
+                        mailbox.tick()
                     }
                 }
             }
             var last = ContinuousClock.now
             var boundary = EventBoundary()
-            for await event in events {
-                switch event {
-                case .data(let chunk):
+            while true {
+                switch await mailbox.take() {
+                case .closed:
+                    return
+                case .event(.data(let chunk)):
                     guard !chunk.isEmpty else { continue }
                     try await writer.write(chunk)
                     last = .now
@@ -74,14 +85,90 @@ struct EventRelay {
                         try await writer.write(": keep-alive\n\n")
                         last = .now
                     }
-                case .end:
+                case .event(.end):
                     return
-                case .failed(let reason):
+                case .event(.failed(let reason)):
                     logger.warning("event stream: upstream ended early", metadata: ["error": .string(reason)])
                     return
                 }
             }
         }
+    }
+}
+
+/// A one-slot hand-off from the upstream reader to the relay loop, plus a keep-alive tick flag.
+/// ``put(_:)`` returns only once the loop has taken the event, so the reader stays at most one chunk
+/// ahead; ticks do not queue up (several while the loop writes count as one).
+final class RelayMailbox: Sendable {
+    enum Taken: Sendable { case event(EventRelay.Event), tick, closed }
+
+    private struct State {
+        var slot: EventRelay.Event?
+        var putter: CheckedContinuation<Bool, Never>?
+        var taker: CheckedContinuation<Taken, Never>?
+        var ticked = false
+        var closed = false
+    }
+    private let state = Mutex(State())
+
+    /// Hands `event` to the loop; false once the relay has stopped.
+    func put(_ event: EventRelay.Event) async -> Bool {
+        await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            let taker: CheckedContinuation<Taken, Never>? = state.withLock { s in
+                if s.closed { c.resume(returning: false); return nil }
+                if let t = s.taker { s.taker = nil; c.resume(returning: true); return t }
+                s.slot = event
+                s.putter = c
+                return nil
+            }
+            taker?.resume(returning: .event(event))
+        }
+    }
+
+    /// A keep-alive tick: wakes the loop if it waits.
+    func tick() {
+        let taker: CheckedContinuation<Taken, Never>? = state.withLock { s in
+            if s.closed { return nil }
+            if let t = s.taker { s.taker = nil; return t }
+            s.ticked = true
+            return nil
+        }
+        taker?.resume(returning: .tick)
+    }
+
+    /// The next event, a tick, or `.closed` once the relay stopped (or the task was cancelled).
+    func take() async -> Taken {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Taken, Never>) in
+                let (putter, result): (CheckedContinuation<Bool, Never>?, Taken?) = state.withLock { s in
+                    if let event = s.slot {
+                        s.slot = nil
+                        defer { s.putter = nil }
+                        return (s.putter, .event(event))
+                    }
+                    if s.ticked { s.ticked = false; return (nil, .tick) }
+                    if s.closed { return (nil, .closed) }
+                    s.taker = c
+                    return (nil, nil)
+                }
+                putter?.resume(returning: true)
+                if let result { c.resume(returning: result) }
+            }
+        } onCancel: {
+            close()
+        }
+    }
+
+    /// Stops the hand-off: a waiting reader gets false, a waiting loop `.closed`.
+    func close() {
+        let (putter, taker): (CheckedContinuation<Bool, Never>?, CheckedContinuation<Taken, Never>?) = state.withLock { s in
+            s.closed = true
+            s.slot = nil
+            defer { s.putter = nil; s.taker = nil }
+            return (s.putter, s.taker)
+        }
+        putter?.resume(returning: false)
+        taker?.resume(returning: .closed)
     }
 }
 
