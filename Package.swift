@@ -66,6 +66,7 @@ let package = Package(
                 "CProcess",
                 "EdgeRuntime",
                 "RouteGenCore",
+                "Supervisor",
                 "Cron",
                 "KV",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

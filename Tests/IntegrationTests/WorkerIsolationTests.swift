@@ -57,7 +57,7 @@ import Glibc
             try await Task.sleep(for: .milliseconds(150))  // the 32 are in flight on both workers
             let t0 = Self.now()
             let r = try? await RawHTTP.onOwnThread {
-                try RawHTTP.request(port: port, "GET", "/__edge/test/trap", headers: ["authorization": "Bearer t"])
+                try RawHTTP.request(port: port, "GET", "/__edge/test/trap", headers: ["authorization": "Bearer t", "x-request-id": "the-trap"])
             }
             return (t0, r?.status)
         }
@@ -81,6 +81,7 @@ import Glibc
         let recovered = Self.now() - trapped.0
         #expect(recovered < 1.5, "recovery took \(recovered) s")
         #expect(edge.log.contains(#""msg":"worker exited; restarting""#) && edge.log.contains("SIGILL"))
+        #expect(edge.log.contains(#""the-trap GET /__edge/test/trap""#), "the crash line names the request the worker died on")
         try await RawHTTP.onOwnThread { () throws -> Void in
             for _ in 0..<20 { #expect(try RawHTTP.request(port: port, "GET", "/hello").status == 200) }
         }

@@ -17,6 +17,7 @@ public struct WorkerRole: Sendable {
         guard let fd = environment["EDGE_LISTEN_FD"].flatMap({ Int32($0) }), fd >= 0 else { return nil }
         listenFD = fd
         readyFD = environment["EDGE_READY_FD"].flatMap { Int32($0) }
+        if let table = environment["EDGE_INFLIGHT_FD"].flatMap({ Int32($0) }) { InFlightTable.install(fd: table) }
         _ = CProcess_setParentDeathSignal(SIGTERM)
         if let supervisor = environment["EDGE_SUPERVISOR_PID"].flatMap({ pid_t($0) }), getppid() != supervisor {
             exit(0)  // the supervisor died before we could ask to follow it

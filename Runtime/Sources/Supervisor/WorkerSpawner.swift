@@ -8,6 +8,7 @@ struct WorkerSpawner: Sendable {
     /// Descriptor numbers a worker finds its inheritance at.
     static let listenFD: Int32 = 3
     static let readyFD: Int32 = 4
+    static let inFlightFD: Int32 = 5
 
     let executable: String
     let arguments: [String]
@@ -27,12 +28,14 @@ struct WorkerSpawner: Sendable {
         return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    func spawn(slot: Int) throws(SpawnError) -> pid_t {
+    /// Starts the worker for `slot`; `inFlight` is its ``InFlightTable`` file, if one could be made.
+    func spawn(slot: Int, inFlight: Int32?) throws(SpawnError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, listenSocket, Self.listenFD)
         posix_spawn_file_actions_adddup2(&actions, readyPipe, Self.readyFD)
+        if let inFlight { posix_spawn_file_actions_adddup2(&actions, inFlight, Self.inFlightFD) }
 
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
@@ -53,6 +56,7 @@ struct WorkerSpawner: Sendable {
         env["EDGE_LISTEN_FD"] = String(Self.listenFD)
         env["EDGE_READY_FD"] = String(Self.readyFD)
         env["EDGE_SUPERVISOR_PID"] = String(getpid())
+        if inFlight != nil { env["EDGE_INFLIGHT_FD"] = String(Self.inFlightFD) } else { env.removeValue(forKey: "EDGE_INFLIGHT_FD") }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

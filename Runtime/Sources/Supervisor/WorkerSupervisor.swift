@@ -61,6 +61,8 @@ public final class WorkerSupervisor: Service, Sendable {
     /// One worker slot's state.
     struct Slot {
         var pid: pid_t?
+        /// The worker's ``InFlightTable`` file.
+        var inFlight: Int32?
         var started: ContinuousClock.Instant = .now
         var ready = false
         var backoff = RestartBackoff()
@@ -130,6 +132,7 @@ public final class WorkerSupervisor: Service, Sendable {
             guard let slot = state.slots.firstIndex(where: { $0.pid == pid }) else { return false }
             let wasReady = state.slots[slot].ready
             let lived = ContinuousClock.now - state.slots[slot].started
+            let inFlight = state.slots[slot].inFlight.map(InFlightTable.inFlight(fd:)) ?? []
             state.slots[slot].pid = nil
             if state.stopping { return state.running == 0 }
             if !wasReady, case .exited(let code) = exit, code != 0 {
@@ -142,6 +145,7 @@ public final class WorkerSupervisor: Service, Sendable {
             let delay = state.slots[slot].backoff.delay(afterLifetime: lived)
             logger.error("worker exited; restarting", metadata: [
                 "pid": .stringConvertible(pid), "status": .string(exit.description), "crash": .stringConvertible(exit.isCrash),
+                "inFlight": .array(inFlight.map { .string($0) }),
                 "livedMs": .stringConvertible(lived.components.seconds * 1000 + lived.components.attoseconds / 1_000_000_000_000_000),
                 "restartInMs": .stringConvertible(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000),
             ])
@@ -202,8 +206,11 @@ public final class WorkerSupervisor: Service, Sendable {
     }
 
     private func spawn(_ slot: Int, _ state: inout State, _ sink: AsyncStream<Event>.Continuation) throws {
+        if let old = state.slots[slot].inFlight { close(old) }
+        let table = InFlightTable.create()
+        state.slots[slot].inFlight = table
         let pid: pid_t
-        do { pid = try spawner.spawn(slot: slot) } catch {
+        do { pid = try spawner.spawn(slot: slot, inFlight: table) } catch {
             throw StartError(description: error.description)
         }
         state.slots[slot].pid = pid

@@ -1,6 +1,7 @@
 import EdgeRuntime
 import HTTPTypes
 import NIOCore
+import Supervisor
 
 /// Turns one parsed request into an ``EdgeApplication`` call and its response into channel writes,
 /// then logs it. Runs on the request's own task (see ``HTTPConnectionHandler``).
@@ -43,11 +44,15 @@ struct HTTP1Responder: Sendable {
         } else {
             request.clientAddressSource = .deferred { EdgeServer.ipString(peer) }
         }
+        // Visible to the supervisor if this worker dies while serving it (a trap names its request).
+        let inFlight = InFlightTable.current
+        let slot = inFlight?.begin(requestId: requestId, method: head.method.rawValue, path: path)
         let outcome = await app.respond(to: request, requestId: requestId, placement: .currentTask)
         let response = outcome.response
         var framing = framing
         if outcome.closeConnection || Self.says(close: response.headers[.connection]) { framing.keepAlive = false }
         let written = await Self.write(response, isHead: head.method == .head, framing: framing, channel: channel, executor: executor)
+        if let slot { inFlight?.end(slot) }
         ended(!framing.keepAlive || written.error != nil)
         accessLog.record(
             method: head.method.rawValue, path: path, route: outcome.route, status: Int(response.status.code),
