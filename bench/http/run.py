@@ -22,8 +22,8 @@ from pathlib import Path
 
 import servers as S
 
-ORDER = ["edge", "edge-log", "hummingbird", "deno", "node", "fastapi"]
-PEERS = ["hummingbird", "deno", "node", "fastapi"]
+ORDER = ["edge", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
+PEERS = ["edge-1proc", "hummingbird", "deno", "node", "fastapi"]
 WRK_LUA = S.HERE / "wrk_report.lua"
 
 

@@ -6,7 +6,8 @@
 #                          [--edge-bin PATH] [--edge-log] [--threads 2] [--connections 64] [--out FILE]
 #   --rounds N        rounds; each runs every server once, in the same order (default 5)
 #   --duration D      wrk -d per measurement (default 10s); --warmup D before it (default 3s)
-#   --only LIST       servers from: edge,edge-log,hummingbird,deno,node,fastapi
+#   --only LIST       servers from: edge,edge-1proc,edge-log,hummingbird,deno,node,fastapi
+#                     (edge: supervisor + workers, the default; edge-1proc: --workers 0)
 #                     (default: edge,hummingbird,deno,node,fastapi)
 #   --edge-bin PATH   the edge binary (default: .build/release/edge of this checkout)
 #   --edge-log        also run "edge-log": edge with its JSON access log written to a file

@@ -53,7 +53,9 @@ def specs(edge_bin: Path) -> dict[str, Spec]:
     }
     return {
         "edge": Spec("edge", [str(edge_bin), "serve"], dict(edge_env), SCRATCH,
-                     note="LOG_FORMAT=json, access log -> /dev/null"),
+                     note="supervisor + one worker per core; LOG_FORMAT=json, access log -> /dev/null"),
+        "edge-1proc": Spec("edge-1proc", [str(edge_bin), "serve", "--workers", "0"], dict(edge_env), SCRATCH,
+                           note="one process (--workers 0); LOG_FORMAT=json, access log -> /dev/null"),
         "edge-log": Spec("edge-log", [str(edge_bin), "serve"], dict(edge_env), SCRATCH, keep_stdout=True,
                          note="LOG_FORMAT=json, access log kept in a file"),
         "hummingbird": Spec("hummingbird", [str(HB_BIN)], {"HOST": "127.0.0.1"},
@@ -95,19 +97,52 @@ def free_port() -> int:
 
 # ---------------------------------------------------------------- /proc sampling
 
+def tree(pid: int) -> list[int]:
+    """The process and its descendants (edge serve runs worker processes under a supervisor)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of the process (all its threads), in seconds."""
-    with open(f"/proc/{pid}/stat") as f:
-        rest = f.read().rsplit(")", 1)[1].split()
-    return (int(rest[11]) + int(rest[12])) / CLK_TCK  # fields 14 and 15
+    """utime + stime of the process and its descendants (all their threads), in seconds."""
+    total = 0
+    for p in tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                rest = f.read().rsplit(")", 1)[1].split()
+            total += int(rest[11]) + int(rest[12])  # fields 14 and 15
+        except OSError:
+            pass
+    return total / CLK_TCK
 
 
 def status_kib(pid: int, key: str) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
+    """A /proc status figure summed over the process and its descendants."""
+    total = 0
+    for p in tree(pid):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith(key + ":"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
 
 
 def rss_mib(pid: int) -> float:
