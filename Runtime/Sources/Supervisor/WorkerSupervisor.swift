@@ -117,7 +117,7 @@ public final class WorkerSupervisor: Service, Sendable {
             // A rolling restart retires the next old worker once its successor serves.
             if !state.stopping, let old = state.toReplace.first {
                 state.toReplace.removeFirst()
-                retire(old, &state)
+                kill(old, SIGTERM)  // already marked retiring: it drains, its exit is expected
                 if let next = state.toReplace.first, let nextSlot = state.slots.firstIndex(where: { $0.pid == next }) {
                     state.retiring[next] = nextSlot
                     state.slots[nextSlot].pid = nil
@@ -198,11 +198,6 @@ public final class WorkerSupervisor: Service, Sendable {
             try? await Task.sleep(for: Self.shutdownTimeout)
             sink.yield(.shutdownTimedOut)
         }
-    }
-
-    /// Sends SIGTERM to an old worker (already marked retiring) so it drains.
-    private func retire(_ pid: pid_t, _ state: inout State) {
-        kill(pid, SIGTERM)
     }
 
     private func spawn(_ slot: Int, _ state: inout State, _ sink: AsyncStream<Event>.Continuation) throws {
