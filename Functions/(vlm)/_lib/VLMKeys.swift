@@ -27,7 +27,6 @@ enum VLMKeys {
 
     // MARK: per-key indexes
 
-    static let indexRoot: KvKey = ["prompts_idx"]
     static func namespaceIndex(_ ns: String) -> KvKey { ["prompts_idx", "ns", .string(ns)] }
     static func namespaceEntry(_ ns: String, _ id: Int) -> KvKey { namespaceIndex(ns) + [.number(Double(id))] }
     static func langIndex(_ ns: String, _ lang: String) -> KvKey { ["prompts_idx", "lang", .string(ns), .string(lang)] }

@@ -63,6 +63,11 @@ enum Serve {
         return await supervise(startup, workers: workers, host: host, port: port, arguments: ["serve"] + args)
     }
 
+    /// The address the "listening" line announces (tools wait for it: `edge dev`, the tests).
+    static func url(host: String, port: Int) -> String {
+        "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+    }
+
     /// The supervisor: binds the port, starts the workers, restarts the ones that die.
     static func supervise(_ startup: Startup, workers: Int, host: String, port: Int, arguments: [String]) async -> Int32 {
         let socket: ListeningSocket
@@ -85,7 +90,7 @@ enum Serve {
         do {
             supervisor = try WorkerSupervisor(workers: workers, socket: socket, arguments: arguments, environment: environment, logger: logger) {
                 logger.info("listening", metadata: [
-                    "url": .string("http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(socket.port)"),
+                    "url": .string(url(host: host, port: socket.port)),
                     "workers": .stringConvertible(workers),
                 ])
                 LogSink.standardOutput.flush()
@@ -143,7 +148,7 @@ enum Serve {
                     role.announceReady()
                 } else {
                     logger.info("listening", metadata: [
-                        "url": .string("http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)"),
+                        "url": .string(url(host: host, port: bound)),
                         "routes": .stringConvertible(routes.count),
                     ])
                     LogSink.standardOutput.flush()

@@ -63,13 +63,13 @@ public struct Context: Sendable {
     /// Checks the app's credential `name` now (for handlers whose order of checks matters, e.g. a rate
     /// limit before the admin token); throws the credential's error, rendered in the app's shape.
     public func authorize(_ name: String) throws {
-        guard let credential = policy.credential(for: .credential(name)) else { return }
+        let credential = policy.credential(named: name)
         guard credential.admits(requestHeaders) else { throw credential.failure }
     }
 
     /// Whether the request presents the app's credential `name` (no error).
     public func presents(_ name: String) -> Bool {
-        policy.credential(for: .credential(name))?.admits(requestHeaders) ?? true
+        policy.credential(named: name).admits(requestHeaders)
     }
 
     /// Sets a header on whatever response this request ends with, errors included.

@@ -45,11 +45,7 @@ public final class TestClient: Sendable {
     /// `clientAddress` stands in for the TCP peer.
     public func send(_ method: HTTPRequest.Method = .get, _ target: String, headers: [String: String] = [:],
                      body: [UInt8] = [], clientAddress: String? = "127.0.0.1", requestId: String? = nil) async -> TestResponse {
-        var fields = HTTPFields()
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
-            if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
-        }
-        return await send(method, target, fields: fields, body: body, clientAddress: clientAddress, requestId: requestId)
+        await send(method, target, fields: Self.fields(headers), body: body, clientAddress: clientAddress, requestId: requestId)
     }
 
     /// ``send(_:_:headers:body:clientAddress:requestId:)`` with a JSON text body.
@@ -61,44 +57,21 @@ public final class TestClient: Sendable {
     /// The general form: headers as `HTTPFields` (repeated names kept).
     public func send(_ method: HTTPRequest.Method, _ target: String, fields: HTTPFields, body: [UInt8],
                      clientAddress: String?, requestId: String?) async -> TestResponse {
-        var path = target, query: String? = nil
-        if let q = target.firstIndex(of: "?") {
-            path = String(target[..<q])
-            query = String(target[target.index(after: q)...])
-        }
-        var request = Request(method: method, path: path, rawQuery: query, headers: fields,
-                              body: RequestBody(bytes: body))
+        var request = Self.request(method, target, fields: fields, body: body)
         request.clientAddress = clientAddress
         let id = requestId ?? fields[HTTPField.Name("x-request-id")!] ?? "test-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let outcome = await app.respond(to: request, requestId: id)
-        var bytes: [UInt8] = []
-        var streamError: (any Error)? = nil
-        do { bytes = try await outcome.response.body.collected() } catch { streamError = error }
-        if method == .head { bytes = [] }
-        return TestResponse(status: Int(outcome.response.status.code), headers: outcome.response.headers, body: bytes,
-                            route: outcome.route, app: outcome.app, logFields: outcome.logFields, streamError: streamError)
+        return await Self.read(await app.respond(to: request, requestId: id), isHead: method == .head)
     }
 
     /// Sends one request and hands back the body unread, as a stream the test reads chunk by chunk and
     /// may drop early (a client that leaves: the handler's producer and its upstream are cancelled).
     public func open(_ method: HTTPRequest.Method, _ target: String, headers: [String: String] = [:],
                      body: [UInt8] = []) async -> (status: Int, headers: HTTPFields, body: ByteStream) {
-        var fields = HTTPFields()
-        for (name, value) in headers { if let n = HTTPField.Name(name) { fields[n] = value } }
-        var path = target, query: String? = nil
-        if let q = target.firstIndex(of: "?") {
-            path = String(target[..<q])
-            query = String(target[target.index(after: q)...])
-        }
-        let request = Request(method: method, path: path, rawQuery: query, headers: fields, body: RequestBody(bytes: body))
-        let outcome = await app.respond(to: request, requestId: "test-open")
-        let stream: ByteStream
-        switch outcome.response.body {
-        case .empty: stream = .empty
-        case .bytes(let b): stream = ByteStream(bytes: b)
-        case .stream, .producer: stream = outcome.response.body.stream ?? .empty
-        }
-        return (Int(outcome.response.status.code), outcome.response.headers, stream)
+        let request = Self.request(method, target, fields: Self.fields(headers), body: body)
+        let response = await app.respond(to: request, requestId: "test-open").response
+        let known: [UInt8]
+        if case .bytes(let b) = response.body { known = b } else { known = [] }
+        return (Int(response.status.code), response.headers, response.body.stream ?? ByteStream(bytes: known))
     }
 
     /// Runs the cron invocation of `path` as the scheduler would (`context.isCron`, Vercel's headers).
@@ -106,9 +79,34 @@ public final class TestClient: Sendable {
         var fields = HTTPFields()
         fields[.userAgent] = "vercel-cron/1.0"
         let request = Request(method: .get, path: path, headers: fields)
-        let outcome = await app.respond(to: request, requestId: "cron-test", isCron: true)
-        let bytes = (try? await outcome.response.body.collected()) ?? []
+        return await Self.read(await app.respond(to: request, requestId: "cron-test", isCron: true), isHead: false)
+    }
+
+    static func fields(_ headers: [String: String]) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
+            if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
+        }
+        return fields
+    }
+
+    /// A request for `target` (a path with an optional `?query`).
+    static func request(_ method: HTTPRequest.Method, _ target: String, fields: HTTPFields, body: [UInt8]) -> Request {
+        var path = target, query: String? = nil
+        if let q = target.firstIndex(of: "?") {
+            path = String(target[..<q])
+            query = String(target[target.index(after: q)...])
+        }
+        return Request(method: method, path: path, rawQuery: query, headers: fields, body: RequestBody(bytes: body))
+    }
+
+    /// The outcome with its body read to the end (none for HEAD, as on the wire).
+    static func read(_ outcome: EdgeApplication.Outcome, isHead: Bool) async -> TestResponse {
+        var bytes: [UInt8] = []
+        var streamError: (any Error)? = nil
+        do { bytes = try await outcome.response.body.collected() } catch { streamError = error }
+        if isHead { bytes = [] }
         return TestResponse(status: Int(outcome.response.status.code), headers: outcome.response.headers, body: bytes,
-                            route: outcome.route, app: outcome.app, logFields: outcome.logFields, streamError: nil)
+                            route: outcome.route, app: outcome.app, logFields: outcome.logFields, streamError: streamError)
     }
 }

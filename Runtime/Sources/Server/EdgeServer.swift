@@ -25,7 +25,7 @@ public struct EdgeServer: Sendable {
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
     public func run(extraServices: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = self.app
-        let server = HTTP1Server(host: host, port: port, listenFD: listenFD, responder: HTTP1Responder(app: app, accessLog: accessLog), onListening: onListening)
+        let server = makeServer(onListening: onListening)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: server)] + extraServices.map { .init(service: $0) },
@@ -48,7 +48,11 @@ public struct EdgeServer: Sendable {
     /// Serves with no signal handling until the calling task is cancelled (test servers, fake
     /// upstreams): the listening socket closes then.
     package func serveUntilCancelled(onListening: @escaping @Sendable (Int) async -> Void) async throws {
-        try await HTTP1Server(host: host, port: port, responder: HTTP1Responder(app: app, accessLog: accessLog), onListening: onListening).run()
+        try await makeServer(onListening: onListening).run()
+    }
+
+    private func makeServer(onListening: @escaping @Sendable (Int) async -> Void) -> HTTP1Server {
+        HTTP1Server(host: host, port: port, listenFD: listenFD, responder: HTTP1Responder(app: app, accessLog: accessLog), onListening: onListening)
     }
 
     /// The peer's address as text. IPv4 is formatted here: NIO's `ipAddress` goes through `inet_ntop`,

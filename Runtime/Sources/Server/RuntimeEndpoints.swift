@@ -12,13 +12,14 @@ import Glibc
 public final class RuntimeEndpoints: Sendable {
     public static let prefix = "/__edge/"
     private let cronStatus = Mutex<(@Sendable () async -> JSONValue)?>(nil)
-    let adminToken: String?
+    /// `EDGE_ADMIN_TOKEN`, kept as its digest (``ConstantTime/Secret``); nil when unset.
+    let adminToken: ConstantTime.Secret?
     /// `EDGE_TEST_FAULTS=1` (tests only): `GET /__edge/test/trap` traps the serving process the way a
     /// handler bug does, and `GET /__edge/test/sleep?ms=N` holds a request open. Off unless asked for.
     let testFaults: Bool
 
     init(adminToken: String?, testFaults: Bool = false) {
-        self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : $0 }
+        self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : ConstantTime.Secret($0) }
         self.testFaults = testFaults
     }
 
@@ -32,7 +33,7 @@ public final class RuntimeEndpoints: Sendable {
         }
         let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         let sent = bearer ?? request.headers[.adminToken] ?? ""
-        guard ConstantTime.equals(sent, adminToken) else {
+        guard adminToken.matches(sent) else {
             return HTTPError(.unauthorized, code: "unauthorized", message: "A valid admin token is required", error: "Unauthorized").response(requestId: requestId)
         }
         switch (request.method, request.path) {

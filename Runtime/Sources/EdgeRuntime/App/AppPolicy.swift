@@ -44,12 +44,17 @@ public struct AppPolicy: Sendable {
     /// The policy of routes that belong to no declared app.
     public static let `default` = AppPolicy()
 
-    /// The credential a route needs, or nil for none. An unknown name fails closed (``Credential/unknown``).
+    /// The credential a route needs, or nil for none.
     public func credential(for auth: RouteAuth) -> Credential? {
         switch auth {
         case .none: return nil
-        case .appDefault: return defaultCredential.map { credentials[$0] ?? .unknown($0) }
-        case .credential(let name): return credentials[name] ?? .unknown(name)
+        case .appDefault: return defaultCredential.map(credential(named:))
+        case .credential(let name): return credential(named: name)
         }
+    }
+
+    /// The credential `name`; an undeclared name fails closed (``Credential/unknown(_:)``).
+    public func credential(named name: String) -> Credential {
+        credentials[name] ?? .unknown(name)
     }
 }

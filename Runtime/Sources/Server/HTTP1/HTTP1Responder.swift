@@ -8,6 +8,8 @@ import Supervisor
 struct HTTP1Responder: Sendable {
     let app: EdgeApplication
     let accessLog: AccessLog
+    /// Where a worker records the requests it serves for its supervisor (nil outside a worker).
+    let inFlight: InFlightTable? = InFlightTable.current
 
     /// Starts the request's task on the connection's event loop. `ended` is called once the response's
     /// last write has been issued, saying whether the connection closes after it.
@@ -45,7 +47,6 @@ struct HTTP1Responder: Sendable {
             request.clientAddressSource = .deferred { EdgeServer.ipString(peer) }
         }
         // Visible to the supervisor if this worker dies while serving it (a trap names its request).
-        let inFlight = InFlightTable.current
         let slot = inFlight?.begin(requestId: requestId, method: head.method.rawValue, path: path)
         let outcome = await app.respond(to: request, requestId: requestId, placement: .currentTask)
         let response = outcome.response

@@ -34,10 +34,6 @@ final class HTTP1Server: Service {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiesce = ServerQuiescingHelper(group: group)
         let responder = self.responder
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = EdgeLimits.maxHeaderFieldSize
-        limits.maxHeaderListSize = EdgeLimits.maxHeaderListSize
-        let decoderLimits = limits
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -47,13 +43,7 @@ final class HTTP1Server: Service {
                 }
             }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits)))
-                    try sync.addHandler(HTTPConnectionHandler(responder: responder))
-                }
-            }
+            .childChannelInitializer { channel in Self.addConnectionHandlers(to: channel, responder: responder) }
         let server = try await bootstrap.bind(host: host, port: port).get()
         await onListening(server.localAddress?.port ?? 0)
 
@@ -94,22 +84,27 @@ private final class ShutdownState: Sendable {
 }
 
 extension HTTP1Server {
+    /// The pipeline of every connection, however it was accepted: NIO's request parser with our header
+    /// limits, then ``HTTPConnectionHandler``.
+    static func addConnectionHandlers(to channel: any Channel, responder: HTTP1Responder) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture {
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderFieldSize = EdgeLimits.maxHeaderFieldSize
+            limits.maxHeaderListSize = EdgeLimits.maxHeaderListSize
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
+            try sync.addHandler(HTTPConnectionHandler(responder: responder))
+        }
+    }
+
     /// Serves on a listening socket shared with other worker processes (``SharedAcceptLoop``). Graceful
     /// shutdown: stop accepting (the socket stays open for the other workers), let busy connections finish
     /// their response (``EdgeLimits/shutdownGracePeriod`` at most), then close the rest.
     func runShared(_ listenFD: Int32) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let responder = self.responder
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = EdgeLimits.maxHeaderFieldSize
-        limits.maxHeaderListSize = EdgeLimits.maxHeaderListSize
-        let decoderLimits = limits
         let acceptor = try SharedAcceptLoop(listenFD: listenFD, group: group, logger: responder.app.logger) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                let sync = channel.pipeline.syncOperations
-                try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits)))
-                try sync.addHandler(HTTPConnectionHandler(responder: responder))
-            }
+            Self.addConnectionHandlers(to: channel, responder: responder)
         }
         acceptor.start()
         await onListening(0)
