@@ -24,7 +24,9 @@ final class EdgeProcess: @unchecked Sendable {
     struct StartError: Error, CustomStringConvertible { let description: String }
 
     /// Starts `edge <arguments>` with `PORT=0` and waits (up to 20 s) for its "listening" line.
-    init(arguments: [String] = ["serve"], environment: [String: String] = [:]) throws {
+    /// `launcher` runs before the binary and must `exec` it, keeping the process id
+    /// (`["/usr/bin/prlimit", "--nofile=64", "--"]`).
+    init(arguments: [String] = ["serve"], environment: [String: String] = [:], launcher: [String] = []) throws {
         let bin = EdgeProcess.binary
         guard access(bin, X_OK) == 0 else { throw StartError(description: "edge binary not found at \(bin): run `swift build` first (make test does)") }
         logPath = "/tmp/edge-it-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
@@ -34,10 +36,10 @@ final class EdgeProcess: @unchecked Sendable {
         posix_spawn_file_actions_init(&fileActions)
         posix_spawn_file_actions_addopen(&fileActions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([bin] + arguments).map { strdup($0) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = (launcher + [bin] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         var p: pid_t = 0
-        let rc = posix_spawn(&p, bin, &fileActions, nil, argv, envp)
+        let rc = posix_spawn(&p, launcher.first ?? bin, &fileActions, nil, argv, envp)
         posix_spawn_file_actions_destroy(&fileActions)
         argv.forEach { free($0) }
         envp.forEach { free($0) }

@@ -54,10 +54,12 @@ import Glibc
     }
 
     /// Serves `routes` on an ephemeral port for the duration of `body`.
-    static func serving(_ routes: [RouteDescriptor], config: String, _ body: @Sendable (Int) async throws -> Void) async throws {
+    static func serving(_ routes: [RouteDescriptor], config: String, limits: ConnectionLimits = ConnectionLimits(),
+                        logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                        _ body: @Sendable (Int) async throws -> Void) async throws {
         let cfg = try EdgeConfig.parse(Array(config.utf8))
-        let app = try EdgeApplication(routes: routes, config: cfg, environment: [:], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let server = EdgeServer(app: app, host: "127.0.0.1", port: 0, logFormat: .json, accessLog: false)
+        let app = try EdgeApplication(routes: routes, config: cfg, environment: [:], logger: logger)
+        let server = EdgeServer(app: app, host: "127.0.0.1", port: 0, logFormat: .json, accessLog: false, connectionLimits: limits)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await server.run(onListening: { continuation.yield($0) }) }
         defer { task.cancel() }

@@ -46,6 +46,7 @@ enum Serve {
     static func run(_ args: [String], routes: [RouteDescriptor], apps: [AppDescriptor]) async -> Int32 {
         _ = RuntimeInfo.startInstant
         guard var options = parse(args) else { return 2 }
+        OpenFileLimit.raise()
         guard let startup = Startup.load() else { return 1 }
         if startup.env["EDGE_KV"]?.lowercased() == "off" { options.allowNoKV = true }
         let host = startup.env["HOST"] ?? "0.0.0.0"

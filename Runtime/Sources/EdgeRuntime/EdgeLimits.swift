@@ -17,6 +17,23 @@ public enum EdgeLimits {
     public static let maxHeaderListSize = 64 * 1024
     /// An idle keep-alive connection is closed after this many seconds without a request.
     public static let keepAliveIdleTimeout = 75
+    /// A connection is closed when a request head has not arrived whole this many seconds after the
+    /// connection opened or the head's first bytes arrived (slowloris). An idle keep-alive connection
+    /// waits ``keepAliveIdleTimeout`` instead, until the next head starts.
+    public static let headerReadTimeout = 10
+    /// A request body that stops arriving (no byte for this many seconds while the handler waits for
+    /// it) fails with 408 `request_timeout` and the connection closes after the answer. Time the
+    /// handler spends not reading (reads paused past ``requestBodyHighWater``) does not count.
+    public static let bodyReadIdleTimeout = 30
+    /// A connection whose response writes make no progress (the socket stays unwritable: the client
+    /// stopped reading) for this many seconds is closed; a streaming handler behind it is cancelled.
+    public static let responseWriteTimeout = 30
+    /// Connections one process serves at once. Past it a new connection gets a 503 with
+    /// `connection: close` and is closed; one log line marks each time the cap is reached.
+    public static let maxConnections = 4096
+    /// How long accepting pauses after `accept` fails (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`), in
+    /// milliseconds. Connections arriving meanwhile wait in the listen backlog.
+    public static let acceptBackoff = 100
     /// A request body the handler has not read yet stops the socket's reads past the high-water mark
     /// and lets them go on again below the low-water mark, in bytes.
     public static let requestBodyHighWater = 256 * 1024

@@ -13,13 +13,18 @@ public struct EdgeServer: Sendable {
     /// A listening socket inherited from the supervisor (worker processes), else nil: bind `host:port`.
     public let listenFD: Int32?
     let accessLog: AccessLog
+    /// Connection timeouts and cap: ``EdgeLimits``' values, `EDGE_MAX_CONNECTIONS` from the process
+    /// environment overriding the cap.
+    public let connectionLimits: ConnectionLimits
 
-    public init(app: EdgeApplication, host: String, port: Int, listenFD: Int32? = nil, logFormat: LogFormat, accessLog: Bool = true) {
+    public init(app: EdgeApplication, host: String, port: Int, listenFD: Int32? = nil, logFormat: LogFormat, accessLog: Bool = true,
+                connectionLimits: ConnectionLimits = ConnectionLimits(environment: FileIO.processEnvironment())) {
         self.app = app
         self.host = host
         self.port = port
         self.listenFD = listenFD
         self.accessLog = AccessLog(format: logFormat, enabled: accessLog)
+        self.connectionLimits = connectionLimits
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
@@ -52,7 +57,8 @@ public struct EdgeServer: Sendable {
     }
 
     private func makeServer(onListening: @escaping @Sendable (Int) async -> Void) -> HTTP1Server {
-        HTTP1Server(host: host, port: port, listenFD: listenFD, responder: HTTP1Responder(app: app, accessLog: accessLog), onListening: onListening)
+        HTTP1Server(host: host, port: port, listenFD: listenFD, responder: HTTP1Responder(app: app, accessLog: accessLog),
+                    limits: connectionLimits, onListening: onListening)
     }
 
     /// The peer's address as text. IPv4 is formatted here: NIO's `ipAddress` goes through `inet_ntop`,

@@ -63,9 +63,9 @@ struct HTTP1Responder: Sendable {
     }
 
     /// Answers a request NIO could not parse: 400 in the error envelope, then the connection closes.
-    func rejectMalformed(channel: any Channel) {
+    func rejectMalformed(channel: any Channel, message: String = "The request is not valid HTTP/1.1") {
         let requestId = RequestID.accept(nil)
-        var response = HTTPError(.badRequest, code: "malformed_request", message: "The request is not valid HTTP/1.1").response(requestId: requestId)
+        var response = HTTPError(.badRequest, code: "malformed_request", message: message).response(requestId: requestId)
         response.headers[.requestId] = requestId
         guard case .bytes(let body) = response.body else { return }
         let bytes = Self.writeWhole(response, body: body, isHead: false, framing: .closing, channel: channel)

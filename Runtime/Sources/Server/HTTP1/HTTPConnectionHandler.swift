@@ -12,6 +12,8 @@ import NIOHTTPTypesHTTP1
 /// response in flight has ended. (NIO's pipelining handler would do that too, but it withholds every
 /// `read` while a response is pending, which cost two `epoll_ctl` calls per request.) Everything here
 /// runs on the channel's event loop.
+///
+/// One timer per connection enforces ``ConnectionLimits``' timeouts (`+Timeouts.swift`).
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
@@ -21,41 +23,53 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     struct BodyAbandoned: Error {}
 
     private let responder: HTTP1Responder
+    let limits: ConnectionTimeouts
     private var executor: LoopTaskExecutor?
     /// Tells this handler that a response has ended (and whether the connection closes); built once.
     private var ended: (@Sendable (_ closing: Bool) -> Void)?
 
     /// A request is between its head and its response's end.
-    private var busy = false
+    var busy = false
     /// The parts being delivered belong to a message whose end has not arrived yet.
-    private var inMessage = false
+    var inMessage = false
     /// The body of the request in flight, until its last part arrived or its response ended.
-    private var body: RequestBodySource?
+    var body: RequestBodySource?
     /// Parts that arrived while a request was in flight, delivered once it has been answered.
-    private var queued: [HTTPServerRequestPart] = []
+    var queued: [HTTPServerRequestPart] = []
     static let maxQueuedParts = 48
 
     /// Reads stop while the body's unread chunks pass the high-water mark, or while too many pipelined
     /// parts wait; a `read` that came in meanwhile is held until both are clear.
-    private var bodyPaused = false
+    var bodyPaused = false
     private var readHeld = false
     private var readsPaused: Bool { bodyPaused || queued.count >= Self.maxQueuedParts }
 
     /// Close once the response in flight has ended (graceful shutdown, a parse error mid-stream).
-    private var closeWhenDone = false
+    var closeWhenDone = false
     /// The client closed its side: answer what arrived complete, then close.
     private var inputClosed = false
     /// The connection is closing: nothing more is delivered.
-    private var closing = false
+    var closing = false
     /// Whether a request head has arrived on this connection (a new connection told to quiesce still
     /// gets its first request answered: its client may have sent it already).
     private var sawRequest = false
 
-    private var lastActivity = NIODeadline.now()
-    private var idleCheck: Scheduled<Void>?
+    // Timeouts (see `+Timeouts.swift`).
+    /// When the last response ended (the keep-alive idle time counts from here).
+    var lastActivity = NIODeadline.now()
+    /// When the head being waited for started: the connection's start, then the first bytes after a
+    /// response. nil while no head is pending.
+    var headStarted: NIODeadline?
+    /// When the last body part of the request being read arrived.
+    var lastBodyPart = NIODeadline.now()
+    /// Since when the socket has refused more bytes (nil while writable).
+    var unwritableSince: NIODeadline?
+    var timer: Scheduled<Void>?
+    var timerDeadline: NIODeadline?
 
-    init(responder: HTTP1Responder) {
+    init(responder: HTTP1Responder, limits: ConnectionLimits = ConnectionLimits()) {
         self.responder = responder
+        self.limits = ConnectionTimeouts(limits)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -69,25 +83,23 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 loop.execute { bound.value.0.responseEnded(closing: closing, context: bound.value.1) }
             }
         }
-        if context.channel.isActive { scheduleIdleCheck(context: context, in: Self.idleTimeout) }
+        if context.channel.isActive { connectionStarted(context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         ended = nil
-        idleCheck?.cancel()
-        idleCheck = nil
+        cancelTimer()
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if idleCheck == nil { scheduleIdleCheck(context: context, in: Self.idleTimeout) }
+        if headStarted == nil, !busy { connectionStarted(context: context) }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
         queued.removeAll()
-        idleCheck?.cancel()
-        idleCheck = nil
+        cancelTimer()
         body?.finish(ClientGone())
         body = nil
         context.fireChannelInactive()
@@ -119,16 +131,26 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             busy = true
             inMessage = true
             sawRequest = true
+            headStarted = nil
             guard let head = try? HTTPRequest(nioHead, secure: false, splitCookie: false) else {
                 // Not representable as an HTTP request (a method or target swift-http-types refuses).
                 reject(context: context)
                 return
             }
+            if let problem = Self.framingProblem(nioHead) {
+                reject(context: context, message: problem)
+                return
+            }
             let source = Self.mayHaveBody(head) ? makeBodySource(head, context: context) : nil
             body = source
+            if source != nil {
+                lastBodyPart = .now()
+                armTimer(context: context)
+            }
             responder.start(head, framing: RequestFraming(nioHead), body: source, channel: context.channel, executor: executor!, ended: ended!)
         case .body(let buffer):
             // Parts of a request whose response already ended are dropped.
+            lastBodyPart = .now()
             guard let body else { return }
             if body.push(Array(buffer: buffer)) { bodyPaused = true }
         case .end:
@@ -145,6 +167,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func responseEnded(closing responseCloses: Bool, context: ChannelHandlerContext) {
         busy = false
         lastActivity = .now()
+        headStarted = nil
         // A body the handler left unread is drained and dropped from here on.
         if let body {
             body.finish(BodyAbandoned())
@@ -211,19 +234,21 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         // fails, its response (if any) is finished, and the connection closes after it.
         if error is HTTPParserError, !busy, !inMessage, queued.isEmpty {
             busy = true
-            reject(context: context)
+            reject(context: context, message: Self.describe(error))
             return
         }
-        body?.finish(error)
+        // The handler reading the body learns why it broke: bad framing is the client's fault (400), not
+        // the function's (which would be a 500 and a "function threw" in the log).
+        body?.finish(error is HTTPParserError ? Self.invalidBody(error) : error)
         body = nil
         queued.removeAll()
         if busy { closeWhenDone = true } else { closing = true; context.close(promise: nil) }
     }
 
-    private func reject(context: ChannelHandlerContext) {
+    private func reject(context: ChannelHandlerContext, message: String = "The request is not valid HTTP/1.1") {
         closing = true
         queued.removeAll()
-        responder.rejectMalformed(channel: context.channel)
+        responder.rejectMalformed(channel: context.channel, message: message)
     }
 
     // MARK: Body back-pressure
@@ -274,30 +299,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     static func expectsContinue(_ head: HTTPRequest) -> Bool {
         head.headerFields[.expect]?.lowercased() == "100-continue"
     }
-
-    // MARK: Keep-alive idle timeout
-
-    static let idleTimeout = TimeAmount.seconds(Int64(EdgeLimits.keepAliveIdleTimeout))
-
-    /// One timer per connection, pushed back lazily: each check closes a connection idle for
-    /// ``EdgeLimits/keepAliveIdleTimeout`` and otherwise re-arms itself for the time left.
-    private func scheduleIdleCheck(context: ChannelHandlerContext, in delay: TimeAmount) {
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        idleCheck = context.eventLoop.scheduleTask(in: delay) {
-            let (handler, context) = bound.value
-            handler.idleCheck = nil
-            if handler.busy {
-                handler.scheduleIdleCheck(context: context, in: Self.idleTimeout)
-                return
-            }
-            let idleFor = NIODeadline.now() - handler.lastActivity
-            if idleFor >= Self.idleTimeout {
-                context.close(promise: nil)
-            } else {
-                handler.scheduleIdleCheck(context: context, in: Self.idleTimeout - idleFor)
-            }
-        }
-    }
 }
 
 /// What the request's HTTP/1 framing says about the response: whether the connection may stay open
@@ -324,7 +325,14 @@ struct RequestFraming: Sendable {
 
 /// The client closed the connection: what a body still being read, or a streamed response still being
 /// written, fails with.
-struct ClientGone: Error {}
+///
+/// Not a server error: a handler that lets it through answers (to nobody) 499 `client_closed_request`,
+/// nginx's status for it, which the access log records and nothing logs as the function failing.
+struct ClientGone: Error, HTTPErrorConvertible {
+    var httpError: HTTPError {
+        HTTPError(.init(code: 499, reasonPhrase: "Client Closed Request"), code: "client_closed_request", message: "The client closed the connection")
+    }
+}
 
 extension HTTPServerRequestPart {
     fileprivate var isHead: Bool {

@@ -8,27 +8,27 @@ import Synchronization
 import Glibc
 #endif
 
-/// Accepts connections on a listening socket shared with other worker processes, on a thread of its
-/// own, and hands each one to the event loops with the server's pipeline.
+/// Accepts connections on a listening socket (this process's, or one shared with other worker
+/// processes), on a thread of its own, and hands each one to the event loops with the server's pipeline.
 ///
 /// Why not NIO's server channel: every process sharing the socket is woken for each connection and all
-/// but one find nothing to accept, which NIO's server channel asserts never happens (debug builds).
-/// Here a lost race is simply `EAGAIN`. Running out of file descriptors (`EMFILE`) backs off instead of
-/// spinning, and is logged once per episode.
+/// but one find nothing to accept, which NIO's server channel asserts never happens (debug builds); the
+/// same assertion fails when a back-off pauses and resumes it. Here a lost race is simply `EAGAIN`.
+/// Running out of file descriptors or memory (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`) pauses
+/// accepting for ``ConnectionLimits/acceptBackoff`` instead of spinning (the socket stays readable),
+/// logged through ``ConnectionGate/acceptFailed(errno:)``.
 final class SharedAcceptLoop: @unchecked Sendable {
-    /// How long to wait before accepting again when the process is out of file descriptors.
-    static let descriptorBackoffMs: Int32 = 100
-
     private let listenFD: Int32
     private let wake: [Int32]
     private let group: any EventLoopGroup
     private let initialize: @Sendable (any Channel) -> EventLoopFuture<Void>
-    private let logger: Logger
+    private let gate: ConnectionGate
+    private var logger: Logger { gate.logger }
     /// Open connections, and accepted ones still being handed to an event loop, for a graceful drain.
     private let open = Mutex<(channels: [ObjectIdentifier: any Channel], adopting: Int, quiescing: Bool)>(([:], 0, false))
     private let finished = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    init(listenFD: Int32, group: any EventLoopGroup, logger: Logger, initialize: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) throws {
+    init(listenFD: Int32, group: any EventLoopGroup, gate: ConnectionGate, initialize: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw IOError(errnoCode: errno, reason: "pipe") }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -37,7 +37,7 @@ final class SharedAcceptLoop: @unchecked Sendable {
         self.listenFD = listenFD
         self.wake = fds
         self.group = group
-        self.logger = logger
+        self.gate = gate
         self.initialize = initialize
     }
 
@@ -86,7 +86,8 @@ final class SharedAcceptLoop: @unchecked Sendable {
     }
 
     private func loop() {
-        var outOfDescriptors = false
+        let backoffMs = Int32(clamping: gate.limits.acceptBackoff.components.seconds * 1000
+            + gate.limits.acceptBackoff.components.attoseconds / 1_000_000_000_000_000)
         var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
         accepting: while true {
             fds[0].revents = 0
@@ -97,24 +98,16 @@ final class SharedAcceptLoop: @unchecked Sendable {
             while true {
                 let client = CProcess_acceptNonBlocking(listenFD)
                 if client >= 0 {
-                    outOfDescriptors = false
                     adopt(client)
                     continue
                 }
                 switch errno {
                 case EAGAIN, EWOULDBLOCK: continue accepting  // another worker took it, or none left
                 case EINTR, ECONNABORTED, EPROTO: continue
-                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                    if !outOfDescriptors {
-                        logger.error("out of file descriptors: not accepting for a moment", metadata: ["errno": .stringConvertible(errno)])
-                        outOfDescriptors = true
-                    }
-                    _ = poll(&fds[1], 1, Self.descriptorBackoffMs)
-                    if fds[1].revents != 0 { break accepting }
-                    continue accepting
                 default:
-                    logger.error("accept failed", metadata: ["errno": .stringConvertible(errno)])
-                    _ = poll(&fds[1], 1, Self.descriptorBackoffMs)
+                    gate.acceptFailed(errno: errno)
+                    _ = poll(&fds[1], 1, backoffMs)
+                    if fds[1].revents != 0 { break accepting }
                     continue accepting
                 }
             }

@@ -1,0 +1,62 @@
+import EdgeTesting
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `edge` binary at its open-file limit: accepting backs off instead of spinning, says so once,
+/// and serves again once descriptors are free.
+@Suite(.serialized) struct AcceptLimitTests {
+    /// Clock ticks the process has used (user + system), from `/proc/<pid>/stat`.
+    static func cpuTicks(_ pid: pid_t) -> Int {
+        let stat = EdgeProcess.readFile("/proc/\(pid)/stat")
+        guard let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command: state is field 3, utime 14 and stime 15 (1-based, counting pid and comm).
+        return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+    }
+
+    static func openDescriptors(_ pid: pid_t) -> Int {
+        guard let dir = opendir("/proc/\(pid)/fd") else { return 0 }
+        defer { closedir(dir) }
+        var n = 0
+        while readdir(dir) != nil { n += 1 }
+        return n - 2
+    }
+
+    /// One serving process (`--workers 0`), so the process measured is the one accepting.
+    static let serve = ["serve", "--workers", "0"]
+
+    @Test func atTheOpenFileLimitAcceptingBacksOffAndLogsOnce() throws {
+        // How many descriptors a started server holds, then a limit a few above that.
+        let probe = try EdgeProcess(arguments: Self.serve)
+        let baseline = Self.openDescriptors(probe.pid)
+        probe.stop()
+        let limit = baseline + 4
+        let edge = try EdgeProcess(arguments: Self.serve, launcher: ["/usr/bin/prlimit", "--nofile=\(limit)", "--"])
+        var held: [Int32] = []
+        defer { held.forEach { close($0) } }
+        // Connections past the limit wait in the listen backlog; accept fails with EMFILE for them.
+        for _ in 0..<(20) { held.append(try RawHTTP.connect(port: edge.port, timeoutSeconds: 2)) }
+        usleep(300_000)
+        let before = Self.cpuTicks(edge.pid)
+        usleep(2_000_000)
+        let used = Self.cpuTicks(edge.pid) - before
+        // Spinning on accept would burn a whole core: about 200 ticks in 2 s.
+        #expect(used < 40, "\(used) ticks of CPU in 2 s at the descriptor limit")
+        let lines = edge.log.split(separator: "\n").filter { $0.contains("accept failed") }
+        #expect(lines.count == 1, "\(edge.log.suffix(2000))")
+        // Descriptors free again: it serves.
+        held.forEach { close($0) }
+        held = []
+        var status = 0
+        for _ in 0..<40 where status != 200 {
+            status = (try? RawHTTP.request(port: edge.port, "GET", "/healthz", timeoutSeconds: 3))?.status ?? 0
+            if status != 200 { usleep(100_000) }
+        }
+        // Freeing the held connections during a back-off once trapped NIO's server channel (an accept
+        // that found nothing after a wake-up); the accept loop treats that as `EAGAIN`.
+        #expect(status == 200, "\(edge.log.suffix(1500))")
+        #expect(edge.stop() == 0, "\(edge.log.suffix(1500))")
+    }
+}
