@@ -33,10 +33,10 @@ import Testing
         let target = TempDir(), garbage = TempDir(), foreign = TempDir()
         defer { target.cleanup(); garbage.cleanup(); foreign.cleanup() }
         try await seeded(target)
-        FileManager.default.createFile(atPath: garbage.path + "/data.mdb", contents: Data(repeating: 7, count: 64 << 10))
+        #expect(FileManager.default.createFile(atPath: garbage.path + "/data.mdb", contents: Data(repeating: 7, count: 64 << 10)))
         #expect(throws: KvError.self) { try LMDBStore.restore(from: garbage.path, to: target.path) }
         // An empty data.mdb is refused too.
-        FileManager.default.createFile(atPath: foreign.path + "/data.mdb", contents: nil)
+        #expect(FileManager.default.createFile(atPath: foreign.path + "/data.mdb", contents: nil))
         #expect(throws: KvError.self) { try LMDBStore.restore(from: foreign.path, to: target.path) }
         #expect(try await stillHolds(target))
         #expect(!FileManager.default.fileExists(atPath: garbage.path + "/lock.mdb"), "a backup is checked read-only")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import KV
-import KVTool
+@testable import KVTool
 @testable import KVLMDB
 
 @Suite struct RobustnessTests {
@@ -62,6 +62,46 @@ import KVTool
             #expect(try check.count(.prefix([])) == 0)
             check.close()
         }
+    }
+
+    /// A large import streams (a bad line near the end aborts with nothing written; `--continue` skips
+    /// it and imports the rest), and an over-long line is a bad line, not a crash.
+    @Test func importStreamsAndNamesTheBadLine() async throws {
+        func entry(_ i: Int) -> String {
+            #"{"key":[{"type":"string","value":"k"},{"type":"number","value":"# + String(i) + #"}],"value":{"type":"string","value":"v"# + String(i) + #""}}"#
+        }
+        var lines = (1...2500).map(entry)
+        lines[1699] = #"{"key": not json"#
+        lines[2099] = "[" + String(repeating: " ", count: 5 << 20) + "]"
+        let file = NSTemporaryDirectory() + "kv-import-\(UUID().uuidString).jsonl"
+        try (lines.joined(separator: "\r\n") + "\n\n").write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        #expect(await KVCommand.run(["import", file, "--path", dir.path]) == 1)
+        var check = try Kv.open(path: dir.path)
+        #expect(try check.count(.prefix([])) == 0)
+        check.close()
+        #expect(await KVCommand.run(["import", file, "--continue", "--path", dir.path]) == 0)
+        check = try Kv.open(path: dir.path)
+        #expect(try check.count(.prefix([])) == 2498)
+        #expect(try await check.get(["k", 2500]).value == "v2500")
+        #expect(try await check.get(["k", 1700]).versionstamp == nil)
+        check.close()
+        // The line reader itself: numbers lines, skips past an over-long one.
+        let fd = open(file, O_RDONLY)
+        defer { close(fd) }
+        var reader = LineReader(fd: fd)
+        var numbers: [Int] = []
+        var tooLong: [Int] = []
+        while true {
+            do {
+                guard let line = try reader.next() else { break }
+                if line.count > 2 { numbers.append(reader.lineNumber) }
+            } catch { tooLong.append(error.line) }
+        }
+        #expect(tooLong == [2100])
+        #expect(numbers.count == 2499 && numbers.last == 2500)
     }
 
     /// Export → import round-trips typed keys and values; backup → restore gives the same data.

@@ -142,7 +142,12 @@ enum Serve {
             return 1
         }
         do {
-            try await server.run(extraServices: services) { bound in
+            // Released after the last request and `waitUntil` task: queued KV commits are flushed and the
+            // LMDB environment closed; transfers still open are aborted and the curl thread joined.
+            var resources: [any Service] = []
+            if let kv { resources.append(ResourceService("kv") { kv.close() }) }
+            resources.append(ResourceService("fetch") { HTTPClient.shared.shutdown() })
+            try await server.run(resources: resources, extraServices: services) { bound in
                 if let role {
                     logger.info("worker ready", metadata: ["pid": .stringConvertible(getpid()), "routes": .stringConvertible(routes.count)])
                     LogSink.standardOutput.flush()

@@ -1,4 +1,4 @@
-package import EdgeJSON
+import EdgeJSON
 /// Export / import as JSON lines in the `@deno/kv-utils` JSON form (see `KvUtilsJSON`).
 extension Kv {
     /// Writes every live entry the selector covers (default: everything) as one JSON line each,
@@ -28,21 +28,28 @@ extension Kv {
     public static func parseJSONLines(_ lines: some Sequence<Substring>) throws(KvError) -> [(KvKey, KvValue)] {
         var out: [(KvKey, KvValue)] = []
         for (i, raw) in lines.enumerated() {
-            let line = raw.trimmingSuffix(while: { $0 == "\r" })
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             do {
-                let j = try JSONValue.parseKv(Array(line.utf8))
-                guard let k = j["key"], let v = j["value"] else { throw KvError(.invalidInput, "needs key and value") }
-                let key = try KvUtilsJSON.parseKey(k)
-                let value = try KvUtilsJSON.parseValue(v)
-                let op = KvAtomicOperation().set(key, value)
-                _ = try op.prepare(nowMs: 0)
-                out.append((key, value))
+                if let entry = try parseJSONLine(Array(raw.utf8)) { out.append(entry) }
             } catch {
-                throw KvError(.invalidInput, "line \(i + 1): \((error as? KvError)?.message ?? "\(error)")")
+                throw KvError(.invalidInput, "line \(i + 1): \(error.message)")
             }
         }
         return out
+    }
+
+    /// One line of an export (without its line break; a trailing CR is ignored): the entry, or nil for
+    /// a blank line. Throws `invalidInput` for malformed JSON, a missing key or value, an invalid key,
+    /// or a key or value over the limits.
+    public static func parseJSONLine(_ bytes: [UInt8]) throws(KvError) -> (KvKey, KvValue)? {
+        var line = bytes[...]
+        while line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return nil }
+        let j = try JSONValue.parseKv(line)
+        guard let k = j["key"], let v = j["value"] else { throw KvError(.invalidInput, "needs key and value") }
+        let key = try KvUtilsJSON.parseKey(k)
+        let value = try KvUtilsJSON.parseValue(v)
+        _ = try KvAtomicOperation().set(key, value).prepare(nowMs: 0)
+        return (key, value)
     }
 
     /// Imports parsed entries in commits of up to 1000 (new versionstamps are assigned). Returns the count.
@@ -66,13 +73,5 @@ extension Kv {
             progress?(i)
         }
         return entries.count
-    }
-}
-
-extension Substring {
-    func trimmingSuffix(while pred: (Character) -> Bool) -> Substring {
-        var s = self
-        while let l = s.last, pred(l) { s.removeLast() }
-        return s
     }
 }

@@ -1,4 +1,4 @@
-package import EdgeJSON
+import EdgeJSON
 import KV
 import KVLMDB
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 internal import CLMDB
-public import KV
+package import KV
 
 /// Per-process queue bookkeeping: the messages this process has leased (kept alive while
 /// their handlers run) and timer state for the writer's housekeeping.

@@ -1,4 +1,4 @@
-package import EdgeJSON
+import EdgeJSON
 public import KV
 import KVLMDB
 #if canImport(Glibc)
@@ -20,7 +20,9 @@ public enum KVCommand {
           list [PREFIX] [--limit N] [--reverse] [--keys-only]
           count [PREFIX]                   count keys under a prefix (default: all)
           export [FILE]                    write all entries as JSON lines (default: stdout)
-          import FILE                      read JSON lines (validated first; nothing written on error)
+          import FILE [--continue]         read JSON lines (- for stdin), streamed: all validated first, and
+                                           a bad line aborts naming it with nothing written (--continue:
+                                           skip bad lines, reporting each, and import the rest)
           backup DIR                       consistent compacted snapshot (safe while serving)
           restore DIR                      replace the database with a backup (refused while a server has it open)
         data directory: --path DIR, else $KV_PATH, else ./.data/kv
@@ -37,7 +39,7 @@ public enum KVCommand {
                 guard i + 1 < args.count else { return fail("\(a) needs a value") }
                 if a == "--path" { path = args[i + 1] } else { flags[a] = args[i + 1] }
                 i += 2
-            } else if a == "--reverse" || a == "--keys-only" {
+            } else if a == "--reverse" || a == "--keys-only" || a == "--continue" {
                 flags[a] = "1"
                 i += 1
             } else if a == "-h" || a == "--help" {
@@ -111,11 +113,7 @@ public enum KVCommand {
             printErr("exported \(n) entries\n")
         case "import":
             guard let file = ops.first else { return fail("import needs FILE (or - for stdin)") }
-            let text = try readAll(file == "-" ? nil : file)
-            printErr("validating…\n")
-            let entries = try Kv.parseJSONLines(text.split(separator: "\n", omittingEmptySubsequences: false))
-            let n = try await kv.importEntries(entries, progress: { if $0 % 10_000 < 1000 { printErr("imported \($0)/\(entries.count)…\n") } })
-            printErr("imported \(n) entries\n")
+            return try await importLines(from: file, skippingBad: flags["--continue"] != nil, kv: kv)
         case "backup":
             guard let dir = ops.first else { return fail("backup needs DIR") }
             try store.backup(to: dir)
@@ -149,20 +147,6 @@ public enum KVCommand {
     static func line(_ e: KvEntry) -> String {
         JSONValue.object([("key", KvUtilsJSON.key(e.key)), ("value", KvUtilsJSON.value(e.value ?? .null)),
                        ("versionstamp", .string(e.versionstamp?.hex ?? ""))]).text
-    }
-
-    static func readAll(_ file: String?) throws -> String {
-        let fd = file.map { Glibc.open($0, O_RDONLY) } ?? 0
-        guard fd >= 0 else { throw KvError(.io, "cannot open \(file ?? "stdin")") }
-        defer { if fd != 0 { Glibc.close(fd) } }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = Glibc.read(fd, &buf, buf.count)
-            if n <= 0 { break }
-            out.append(contentsOf: buf[0..<n])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func writeAll(_ fd: Int32, _ s: String) {

@@ -28,24 +28,24 @@ public struct EdgeServer: Sendable {
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
-    public func run(extraServices: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    ///
+    /// One service group, shut down in reverse order on SIGTERM/SIGINT: the HTTP server (stops
+    /// accepting, finishes in-flight requests), then `services` (cron), then the `waitUntil` drain, then
+    /// `resources` (``ResourceService``: the KV store, the fetch client), which outlive everything that
+    /// could use them.
+    public func run(resources: [any Service] = [], extraServices services: [any Service] = [],
+                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = self.app
         let server = makeServer(onListening: onListening)
+        let ordered: [any Service] = resources + [BackgroundWorkDrain(app: app)] + services + [server]
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)] + extraServices.map { .init(service: $0) },
+                services: ordered.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: Logger(label: "edge.lifecycle", factory: { _ in SwiftLogNoOpLogHandler() })
             )
         )
         try await group.run()
-        // In-flight requests are done; now the work they left behind.
-        await withTaskGroup(of: Void.self) { g in
-            g.addTask { await app.background.drain() }
-            g.addTask { try? await Task.sleep(for: .seconds(EdgeLimits.shutdownGracePeriod)) }
-            await g.next()
-            g.cancelAll()
-        }
         app.logger.info("stopped", metadata: ["pendingBackgroundTasks": .stringConvertible(app.background.pending)])
         LogSink.standardOutput.flush()
     }
