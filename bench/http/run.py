@@ -45,16 +45,24 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--edge-bin", type=Path, default=S.DEFAULT_EDGE_BIN)
     ap.add_argument("--edge-log", action="store_true",
                     help="also run edge with its access log kept in a file (server 'edge-log')")
+    ap.add_argument("--route", choices=["hello", "kv"], default="hello",
+                    help="hello: GET /hello; kv: GET /hello/kv, one KV read per request (edge, edge-1proc, deno)")
     ap.add_argument("--out", type=Path, default=None, help="result JSON (default bench/results/http-<time>.json)")
     a = ap.parse_args()
+    if a.route == "kv":
+        S.use_kv_route()
     if a.only:
         names = [n.strip() for n in a.only.split(",") if n.strip()]
         bad = [n for n in names if n not in ORDER]
         if bad:
             ap.error(f"unknown server(s) {bad}; choose from {ORDER}")
         a.servers = [n for n in ORDER if n in names]
+    elif a.route == "kv":
+        a.servers = [n for n in ORDER if n in S.KV_SERVERS and (n != "edge-log" or a.edge_log)]
     else:
         a.servers = [n for n in ORDER if n != "edge-log" or a.edge_log]
+    if a.route == "kv" and any(n not in S.KV_SERVERS for n in a.servers):
+        ap.error(f"--route kv runs only {sorted(S.KV_SERVERS)}")
     if a.edge_log and "edge-log" not in a.servers:
         a.servers.insert(a.servers.index("edge") + 1 if "edge" in a.servers else 0, "edge-log")
     if not 1 <= a.rounds <= 100:

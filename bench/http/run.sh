@@ -4,11 +4,14 @@
 #
 # Usage: bench/http/run.sh [--rounds N] [--duration 10s] [--warmup 3s] [--only edge,hummingbird,...]
 #                          [--edge-bin PATH] [--edge-log] [--threads 2] [--connections 64] [--out FILE]
+#                          [--route hello|kv]
 #   --rounds N        rounds; each runs every server once, in the same order (default 5)
 #   --duration D      wrk -d per measurement (default 10s); --warmup D before it (default 3s)
 #   --only LIST       servers from: edge,edge-1proc,edge-log,hummingbird,deno,node,fastapi
 #                     (edge: supervisor + workers, the default; edge-1proc: --workers 0)
 #                     (default: edge,hummingbird,deno,node,fastapi)
+#   --route R         hello (GET /hello, default) or kv (GET /hello/kv: one KV read per request; servers
+#                     edge, edge-1proc and deno, which reads Deno KV; default: those three)
 #   --edge-bin PATH   the edge binary (default: .build/release/edge of this checkout)
 #   --edge-log        also run "edge-log": edge with its JSON access log written to a file
 #                     (plain "edge" sends it to /dev/null); the table shows both
@@ -18,7 +21,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 EDGE_BIN="$ROOT/.build/release/edge"
-ONLY="" EDGE_LOG=0
+ONLY="" EDGE_LOG=0 ROUTE=hello
 args=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -27,12 +30,16 @@ while [[ $# -gt 0 ]]; do
     --edge-bin) EDGE_BIN="${2:-}"; shift 2 ;;
     --edge-bin=*) EDGE_BIN="${1#*=}"; shift ;;
     --edge-log) EDGE_LOG=1; shift ;;
+    --route) ROUTE="${2:-}"; shift 2 ;;
+    --route=*) ROUTE="${1#*=}"; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) shift ;;
   esac
 done
 SERVERS="${ONLY//,/ }"
-[[ -n "$SERVERS" ]] || SERVERS="edge hummingbird deno node fastapi"
+if [[ -z "$SERVERS" ]]; then
+  if [[ "$ROUTE" == kv ]]; then SERVERS="edge edge-1proc deno"; else SERVERS="edge hummingbird deno node fastapi"; fi
+fi
 (( EDGE_LOG )) && SERVERS="$SERVERS edge-log"
 # shellcheck source=common.sh
 source "$HERE/common.sh"

@@ -22,6 +22,16 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent  # the swift-edge checkout
 PATH = "/hello"
 BODY = b"Hello, world!"
+# The servers that have the KV route (GET /hello/kv), and whether it is the one measured.
+KV_SERVERS = {"edge", "edge-1proc", "edge-log", "deno"}
+KV_ROUTE = False
+
+
+def use_kv_route() -> None:
+    """Measure GET /hello/kv: the greeting read from KV on every request (edge's KV, Deno KV)."""
+    global PATH, KV_ROUTE
+    PATH = "/hello/kv"
+    KV_ROUTE = True
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -60,8 +70,10 @@ def specs(edge_bin: Path) -> dict[str, Spec]:
                          note="LOG_FORMAT=json, access log kept in a file"),
         "hummingbird": Spec("hummingbird", [str(HB_BIN)], {"HOST": "127.0.0.1"},
                             note="bare Hummingbird 2 Router, log level warning"),
-        "deno": Spec("deno", [deno_bin(), "run", "--allow-net", "--allow-env", "--no-prompt", str(HERE / "peers" / "deno.ts")],
-                     {"DENO_NO_UPDATE_CHECK": "1"}, note="Deno.serve"),
+        "deno": Spec("deno", [deno_bin(), "run", "--allow-net", "--allow-env", "--no-prompt"]
+                     + (["--unstable-kv", "--allow-read", "--allow-write"] if KV_ROUTE else []) + [str(HERE / "peers" / "deno.ts")],
+                     {"DENO_NO_UPDATE_CHECK": "1", **({"DENO_KV_PATH": str(SCRATCH / "deno-kv.sqlite")} if KV_ROUTE else {})},
+                     note="Deno.serve" + (", Deno KV (SQLite) at DENO_KV_PATH" if KV_ROUTE else "")),
         "node": Spec("node", ["node", str(HERE / "peers" / "node_http.js")], note="node:http, one process"),
         "fastapi": Spec("fastapi", [py, "-m", "uvicorn", "fastapi_app:app", "--app-dir", str(HERE / "peers"),
                                     "--host", "127.0.0.1", "--port", "{port}", "--log-level", "warning",
