@@ -110,6 +110,12 @@ import Testing
             while i < stream.count { t.feed(Array(stream[i..<min(i + size, stream.count)])); i += size }
             #expect(t.content == "t0 t1 t2 " && t.finishReason == "stop" && t.sawDone, "chunks of \(size)")
         }
+        var big = ChatSSEText()
+        let piece = Array(ChatFakeProvider.chunk(String(repeating: "é", count: 1000)).utf8)
+        for _ in 0..<200 { big.feed(piece) }
+        #expect(big.content.utf8.count <= ChatLimits.maxStoredContentBytes + 2000, "the collected text stays bounded")
+        let draft = ChatMessageDraft(role: "assistant", status: "final", content: big.content, finishReason: nil).stored(id: "i", seq: 1, now: 0)
+        #expect(draft.truncated && draft.content.utf8.count <= ChatLimits.maxStoredContentBytes && draft.content.allSatisfy { $0 == "é" })
         #expect(ChatTitle.fallback("  one two\tthree four five six seven ") == "one two three four five six")
         #expect(ChatTitle.fallback("") == "New conversation")
         #expect(ChatTitle.clean(" \"A Title.\"\nmore") == "A Title")

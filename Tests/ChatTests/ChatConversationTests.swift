@@ -23,7 +23,8 @@ import Testing
     }
 
     @Test func createGetListDelete() async throws {
-        let c = try ChatDeployment.client(nil, Self.on)
+        let clock = ManualKvClock()
+        let c = try ChatDeployment.client(nil, Self.on, clock: clock)
         let created = await c.send(.post, "/v1/conversations", headers: Self.me,
                                    json: #"{"title":"Plan","model":"gpt-4o","streamingEnabled":true,"qualityLevel":"high","reasoningEffort":"low"}"#)
         #expect(created.status == 201, "\(created.text)")
@@ -31,6 +32,7 @@ import Testing
         #expect(created.json?["title"] == "Plan" && created.json?["streaming_enabled"] == true && created.json?["tools_enabled"] == false)
         #expect(created.json?["quality_level"] == "high" && created.json?["reasoning_effort"] == "low" && created.json?["verbosity"] == .null)
         #expect(created.json?["created_at"]?.stringValue?.hasSuffix("Z") == true)
+        clock.advance(by: 1000)  // "newest first" below needs distinct creation times
         let empty = await c.send(.post, "/v1/conversations", headers: Self.me)
         #expect(empty.status == 201 && empty.json?["model"] == "gpt-4.1-mini")
 

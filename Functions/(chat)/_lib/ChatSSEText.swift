@@ -6,7 +6,8 @@ import EdgeRuntime
 /// Lines are split on LF (a CR before it is dropped), across chunk boundaries. Each `data:` line that
 /// holds a JSON object contributes `choices[0].delta.content` to ``content`` and its
 /// `choices[0].finish_reason` to ``finishReason``; `data: [DONE]` sets ``sawDone``. Other lines, and
-/// lines longer than ``ChatLimits/maxSSELineBytes``, are ignored.
+/// lines longer than ``ChatLimits/maxSSELineBytes``, are ignored. ``content`` stops growing once it
+/// holds more than ``ChatLimits/maxStoredContentBytes``.
 struct ChatSSEText: Sendable {
     private(set) var content = ""
     private(set) var finishReason: String?
@@ -45,7 +46,10 @@ struct ChatSSEText: Sendable {
         if bytes.elementsEqual("[DONE]".utf8) { sawDone = true; return }
         guard case .object(let event)? = try? JSONValue.parse(bytes),
               case .array(let choices)? = event["choices"], let first = choices.first else { return }
-        if let text = first["delta"]?["content"]?.stringValue { content += text }
+        // Past what a message can store, the rest is relayed but not kept (the store cuts it anyway).
+        if let text = first["delta"]?["content"]?.stringValue, content.utf8.count <= ChatLimits.maxStoredContentBytes {
+            content += text
+        }
         if let reason = first["finish_reason"]?.stringValue { finishReason = reason }
     }
 }
