@@ -121,4 +121,28 @@ import Glibc
         #expect(statuses == [["final", "error"], ["final", "error"]], "user row at start, one error row each")
         #expect(upstream.requests.filter { (try? JSONValue.parse($0.body))?["model"] == "title-model" }.count == 2)
     }
+
+    @Test func requestLogsCarryTheSessionAndRedactAuthorization() async throws {
+        let upstream = try await FakeUpstream.start(Self.provider)
+        defer { upstream.stop() }
+        let edge = try EdgeProcess(environment: Self.env(upstream, persist: false))
+        let port = edge.port
+        let r = try await RawHTTP.onOwnThread {
+            try RawHTTP.request(port: port, "POST", "/v1/chat/completions",
+                                headers: ["authorization": "Bearer sk-very-secret", "x-session-id": "log-session", "x-request-id": "req-42"],
+                                body: Array(#"{"model":"json","messages":[]}"#.utf8))
+        }
+        #expect(r.status == 200 && r.header("x-request-id") == "req-42")
+        var lines: [Substring] = []
+        for _ in 0..<100 {
+            lines = edge.log.split(separator: "\n").filter { $0.contains("req-42") }
+            if lines.contains(where: { $0.contains("request:end") }) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let start = lines.first { $0.contains("request:start") }
+        let end = lines.first { $0.contains("request:end") }
+        #expect(start?.contains("log-session") == true && start?.contains("[redacted]") == true, "\(lines)")
+        #expect(end?.contains("log-session") == true && end?.contains("durationMs") == true && end?.contains("200") == true)
+        #expect(!edge.log.contains("sk-very-secret"), "the client's credential never reaches the log")
+    }
 }
