@@ -2,7 +2,8 @@
 SWIFT      ?= swift
 PORT       ?= 8000
 SYS_PKGS   := liblmdb-dev libcurl4-openssl-dev
-# What the test suites use besides: python3 (loopback upstreams, conformance diff), openssl (test
+# What the test suites use besides: python3 (loopback upstreams, conformance diff; the `openai` package for
+# the 001 SDK test), openssl (test
 # certificates), nghttpd (HTTP/2 upstream for the fetch tests).
 TEST_PKGS  := python3 openssl nghttp2-server
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -16,6 +17,7 @@ deps:
 
 test-deps:
 	@$(MAKE) --no-print-directory install-missing PKGS="$(SYS_PKGS) $(TEST_PKGS)"
+	@python3 -c 'import openai' 2>/dev/null || python3 -m pip install -q openai  # the 001 SDK client test
 
 install-missing:
 	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

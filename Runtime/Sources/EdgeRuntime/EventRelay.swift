@@ -16,10 +16,12 @@ struct EventRelay {
         case data([UInt8]), end, failed(String)
     }
 
-    func run(_ body: FetchBody, to writer: StreamWriter) async throws {
+    /// Relays until the upstream ends, fails, or the task is cancelled; `onChunk` sees each chunk right
+    /// after it was handed to the writer. Throws when the writer fails (the client left).
+    func run(_ body: FetchBody, to writer: StreamWriter, onChunk: ([UInt8]) -> Void = { _ in }) async throws -> EventRelayEnd {
         let mailbox = RelayMailbox()
         let keepAlive = self.keepAlive
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        return try await withThrowingTaskGroup(of: Void.self, returning: EventRelayEnd.self) { group in
             defer { group.cancelAll(); mailbox.close() }
             group.addTask {
                 do {
@@ -44,10 +46,11 @@ struct EventRelay {
             while true {
                 switch await mailbox.take() {
                 case .closed:
-                    return
+                    return .cancelled
                 case .event(.data(let chunk)):
                     guard !chunk.isEmpty else { continue }
                     try await writer.write(chunk)
+                    onChunk(chunk)
                     last = .now
                     boundary.advance(over: chunk)
                 case .tick:
@@ -56,12 +59,23 @@ struct EventRelay {
                         last = .now
                     }
                 case .event(.end):
-                    return
+                    return .finished
                 case .event(.failed(let reason)):
+                    if Task.isCancelled { return .cancelled }
                     logger.warning("event stream: upstream ended early", metadata: ["error": .string(reason)])
-                    return
+                    return .upstreamFailed(reason)
                 }
             }
         }
     }
+}
+
+/// How a relayed event stream ended (``StreamWriter/relayEvents(from:keepAlive:logger:onChunk:)``).
+public enum EventRelayEnd: Sendable, Equatable {
+    /// The upstream body ended normally; every byte was written.
+    case finished
+    /// The upstream failed mid-body (closed, reset, timed out); the bytes before it were written.
+    case upstreamFailed(String)
+    /// The relay's task was cancelled (the client left); the upstream transfer was aborted.
+    case cancelled
 }

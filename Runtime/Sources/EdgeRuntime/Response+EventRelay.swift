@@ -19,8 +19,25 @@ extension Response {
         if h[.cacheControl] == nil { h[.cacheControl] = "no-cache" }
         if h[.accelBuffering] == nil { h[.accelBuffering] = "no" }
         return Response(status: .ok, headers: h, body: .producer { writer in
-            try await EventRelay(keepAlive: keepAlive, logger: logger).run(upstream, to: writer)
+            _ = try await EventRelay(keepAlive: keepAlive, logger: logger).run(upstream, to: writer)
         })
+    }
+}
+
+extension StreamWriter {
+    /// Relays an upstream event stream into this writer exactly as
+    /// ``Response/eventStream(relaying:keepAlive:logger:headers:)`` does (unchanged, unbuffered, one
+    /// chunk ahead at most, `: keep-alive` comments between events while the upstream is silent), for
+    /// producers that do more than relay: `onChunk` sees each upstream chunk right after it was written
+    /// (to collect what passed by), and the result says how the upstream ended, so the producer can
+    /// append events after a normal end or record a failure.
+    ///
+    /// Throws when writing fails because the client left; cancelling the calling task (the runtime does
+    /// when the client leaves) ends the relay with ``EventRelayEnd/cancelled``. Either way the upstream
+    /// transfer is aborted before this returns.
+    public func relayEvents(from upstream: FetchBody, keepAlive: Duration?, logger: Logger,
+                            onChunk: ([UInt8]) -> Void = { _ in }) async throws -> EventRelayEnd {
+        try await EventRelay(keepAlive: keepAlive, logger: logger).run(upstream, to: self, onChunk: onChunk)
     }
 }
 

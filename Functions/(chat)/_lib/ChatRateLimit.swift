@@ -1,0 +1,47 @@
+import EdgeRuntime
+
+/// The per-IP sliding-window limiter over all of 001's routes (CONTRACTS §2.6).
+///
+/// The KV value at `["chat", "rate", <ip>]` is the log of admission times (ms) inside the last
+/// `RATE_LIMIT_WINDOW_SEC`, oldest first, with `expireIn` = the window. A request is admitted when fewer
+/// than `RATE_LIMIT_MAX` times are in the window; the log is then rewritten with a check-and-set on its
+/// versionstamp (retried on conflict), so concurrent requests can never exceed the limit. Admitted
+/// responses carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`; the rest get 429
+/// `{"error":"rate_limit_exceeded","remaining":0}` with `Retry-After: <window seconds>` and change nothing.
+enum ChatRateLimit {
+    struct Outcome: Sendable, Equatable {
+        let allowed: Bool
+        let remaining: Int
+    }
+
+    static func enforce(_ request: Request, context: Context, config: ChatConfig) async throws {
+        let ip = request.clientAddress ?? "unknown"
+        let o = try await check(kv: try context.kv, identifier: ip, limit: config.rateLimitMax,
+                                windowSeconds: config.rateLimitWindowSeconds)
+        context.setResponseHeader(.chatRateLimitLimit, String(config.rateLimitMax))
+        context.setResponseHeader(.chatRateLimitRemaining, String(o.remaining))
+        guard o.allowed else {
+            context.setResponseHeader(.retryAfter, String(config.rateLimitWindowSeconds))
+            throw ChatError.make(.tooManyRequests, "rate_limit_exceeded", "Too many requests",
+                                 extra: ["remaining": .number(0)])
+        }
+    }
+
+    static func check(kv: Kv, identifier: String, limit: Int, windowSeconds: Int) async throws -> Outcome {
+        let key: KvKey = ["chat", "rate", .string(identifier)]
+        let windowMs = Int64(windowSeconds) * 1000
+        return try await ChatRetry.run { () async throws -> Outcome? in
+            let now = kv.clock.nowMs()
+            let entry = try await kv.get(key)
+            var log: [Double] = []
+            if case .array(let items)? = entry.value {
+                for case .number(let t) in items where t.isFinite && t > Double(now - windowMs) { log.append(t) }
+            }
+            if log.count >= limit { return Outcome(allowed: false, remaining: 0) }
+            log.append(Double(now))
+            let ok = try await kv.atomic().check(key, versionstamp: entry.versionstamp)
+                .set(key, .array(log.map(KvValue.number)), expireIn: Int(windowMs)).commit().ok
+            return ok ? Outcome(allowed: true, remaining: max(0, limit - log.count)) : nil
+        }
+    }
+}
