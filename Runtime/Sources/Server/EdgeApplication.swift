@@ -125,7 +125,7 @@ public final class EdgeApplication: Sendable {
         let route = entry.descriptor.pattern
         let fields = policy.logFields(req)
         func failure(_ e: HTTPError, closeConnection: Bool = false) -> Outcome {
-            var r = policy.errors.response(for: e, requestId: requestId)
+            var r = policy.errors.response(for: e, requestId: requestId, path: req.path)
             if closeConnection { r.headers[.connection] = "close" }
             return Outcome(response: r, route: route, closeConnection: closeConnection, logFields: fields)
         }
