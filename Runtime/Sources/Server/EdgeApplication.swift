@@ -14,6 +14,8 @@ public final class EdgeApplication: Sendable {
     public let runtimeEndpoints: RuntimeEndpoints
     /// `TRUST_PROXY=1`: take the client address from `x-forwarded-for` (only behind a proxy you run).
     public let trustProxy: Bool
+    /// Every declared app with its scoped environment, for ``runApps()``.
+    let apps: [(name: String, app: any EdgeApp, env: Environment)]
 
     /// The outcome of one request: the response plus what the access log needs.
     public struct Outcome: Sendable {
@@ -42,6 +44,7 @@ public final class EdgeApplication: Sendable {
         self.background = BackgroundWork()
         self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"], testFaults: environment["EDGE_TEST_FAULTS"] == "1")
         self.trustProxy = Environment(environment).bool("TRUST_PROXY")
+        self.apps = apps.map { (name: $0.name, app: $0.makeApp(), env: Environment(environment).scoped(to: $0.name)) }
     }
 
     /// The mounted routes in precedence order: (methods, pattern, file, maxDuration s, maxRequestBodySize).
