@@ -1,0 +1,64 @@
+import EdgeRuntime
+import FoundationEssentials
+
+/// The jobs of system 002 in KV (layout: ``JobKeys``). Every state change is a check-and-set on the
+/// job's record, so concurrent requests, runners and deadlines never overwrite each other: the first
+/// terminal state written wins (a cancel beats a late result, a deadline beats a slow detector).
+struct JobStore: Sendable {
+    let kv: Kv
+    let config: JobsConfig
+
+    init(kv: Kv, config: JobsConfig) {
+        self.kv = kv
+        self.config = config
+    }
+
+    var nowMs: Int64 { kv.clock.nowMs() }
+
+    var payloads: KvChunkedValues {
+        KvChunkedValues(kv: kv, maxBytes: JobsLimits.maxPayloadBytes, chunkPrefix: { JobKeys.payloadChunks($0) })
+    }
+
+    /// The job and its record's versionstamp, or nil.
+    func find(_ jobId: String) async throws -> (job: JobRecord, stamp: Versionstamp)? {
+        guard jobId.utf8.count <= 128 else { return nil }  // never a job id; keeps the key within KV's limits
+        guard let seq = Self.int(try await kv.get(JobKeys.id(jobId)).value) else { return nil }
+        guard let e = try await kv.get(JobKeys.job(seq), as: JobRecord.self) else { return nil }
+        return (e.value, e.versionstamp)
+    }
+
+    /// Writes `new` over `old` if the record has not changed since `old` was read; `extra` adds mutations
+    /// to the same commit. False when another writer came first (re-read and decide again).
+    func replace(_ old: (job: JobRecord, stamp: Versionstamp), with new: JobRecord,
+                 _ extra: (KvAtomicOperation) -> Void = { _ in }) async throws -> Bool {
+        let op = kv.atomic().check(JobKeys.job(new.seq), versionstamp: old.stamp).set(JobKeys.job(new.seq), encoding: new)
+        extra(op)
+        if case .ok = try await op.commit() { return true }
+        return false
+    }
+
+    /// Every stored job, oldest first.
+    func all() async throws -> [(job: JobRecord, stamp: Versionstamp)] {
+        var out: [(job: JobRecord, stamp: Versionstamp)] = []
+        for try await e in try kv.list(.prefix(JobKeys.jobs)) {
+            if let job = try? e.decode(as: JobRecord.self), let stamp = e.versionstamp { out.append((job, stamp)) }
+        }
+        return out
+    }
+
+    static func int(_ value: KvValue?) -> Int? {
+        guard case .number(let n)? = value, n.isFinite, n.rounded() == n, abs(n) < 9e15 else { return nil }
+        return Int(n)
+    }
+
+    static func newId() -> String { UUID().uuidString.lowercased() }
+
+    static func message(_ kind: String, _ jobId: String, token: String? = nil) -> KvValue {
+        var members: [KvValue.Member] = [.init("app", "jobs"), .init("kind", .string(kind)), .init("jobId", .string(jobId))]
+        if let token { members.append(.init("token", .string(token))) }
+        return .object(members)
+    }
+
+    /// Queue retries of a message whose handler failed (storage trouble), in ms.
+    static let retries: [Double] = [1000, 5000, 30000, 60000]
+}
