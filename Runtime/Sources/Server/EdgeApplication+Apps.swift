@@ -1,4 +1,4 @@
-public import EdgeRuntime
+import EdgeRuntime
 public import ServiceLifecycle
 
 extension EdgeApplication {
@@ -23,11 +23,14 @@ extension EdgeApplication {
     }
 }
 
-/// The apps' background work as a lifecycle service: graceful shutdown cancels it.
+/// The apps' background work as a lifecycle service: graceful shutdown cancels it. Work that ends early
+/// (an app with none, or one that cannot start without KV under `--no-kv`) leaves the service waiting
+/// for shutdown: a service group stops the whole server when any service returns.
 public struct AppsService: Service {
     public let application: EdgeApplication
     public init(_ application: EdgeApplication) { self.application = application }
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { await application.runApps() }
+        await cancelWhenGracefulShutdown { await application.runApps() }
+        try await gracefulShutdown()
     }
 }
