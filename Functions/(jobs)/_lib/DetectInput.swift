@@ -13,6 +13,15 @@ struct DetectInput: Sendable {
     var debugSleepMs: Int
     var idempotencyKey: String?
 
+    /// ``parse(_:path:job:)`` for a request body: bodies past ``JobsLimits/inlineParseBytes`` (up to the
+    /// 10 MiB cap) are parsed on a ``CPUWork`` thread, not on the connection's event loop.
+    static func parse(_ request: Request, job: Bool) async throws -> DetectInput {
+        let bytes = try await request.bytes()
+        let path = request.path
+        if bytes.count <= JobsLimits.inlineParseBytes { return try parse(bytes, path: path, job: job) }
+        return try await CPUWork.run { try parse(bytes, path: path, job: job) }
+    }
+
     /// Parses and validates `bytes`; `job` adds the `task` and `idempotencyKey` rules.
     static func parse(_ bytes: [UInt8], path: String, job: Bool) throws(HTTPError) -> DetectInput {
         let value: JSONValue

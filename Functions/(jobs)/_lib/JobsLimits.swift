@@ -19,6 +19,8 @@ enum JobsLimits {
     static let maxDebugSleepMs = 60_000
     /// Longest `idempotencyKey`, in UTF-8 bytes (it is part of a KV key).
     static let maxIdempotencyKeyBytes = 512
+    /// Bodies up to this size are parsed inline; larger ones on a ``CPUWork`` thread.
+    static let inlineParseBytes = 64 * 1024
     /// Largest `imageBase64` a job stores (the 10 MiB body cap of `vercel-like.json` bounds it first).
     static let maxPayloadBytes = 10 * 1024 * 1024
     /// How long a job's stored image outlives its creation if no run ever deletes it.

@@ -17,7 +17,7 @@ struct Jobs: EdgeFunction {
 
     func handle(_ request: Request, context: Context) async throws -> Response {
         if request.method == .post {
-            let input = try DetectInput.parse(try await request.bytes(), path: request.path, job: true)
+            let input = try await DetectInput.parse(request, job: true)
             let (store, _) = try await JobStore.cleaned(context)
             let (job, _) = try await store.create(input)
             return .json([

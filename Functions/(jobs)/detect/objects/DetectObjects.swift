@@ -11,7 +11,7 @@ struct DetectObjects: EdgeFunction {
     static let methods: HTTPMethods = [.post]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        let input = try DetectInput.parse(try await request.bytes(), path: request.path, job: false)
+        let input = try await DetectInput.parse(request, job: false)
         let clock = ContinuousClock()
         let t0 = clock.now
         if input.debugSleepMs > 0 { try await Task.sleep(for: .milliseconds(input.debugSleepMs)) }
