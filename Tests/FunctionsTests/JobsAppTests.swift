@@ -40,6 +40,7 @@ import Testing
         let r = await h.client.send(.get, "/jobs/\(id)/result")
         #expect(r.status == 409 && r.code == "job_not_completed" && r.json?["requestId"] != nil)
         #expect(r.json?["details"]?["jobId"]?.stringValue == id)
+        #expect(try await h.wait(id) { $0 == "running" } == "running")  // the sleep starts with the run
         h.clock.advance(by: 400)
         #expect(try await h.waitTerminal(id) == "done")
     }

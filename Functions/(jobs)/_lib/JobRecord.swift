@@ -58,6 +58,8 @@ enum JobKeys {
     static let idempotency: KvKey = ["jobs", "idem"]
     /// idempotencyKey → jobId.
     static func idempotency(_ key: String) -> KvKey { ["jobs", "idem", .string(key)] }
+    /// Present while a full cleanup is not due (expires after ``JobsLimits/cleanupIntervalMs``).
+    static let cleanupGate: KvKey = ["jobs", "cleanupGate"]
     /// The last seq handed out.
     static let counter: KvKey = ["jobs", "seq"]
     static func payload(_ jobId: String) -> KvKey { ["jobs", "payload", .string(jobId)] }

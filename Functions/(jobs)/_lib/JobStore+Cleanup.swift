@@ -1,7 +1,8 @@
 import EdgeRuntime
 
 extension JobStore {
-    /// The original's `_cleanup_jobs`, run before every request is answered (CONTRACTS §3.1):
+    /// The original's `_cleanup_jobs` (CONTRACTS §3.1), run by `/health` and at most once per
+    /// ``JobsLimits/cleanupIntervalMs`` before other requests (``cleanupIfDue()``):
     /// 1. a `running` job whose runner process is gone (its liveness key expired) becomes `failed`
     ///    with `interrupted by restart`;
     /// 2. finished jobs whose `finishedAt` is older than `JOBS_TTL_SECONDS` are purged;

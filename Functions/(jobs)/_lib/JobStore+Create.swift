@@ -39,10 +39,24 @@ extension JobStore {
             if let key = input.idempotencyKey, let keyEntry {
                 op.check(JobKeys.idempotency(key), versionstamp: keyEntry.versionstamp).set(JobKeys.idempotency(key), .string(jobId))
             }
-            if case .ok = try await op.commit() { return (job, true) }
+            if case .ok = try await op.commit() {
+                try await enforceCap()
+                return (job, true)
+            }
         }
         try? await payloads.delete(JobKeys.payload(jobId))
         throw HTTPError(.serviceUnavailable, code: "storage_busy", message: "Too many concurrent job creations; retry")
+    }
+
+    /// Purges the oldest jobs past `JOBS_MAX_ITEMS` (the cleanup's third rule, on every create).
+    func enforceCap() async throws {
+        let count = try kv.count(.prefix(JobKeys.jobs))
+        guard count > config.maxItems else { return }
+        var oldest: [JobRecord] = []
+        for try await e in try kv.list(.prefix(JobKeys.jobs), options: KvListOptions(limit: count - config.maxItems)) {
+            if let job = try? e.decode(as: JobRecord.self) { oldest.append(job) }
+        }
+        for job in oldest { try await delete(job) }
     }
 
     /// The live job an idempotency key names, if any.

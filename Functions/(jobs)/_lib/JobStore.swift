@@ -23,8 +23,15 @@ struct JobStore: Sendable {
     func find(_ jobId: String) async throws -> (job: JobRecord, stamp: Versionstamp)? {
         guard jobId.utf8.count <= 128 else { return nil }  // never a job id; keeps the key within KV's limits
         guard let seq = Self.int(try await kv.get(JobKeys.id(jobId)).value) else { return nil }
-        guard let e = try await kv.get(JobKeys.job(seq), as: JobRecord.self) else { return nil }
+        guard let e = try await kv.get(JobKeys.job(seq), as: JobRecord.self), isLive(e.value, nowMs: nowMs) else { return nil }
         return (e.value, e.versionstamp)
+    }
+
+    /// False for a finished job older than `JOBS_TTL_SECONDS`: purged or about to be, it is gone for
+    /// every reader from that instant (the cleanup deletes it later).
+    func isLive(_ job: JobRecord, nowMs: Int64) -> Bool {
+        guard job.status.isTerminal, let finished = job.finishedMs else { return true }
+        return nowMs - finished <= config.ttlMs
     }
 
     /// Writes `new` over `old` if the record has not changed since `old` was read; `extra` adds mutations
@@ -35,6 +42,16 @@ struct JobStore: Sendable {
         extra(op)
         if case .ok = try await op.commit() { return true }
         return false
+    }
+
+    /// Every live job (``isLive(_:nowMs:)``), newest first.
+    func newestFirst() async throws -> [JobRecord] {
+        let now = nowMs
+        var out: [JobRecord] = []
+        for try await e in try kv.list(.prefix(JobKeys.jobs), options: KvListOptions(reverse: true)) {
+            if let job = try? e.decode(as: JobRecord.self), isLive(job, nowMs: now) { out.append(job) }
+        }
+        return out
     }
 
     /// Every stored job, oldest first.

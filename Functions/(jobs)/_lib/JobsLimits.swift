@@ -25,6 +25,9 @@ enum JobsLimits {
     static let maxPayloadBytes = 10 * 1024 * 1024
     /// How long a job's stored image outlives its creation if no run ever deletes it.
     static let payloadRetentionMs = 86_400_000
+    /// The full cleanup (TTL purge, interrupted runs) runs at most this often per deployment; between
+    /// runs, reads treat a job past its TTL as gone and creates enforce `JOBS_MAX_ITEMS` themselves.
+    static let cleanupIntervalMs = 1000
     /// Attempts of one check-and-set against concurrent writers before 503 `storage_busy`.
     static let maxCommitAttempts = 128
 

@@ -1,13 +1,14 @@
 import EdgeRuntime
 
 /// `GET /health` (system 002): `{"status":"ok","service","version","jobsInMemory","idempotencyKeysInMemory",
-/// "jobRunTimeoutSec","requestId"}` (CONTRACTS §3.3), after the cleanup. The counters are the jobs and
+/// "jobRunTimeoutSec","requestId"}` (CONTRACTS §3.3), after a full cleanup (always, not only when due). The counters are the jobs and
 /// idempotency keys stored in KV.
 struct JobsHealth: EdgeFunction {
     static let methods: HTTPMethods = [.get]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        let (store, jobs) = try await JobStore.cleaned(context)
+        let store = JobStore(kv: try context.kv, config: JobsConfig(context.env))
+        let jobs = try await store.cleanup()
         let keys = try store.kv.count(.prefix(JobKeys.idempotency))
         return .json([
             "status": "ok",

@@ -18,7 +18,7 @@ struct Jobs: EdgeFunction {
     func handle(_ request: Request, context: Context) async throws -> Response {
         if request.method == .post {
             let input = try await DetectInput.parse(request, job: true)
-            let (store, _) = try await JobStore.cleaned(context)
+            let store = try await JobStore.cleaned(context)
             let (job, _) = try await store.create(input)
             return .json([
                 "jobId": .string(job.jobId), "status": .string(job.status.rawValue),
@@ -26,11 +26,11 @@ struct Jobs: EdgeFunction {
             ])
         }
         let page = try JobsPage(request.query, path: request.path)
-        let (_, jobs) = try await JobStore.cleaned(context)
+        let jobs = try await JobStore.cleaned(context).newestFirst()
         var items: [JSONValue] = []
         var last: JobRecord? = nil
         var more = false
-        for job in jobs.reversed() where page.status.map({ job.status == $0 }) ?? true {
+        for job in jobs where page.status.map({ job.status == $0 }) ?? true {
             if let before = page.before, job.seq >= before { continue }
             if items.count == page.limit { more = true; break }
             items.append(job.statusJSON())

@@ -7,7 +7,7 @@ struct JobStatus: EdgeFunction {
 
     func handle(_ request: Request, context: Context) async throws -> Response {
         let jobId = try context.parameters.require("jobId")
-        let (store, _) = try await JobStore.cleaned(context)
+        let store = try await JobStore.cleaned(context)
         guard let entry = try await store.find(jobId) else { throw JobsErrors.notFound(jobId) }
         return .json(entry.job.statusJSON(requestId: context.requestId))
     }

@@ -9,7 +9,7 @@ struct JobCancel: EdgeFunction {
 
     func handle(_ request: Request, context: Context) async throws -> Response {
         let jobId = try context.parameters.require("jobId")
-        let (store, _) = try await JobStore.cleaned(context)
+        let store = try await JobStore.cleaned(context)
         let job = try await store.cancel(jobId)
         return .json(job.statusJSON(requestId: context.requestId))
     }

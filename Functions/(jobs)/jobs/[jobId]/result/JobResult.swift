@@ -9,7 +9,7 @@ struct JobResult: EdgeFunction {
 
     func handle(_ request: Request, context: Context) async throws -> Response {
         let jobId = try context.parameters.require("jobId")
-        let (store, _) = try await JobStore.cleaned(context)
+        let store = try await JobStore.cleaned(context)
         guard let entry = try await store.find(jobId) else { throw JobsErrors.notFound(jobId) }
         let job = entry.job
         func conflict(_ code: String, _ fallback: String) -> HTTPError {
