@@ -126,6 +126,32 @@ import Testing
         #expect(Set(ids.compactMap { $0 }).count == 1)
         let health = await h.client.send(.get, "/health")
         #expect(health.json?["jobsInMemory"] == 1 && health.json?["idempotencyKeysInMemory"] == 1)
-        #expect(try h.client.kv.count(.prefix(["jobs", "payload"])) == 1, "the losers' images are deleted")
+        #expect(try h.client.kv.count(.prefix(["jobs", "payloadInline"])) == 1, "one image, written with the one job")
+    }
+
+    @Test func largeImagesAreChunkedAndTheLosersChunksDeleted() async throws {
+        let h = try JobsHarness()
+        var seed: UInt32 = 7
+        let noise = TestImage.gray(width: 256, height: 256) { _, _ in
+            seed = seed &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: seed >> 24)
+        }
+        let image = TestImage.dataURL(TestImage.png(width: 256, height: 256, pixels: noise))
+        #expect(image.utf8.count > 60 * 1024)
+        let ids = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<8 {
+                group.addTask { await h.create(#","idempotencyKey":"big","debugSleepMs":50"#, image: image).json?["jobId"]?.stringValue }
+            }
+            var all: [String?] = []
+            for await id in group { all.append(id) }
+            return all
+        }
+        #expect(Set(ids.compactMap { $0 }).count == 1 && ids.count == 8)
+        #expect(try h.client.kv.count(.prefix(["jobs", "payload"])) == 1, "one chunked image left: the winner's")
+        let id = try #require(ids.first ?? nil)
+        #expect(try await h.wait(id) { $0 == "running" } == "running")
+        h.clock.advance(by: 50)
+        #expect(try await h.waitTerminal(id) == "done")
+        #expect(try h.client.kv.count(.prefix(["jobs", "payload"])) == 0 && h.client.kv.count(.prefix(["jobs", "payloadChunk"])) == 0)
     }
 }

@@ -39,8 +39,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 args=(serve); [[ -n "$WORKERS" ]] && args+=(--workers "$WORKERS")
-(cd "$ROOT" && HOST=127.0.0.1 PORT="$EDGE_PORT" KV_PATH="$KV" ACCESS_LOG=off "$EDGE_BIN" "${args[@]}" >/dev/null 2>&1) & pids+=($!)
-(cd "$HERE" && python3 -m uvicorn peer_app:app --host 127.0.0.1 --port "$PEER_PORT" --log-level warning >/dev/null 2>&1) & pids+=($!)
+(cd "$ROOT" && HOST=127.0.0.1 PORT="$EDGE_PORT" KV_PATH="$KV" ACCESS_LOG=off exec "$EDGE_BIN" "${args[@]}" >/dev/null 2>&1) & pids+=($!)
+(cd "$HERE" && exec python3 -m uvicorn peer_app:app --host 127.0.0.1 --port "$PEER_PORT" --log-level warning >/dev/null 2>&1) & pids+=($!)
 wait_up "$EDGE_PORT" /health
 wait_up "$PEER_PORT" /docs
 

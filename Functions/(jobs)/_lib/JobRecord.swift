@@ -1,7 +1,7 @@
 import EdgeRuntime
 
-/// One job as stored at `["jobs","job",seq]` (``JobKeys``). `seq` is the job's place in creation order
-/// (1, 2, 3… from one counter), so listing the prefix backwards is `createdAt` descending.
+/// One job as stored at `["jobs","job",seq]` (``JobKeys``). `seq` is the job's creation number
+/// (``JobSequence``), so listing the prefix backwards is `createdAt` descending.
 struct JobRecord: Codable, Sendable, Equatable {
     enum Status: String, Codable, Sendable, CaseIterable {
         case pending, running, done, failed, canceled, timeout
@@ -23,10 +23,13 @@ struct JobRecord: Codable, Sendable, Equatable {
     /// The job's input besides the image (which lives at `["jobs","payload",jobId]`).
     var minScore: Double
     var debugSleepMs: Int
-    /// While running: the process instance running it, and the token of this run (the deadline
-    /// message carries it, so a deadline never ends a later run).
+    /// While running: the process instance running it, and the token of this run (a run's deadline
+    /// and result apply only while the job is still in that run).
     var runner: String?
     var runToken: String?
+    /// True when the image is chunked at `["jobs","payload",jobId]`, else it is one value at
+    /// `["jobs","payloadInline",jobId]`.
+    var chunkedPayload: Bool? = nil
 
     /// `GET /jobs/{id}` and the list items: nullable fields present as null.
     func statusJSON(requestId: String? = nil) -> JSONValue {
@@ -60,9 +63,8 @@ enum JobKeys {
     static func idempotency(_ key: String) -> KvKey { ["jobs", "idem", .string(key)] }
     /// Present while a full cleanup is not due (expires after ``JobsLimits/cleanupIntervalMs``).
     static let cleanupGate: KvKey = ["jobs", "cleanupGate"]
-    /// The last seq handed out.
-    static let counter: KvKey = ["jobs", "seq"]
     static func payload(_ jobId: String) -> KvKey { ["jobs", "payload", .string(jobId)] }
+    static func inlinePayload(_ jobId: String) -> KvKey { ["jobs", "payloadInline", .string(jobId)] }
     static func result(_ jobId: String) -> KvKey { ["jobs", "result", .string(jobId)] }
     static func runner(_ instance: String) -> KvKey { ["jobs", "runner", .string(instance)] }
     static func payloadChunks(_ key: KvKey) -> KvKey { ["jobs", "payloadChunk"] + key.dropFirst(2) }

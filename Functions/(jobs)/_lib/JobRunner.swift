@@ -3,15 +3,14 @@ import FoundationEssentials
 
 /// Runs jobs from the KV queue, in whichever serving process leases the message (CONTRACTS §3.3).
 ///
-/// Messages are `{"app":"jobs","kind","jobId"}`:
-/// - `run`: `pending` → `running` (and, in the same commit, a `deadline` message delayed by the run
-///   timeout); then `debugSleepMs`, the detector on a ``CPUWork`` thread, and `running` → `done` with the
-///   result, or `failed` with the reason. The last step only applies while the job is still in *this*
-///   run (`runToken`): a job canceled or timed out meanwhile keeps that state and the result is dropped.
-///   A `run` message for a job already `running` was leased by a process that died (a consumer holds its
-///   lease until it returns): the job becomes `failed`, `interrupted by restart`.
-/// - `deadline`: a job still in the run the message names becomes `timeout`, `job exceeded processing
-///   timeout`: at T + `JOB_RUN_TIMEOUT_SECONDS` by the KV clock, whether or not the detector has returned.
+/// Messages are `{"app":"jobs","kind":"run","jobId"}`: `pending` → `running`; then `debugSleepMs`, the
+/// detector on a ``CPUWork`` thread, and `running` → `done` with the result, or `failed` with the reason.
+/// Beside the work, a deadline at T + `JOB_RUN_TIMEOUT_SECONDS` (by the KV clock) turns the job into
+/// `timeout`, `job exceeded processing timeout`, whether or not the detector has returned. Each end
+/// only applies while the job is still in *this* run (`runToken`): a job canceled or timed out meanwhile
+/// keeps that state and a late result is dropped. A `run` message for a job already `running` was leased
+/// by a process that died (a consumer holds its lease until it returns): the job becomes `failed`,
+/// `interrupted by restart`.
 struct JobRunner: Sendable {
     let store: JobStore
     /// This process's liveness identity (``JobKeys/runner(_:)``).
@@ -29,26 +28,40 @@ struct JobRunner: Sendable {
         }
         switch kind {
         case "run": try await run(jobId)
-        case "deadline":
-            guard case .string(let token)? = members.first(where: { $0.name == "token" })?.value else { return }
-            if let entry = try await store.find(jobId) {
-                _ = try await store.end(entry, .timeout, error: JobsText.timeout, onlyIf: { $0.status == .running && $0.runToken == token })
-            }
         default:
             logger.warning("jobs: dropped a queue message of unknown kind", metadata: ["kind": .string(kind)])
         }
     }
 
+    /// The run and its deadline race; whichever ends first writes its state (if the job is still in
+    /// this run) and the other is cancelled.
     private func run(_ jobId: String) async throws {
-        guard let started = try await start(jobId) else { return }
+        guard let (started, startedMs) = try await start(jobId) else { return }
+        let token = started.runToken
+        let deadline = startedMs + Int64(store.config.runTimeoutMs)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await work(started) }
+            group.addTask {
+                try await store.kv.clock.sleep(untilMs: deadline)
+                guard let entry = try await store.find(jobId) else { return }
+                _ = try await store.end(entry, .timeout, error: JobsText.timeout, onlyIf: { $0.status == .running && $0.runToken == token })
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// `debugSleepMs`, the detector, and `done` or `failed` while the job is still in this run.
+    private func work(_ started: JobRecord) async throws {
+        let jobId = started.jobId
         let clock = ContinuousClock()
         let t0 = clock.now
         if started.debugSleepMs > 0 {
             try await store.kv.clock.sleep(untilMs: store.nowMs + Int64(started.debugSleepMs))
         }
         let outcome: Result<[Detector.Box], DetectFailure>
-        if let payload = try await store.payloads.get(JobKeys.payload(jobId)) {
-            let dataURL = String(decoding: payload.bytes, as: UTF8.self)
+        if let bytes = try await store.payload(of: started) {
+            let dataURL = String(decoding: bytes, as: UTF8.self)
             let minScore = started.minScore
             outcome = try await CPUWork.run { Detector.result(dataURL: dataURL, minScore: minScore) }
         } else {
@@ -69,8 +82,8 @@ struct JobRunner: Sendable {
         }
     }
 
-    /// `pending` → `running` with a deadline message in the same commit; nil when there is nothing to run.
-    private func start(_ jobId: String) async throws -> JobRecord? {
+    /// `pending` → `running`; the job and its start time (KV clock), or nil when there is nothing to run.
+    private func start(_ jobId: String) async throws -> (job: JobRecord, startedMs: Int64)? {
         for _ in 0..<JobsLimits.maxCommitAttempts {
             guard let entry = try await store.find(jobId) else { return nil }
             switch entry.job.status {
@@ -87,11 +100,7 @@ struct JobRunner: Sendable {
             job.runner = instance
             let token = JobStore.newId()
             job.runToken = token
-            let timeout = Double(store.config.runTimeoutMs)
-            let ok = try await store.replace(entry, with: job) { op in
-                op.enqueue(JobStore.message("deadline", jobId, token: token), options: KvQueueOptions(delay: timeout, backoffSchedule: JobStore.retries))
-            }
-            if ok { return job }
+            if try await store.replace(entry, with: job) { return (job, now) }
         }
         throw HTTPError(.serviceUnavailable, code: "storage_busy", message: "Too many concurrent updates of job \(jobId)")
     }

@@ -44,6 +44,7 @@ extension JobStore {
     /// Deletes a job and everything that belongs to it.
     func delete(_ job: JobRecord) async throws {
         let op = kv.atomic().delete(JobKeys.job(job.seq)).delete(JobKeys.id(job.jobId)).delete(JobKeys.result(job.jobId))
+            .delete(JobKeys.inlinePayload(job.jobId))
         if let key = job.idempotencyKey {
             let entry = try await kv.get(JobKeys.idempotency(key))
             if case .string(job.jobId)? = entry.value {
@@ -51,7 +52,7 @@ extension JobStore {
             }
         }
         _ = try await op.commit()  // a lost race means another request changed the key: it is not ours to drop
-        try? await payloads.delete(JobKeys.payload(job.jobId))
+        await deleteChunkedPayload(of: job)
     }
 
     /// Ends the job in a terminal state if `onlyIf` holds for its current record, re-reading after a lost
@@ -64,8 +65,9 @@ extension JobStore {
             guard condition(current.job) else { return nil }
             var ended = current.job
             ended.finish(status, error: error, nowMs: nowMs)
-            if try await replace(current, with: ended, extra) {
-                try? await payloads.delete(JobKeys.payload(ended.jobId))
+            let jobId = ended.jobId
+            if try await replace(current, with: ended, { op in op.delete(JobKeys.inlinePayload(jobId)); extra(op) }) {
+                await deleteChunkedPayload(of: ended)
                 guard let fresh = try await find(ended.jobId) else { return nil }
                 return fresh
             }

@@ -5,37 +5,39 @@ extension JobStore {
     /// `input.idempotencyKey` already names (`created` false; the payload is not compared).
     ///
     /// The image is stored first (``KvChunkedValues``, under a fresh job id); then one atomic commit
-    /// checks the idempotency key and the sequence counter and writes the counter, the record, the id
-    /// pointer, the idempotency key and the queue message. Concurrent creates with one key all race for
-    /// that commit: one wins, the others re-read, find its job and delete their own image.
+    /// checks that the idempotency key and the job's creation number (``JobSequence``) are free and
+    /// writes the record, the id pointer, the idempotency key and the queue message. Concurrent creates
+    /// with one key all race for that commit: one wins, the others re-read, find its job and delete
+    /// their own image. Creates without a key share nothing, so they never retry one another.
     func create(_ input: DetectInput) async throws -> (job: JobRecord, created: Bool) {
         if let key = input.idempotencyKey, let existing = try await job(forIdempotencyKey: key) {
             return (existing.job, false)
         }
         let jobId = Self.newId()
-        _ = try await payloads.set(JobKeys.payload(jobId), Array(input.imageBase64.utf8), expireIn: JobsLimits.payloadRetentionMs)
+        let image = Array(input.imageBase64.utf8)
+        let inline = image.count <= JobsLimits.inlinePayloadBytes
+        if !inline { _ = try await payloads.set(JobKeys.payload(jobId), image, expireIn: JobsLimits.payloadRetentionMs) }
         for _ in 0..<JobsLimits.maxCommitAttempts {
             var keyEntry: KvEntry? = nil
             if let key = input.idempotencyKey {
                 let entry = try await kv.get(JobKeys.idempotency(key))
                 if case .string(let owner)? = entry.value, let existing = try await find(owner) {
-                    try? await payloads.delete(JobKeys.payload(jobId))
+                    if !inline { try? await payloads.delete(JobKeys.payload(jobId)) }
                     return (existing.job, false)
                 }
                 keyEntry = entry
             }
-            let counter = try await kv.get(JobKeys.counter)
-            let seq = (Self.int(counter.value) ?? 0) + 1
             let now = nowMs
+            let seq = JobSequence.next(nowMs: now)
             let job = JobRecord(jobId: jobId, seq: seq, status: .pending, task: JobsLimits.task, createdAt: JobTime.iso(now),
                                 createdMs: now, idempotencyKey: input.idempotencyKey, minScore: input.minScore,
-                                debugSleepMs: input.debugSleepMs)
+                                debugSleepMs: input.debugSleepMs, chunkedPayload: !inline)
             let op = kv.atomic()
-                .check(JobKeys.counter, versionstamp: counter.versionstamp)
-                .set(JobKeys.counter, .number(Double(seq)))
+                .check(JobKeys.job(seq), versionstamp: nil)
                 .set(JobKeys.job(seq), encoding: job)
                 .set(JobKeys.id(jobId), .number(Double(seq)))
-                .enqueue(Self.message("run", jobId), options: KvQueueOptions(backoffSchedule: Self.retries))
+            if inline { op.set(JobKeys.inlinePayload(jobId), .bytes(image), expireIn: JobsLimits.payloadRetentionMs) }
+            op.enqueue(Self.message("run", jobId), options: KvQueueOptions(backoffSchedule: Self.retries))
             if let key = input.idempotencyKey, let keyEntry {
                 op.check(JobKeys.idempotency(key), versionstamp: keyEntry.versionstamp).set(JobKeys.idempotency(key), .string(jobId))
             }
@@ -44,7 +46,7 @@ extension JobStore {
                 return (job, true)
             }
         }
-        try? await payloads.delete(JobKeys.payload(jobId))
+        if !inline { try? await payloads.delete(JobKeys.payload(jobId)) }
         throw HTTPError(.serviceUnavailable, code: "storage_busy", message: "Too many concurrent job creations; retry")
     }
 

@@ -63,6 +63,18 @@ struct JobStore: Sendable {
         return out
     }
 
+    /// The job's stored image (the data URL's bytes), or nil when it is gone.
+    func payload(of job: JobRecord) async throws -> [UInt8]? {
+        if job.chunkedPayload == true { return try await payloads.get(JobKeys.payload(job.jobId))?.bytes }
+        guard case .bytes(let b)? = try await kv.get(JobKeys.inlinePayload(job.jobId)).value else { return nil }
+        return b
+    }
+
+    /// Deletes a chunked image (an inline one goes in the commit that ends or deletes the job).
+    func deleteChunkedPayload(of job: JobRecord) async {
+        if job.chunkedPayload == true { try? await payloads.delete(JobKeys.payload(job.jobId)) }
+    }
+
     static func int(_ value: KvValue?) -> Int? {
         guard case .number(let n)? = value, n.isFinite, n.rounded() == n, abs(n) < 9e15 else { return nil }
         return Int(n)
@@ -70,10 +82,8 @@ struct JobStore: Sendable {
 
     static func newId() -> String { UUID().uuidString.lowercased() }
 
-    static func message(_ kind: String, _ jobId: String, token: String? = nil) -> KvValue {
-        var members: [KvValue.Member] = [.init("app", "jobs"), .init("kind", .string(kind)), .init("jobId", .string(jobId))]
-        if let token { members.append(.init("token", .string(token))) }
-        return .object(members)
+    static func message(_ kind: String, _ jobId: String) -> KvValue {
+        .object([.init("app", "jobs"), .init("kind", .string(kind)), .init("jobId", .string(jobId))])
     }
 
     /// Queue retries of a message whose handler failed (storage trouble), in ms.

@@ -23,6 +23,9 @@ enum JobsLimits {
     static let inlineParseBytes = 64 * 1024
     /// Largest `imageBase64` a job stores (the 10 MiB body cap of `vercel-like.json` bounds it first).
     static let maxPayloadBytes = 10 * 1024 * 1024
+    /// Images up to this size are written with the job in its create commit; larger ones are chunked
+    /// (``KvChunkedValues``) before it.
+    static let inlinePayloadBytes = 60 * 1024
     /// How long a job's stored image outlives its creation if no run ever deletes it.
     static let payloadRetentionMs = 86_400_000
     /// The full cleanup (TTL purge, interrupted runs) runs at most this often per deployment; between
