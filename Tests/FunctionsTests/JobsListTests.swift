@@ -18,6 +18,7 @@ import Testing
         let next = try #require(p1.next)
         let p2 = await page(h, "?limit=1&cursor=\(next)")
         #expect(p2.ids == [created[1]])
+        #expect(await page(h, "?limit=1&cursor=0").ids == [created[2]], "cursor 0 is the first page")
         let item = try #require(p1.r.json?["items"]?.arrayValue?.first?.objectValue)
         #expect(item.keys == ["jobId", "status", "task", "createdAt", "startedAt", "finishedAt", "error"])
     }

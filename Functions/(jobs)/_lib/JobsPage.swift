@@ -35,7 +35,7 @@ struct JobsPage: Sendable {
                 throw HTTPError(.badRequest, code: "invalid_cursor", message: "cursor must be a non-negative integer",
                                 details: ["cursor": .string(c)])
             }
-            before = n
+            before = n == 0 ? nil : n  // "0" is the original's first offset: the first page (no job has number 0)
         }
     }
 

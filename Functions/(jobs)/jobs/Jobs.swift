@@ -10,8 +10,8 @@ import EdgeRuntime
 /// descending, the status filter applied before paging. `limit` must be an integer (422) in 1…100 (400
 /// `invalid_pagination`); `status` one of the six states (422). The cursor is the creation number of the
 /// last job returned, as a decimal string: the next page holds only older jobs, so walking the pages
-/// returns every job exactly once even while new ones arrive; anything but a non-negative integer is 400
-/// `invalid_cursor`.
+/// returns every job exactly once even while new ones arrive; `0` (the original's first offset) is the
+/// first page; anything but a non-negative integer is 400 `invalid_cursor`.
 struct Jobs: EdgeFunction {
     static let methods: HTTPMethods = [.get, .post]
 
