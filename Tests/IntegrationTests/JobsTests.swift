@@ -61,6 +61,30 @@ import Glibc
         #expect(health.text.contains(#""jobsInMemory":2"#) && health.text.contains(#""idempotencyKeysInMemory":1"#))
     }
 
+    @Test func badInputOverSocketsIsA4xxInTheContractAndTheServerStaysUp() throws {
+        let edge = try EdgeProcess(environment: ["KV_PATH": Self.kvDir()])
+        let port = edge.port
+        func detect(_ image: String) throws -> RawHTTP.Response {
+            try RawHTTP.request(port: port, "POST", "/detect/objects", headers: ["content-type": "application/json"],
+                                body: Array(#"{"imageBase64":"\#(image)"}"#.utf8))
+        }
+        var header = TestImage.png(width: 32, height: 24, pixels: [UInt8](repeating: 255, count: 32 * 24))
+        for (i, b) in ([0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30] as [UInt8]).enumerated() { header[16 + i] = b }
+        for image in ["data:image/gif;base64,R0lGODlhAQABAAAAACw=", TestImage.dataURL(header), "no comma"] {
+            let r = try detect(image)
+            #expect(r.status == 400 && Self.field(r, "code") == "invalid_image_payload", "\(r.text)")
+        }
+        // The head announces 10 MiB + 1; the server answers 413 without reading the body.
+        let big = try RawHTTP.raw(port: port, Array("POST /jobs HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: \(10 * 1024 * 1024 + 1)\r\n\r\n{".utf8))
+        #expect(big.status == 413 && Self.field(big, "code") == "payload_too_large")
+        let malformed = try RawHTTP.request(port: port, "POST", "/jobs", body: Array("{".utf8))
+        #expect(malformed.status == 422 && Self.field(malformed, "code") == "validation_error")
+        let wrong = try RawHTTP.request(port: port, "DELETE", "/jobs")
+        #expect(wrong.status == 405 && Self.field(wrong, "code") == "http_error" && wrong.text.contains(#""path":"/jobs""#))
+        let health = try RawHTTP.request(port: port, "GET", "/health")
+        #expect(health.status == 200 && health.text.contains(#""jobsInMemory":0"#), "nothing was stored")
+    }
+
     @Test func killNineMidQueueLosesNoAcceptedJob() throws {
         let dir = Self.kvDir()
         let env = ["KV_PATH": dir, "JOB_RUN_TIMEOUT_SECONDS": "120"]
