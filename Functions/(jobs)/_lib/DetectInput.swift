@@ -29,7 +29,9 @@ struct DetectInput: Sendable {
             throw JobsErrors.validation(path: path, [JobsErrors.issue("json_invalid", ["body"], "JSON decode error: \(error.description)")])
         }
         guard let body = value.objectValue else {
-            throw JobsErrors.validation(path: path, [JobsErrors.issue("model_attributes_type", ["body"], "Input should be a valid dictionary or object")])
+            throw JobsErrors.validation(path: path, [
+                JobsErrors.issue("model_attributes_type", ["body"], "Input should be a valid dictionary or object"),
+            ])
         }
         var issues: [JSONValue] = []
         func issue(_ type: String, _ field: String, _ msg: String) { issues.append(JobsErrors.issue(type, ["body", field], msg)) }

@@ -88,7 +88,8 @@ struct JobRunner: Sendable {
             guard let entry = try await store.find(jobId) else { return nil }
             switch entry.job.status {
             case .running:
-                _ = try await store.end(entry, .failed, error: JobsText.interrupted, onlyIf: { $0.status == .running && $0.runToken == entry.job.runToken })
+                let token = entry.job.runToken
+                _ = try await store.end(entry, .failed, error: JobsText.interrupted, onlyIf: { $0.status == .running && $0.runToken == token })
                 return nil
             case .pending: break
             default: return nil

@@ -22,7 +22,8 @@ extension JobStore {
                     live = try await kv.get(JobKeys.runner(runner)).versionstamp != nil
                     runnerAlive[runner] = live
                 }
-                if !live, let ended = try await end(entry, .failed, error: JobsText.interrupted, onlyIf: { $0.status == .running && $0.runner == runner }) {
+                if !live,
+                   let ended = try await end(entry, .failed, error: JobsText.interrupted, onlyIf: { $0.status == .running && $0.runner == runner }) {
                     entry = ended
                 }
             }

@@ -21,7 +21,8 @@ struct JobsPage: Sendable {
         if let l = query["limit"] {
             let t = l.trimmingSpaces
             if let n = Int(t) { limit = n } else if Self.isInteger(t) { limitText = t; limit = 0 } else {
-                issues.append(JobsErrors.issue("int_parsing", ["query", "limit"], "Input should be a valid integer, unable to parse string as an integer"))
+                issues.append(JobsErrors.issue("int_parsing", ["query", "limit"],
+                                               "Input should be a valid integer, unable to parse string as an integer"))
             }
         }
         if !issues.isEmpty { throw JobsErrors.validation(path: path, issues) }

@@ -13,7 +13,9 @@ public enum TestImage {
 
     /// A PNG of `pixels` (`components` bytes per pixel, row-major).
     public static func png(width: Int, height: Int, components: Int = 1, pixels: [UInt8]) -> [UInt8] {
-        encode { sink, ctx in pixels.withUnsafeBytes { CStbImageWrite_png(sink, ctx, Int32(width), Int32(height), Int32(components), $0.baseAddress) } }
+        encode { sink, ctx in
+            pixels.withUnsafeBytes { CStbImageWrite_png(sink, ctx, Int32(width), Int32(height), Int32(components), $0.baseAddress) }
+        }
     }
 
     /// A baseline JPEG of `pixels` at `quality` (1...100).
