@@ -15,7 +15,7 @@ FROM ${SWIFT_IMAGE} AS build
 # hadolint ignore=DL3008
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update -q \
- && apt-get install -y -q --no-install-recommends liblmdb-dev libcurl4-openssl-dev \
+ && apt-get install -y -q --no-install-recommends liblmdb-dev libcurl4-openssl-dev libstb-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first: this layer is rebuilt only when the manifest or the lock file changes.

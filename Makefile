@@ -1,7 +1,7 @@
 # swift-edge: `make dev` serves on :8000, `make test` runs everything CI runs.
 SWIFT      ?= swift
 PORT       ?= 8000
-SYS_PKGS   := liblmdb-dev libcurl4-openssl-dev
+SYS_PKGS   := liblmdb-dev libcurl4-openssl-dev libstb-dev
 # What the test suites use besides: python3 (loopback upstreams, conformance diff; the `openai` package for
 # the 001 SDK test), openssl (test
 # certificates), nghttpd (HTTP/2 upstream for the fetch tests).

@@ -43,11 +43,18 @@ let package = Package(
         // MARK: The one JSON value type (ordered objects, linear parser), below everything that speaks JSON.
         .target(name: "EdgeJSON", path: "Runtime/Sources/EdgeJSON", swiftSettings: strict),
 
+        // MARK: Image decoding: stb_image as Debian keeps it (libstb-dev), behind a prefixed shim (Decisions/0015).
+        .target(name: "CStbImage", path: "Runtime/Shims/CStbImage"),
+        .target(name: "EdgeImage", dependencies: ["CStbImage"], path: "Runtime/Sources/EdgeImage", swiftSettings: strict),
+        // Encoding, for test images only (EdgeTesting's TestImage).
+        .target(name: "CStbImageWrite", path: "Runtime/Shims/CStbImageWrite"),
+
         // MARK: What handlers import.
         .target(
             name: "EdgeRuntime",
             dependencies: [
                 "EdgeJSON",
+                "EdgeImage",
                 "KV",
                 "Fetch",
                 "Cron",  // calendar math for WallClock's timestamps
@@ -85,7 +92,7 @@ let package = Package(
         .target(
             name: "EdgeTesting",
             dependencies: [
-                "EdgeRuntime", "Server", "KV",
+                "EdgeRuntime", "Server", "KV", "CStbImageWrite",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/Sources/EdgeTesting",
@@ -165,6 +172,7 @@ let package = Package(
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests", swiftSettings: strict),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB"], path: "Tests/ServerTests", swiftSettings: strict),
         .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "EdgeTesting", "KV", "KVLMDB"], path: "Tests/VLMTests", swiftSettings: strict),
+        .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage", "EdgeTesting"], path: "Tests/EdgeImageTests", swiftSettings: strict),
         .testTarget(name: "FunctionsTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/FunctionsTests", swiftSettings: strict),
         .testTarget(name: "ChatTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/ChatTests", swiftSettings: strict),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer", "EdgeTesting"], path: "Tests/DevServerTests", swiftSettings: strict),

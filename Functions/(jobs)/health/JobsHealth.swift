@@ -1,19 +1,22 @@
 import EdgeRuntime
 
-/// `GET /health` (system 002, jobs API): `{"status":"ok","service","version","jobsInMemory",
-/// "idempotencyKeysInMemory","jobRunTimeoutSec","requestId"}` (CONTRACTS §3.3). The jobs app is not
-/// ported yet, so it holds no jobs and no idempotency keys.
+/// `GET /health` (system 002): `{"status":"ok","service","version","jobsInMemory","idempotencyKeysInMemory",
+/// "jobRunTimeoutSec","requestId"}` (CONTRACTS §3.3), after a full cleanup (always, not only when due). The counters are the jobs and
+/// idempotency keys stored in KV.
 struct JobsHealth: EdgeFunction {
     static let methods: HTTPMethods = [.get]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        .json([
+        let store = JobStore(kv: try context.kv, config: JobsConfig(context.env))
+        let jobs = try await store.cleanup()
+        let keys = try store.kv.count(.prefix(JobKeys.idempotency))
+        return .json([
             "status": "ok",
-            "service": "backend-ai-mvp",
-            "version": "0.5.0",
-            "jobsInMemory": 0,
-            "idempotencyKeysInMemory": 0,
-            "jobRunTimeoutSec": .number(Double(context.env.get("JOB_RUN_TIMEOUT_SECONDS", default: "8.0")) ?? 8.0),
+            "service": .string(JobsLimits.service),
+            "version": .string(JobsLimits.version),
+            "jobsInMemory": .number(Double(jobs.count)),
+            "idempotencyKeysInMemory": .number(Double(keys)),
+            "jobRunTimeoutSec": .number(store.config.runTimeoutSeconds),
             "requestId": .string(context.requestId),
         ])
     }

@@ -131,7 +131,7 @@ enum Serve {
         let server = EdgeServer(app: app, host: host, port: port, listenFD: role?.listenFD, logFormat: startup.format,
                                 accessLog: startup.env["ACCESS_LOG"]?.lowercased() != "off")
         let logger = startup.logger
-        var services: [any Service] = []
+        var services: [any Service] = [AppsService(app)]
         do {
             if let scheduler = try startup.cronScheduler(app: app, kv: kv) {
                 app.runtimeEndpoints.setCronStatus { CronRuntime.statusJSON(await scheduler.status()) }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Every runtime limit, in one place. Per-function values come from `vercel-like.json` `functions`.
 public enum EdgeLimits {
     /// Largest request body the body helpers collect unless a function sets `maxRequestBodySize` (Vercel: 4.5 MB).
@@ -41,4 +45,7 @@ public enum EdgeLimits {
     /// A connection accepted just before its worker began draining has this long (ms) to send its first
     /// request, which is then answered before the connection closes.
     public static let quiesceFirstRequestGraceMs: Int64 = 1000
+    /// CPU-bound computations (``CPUWork``) that run at once: one core fewer than the machine has (at least
+    /// one), so the event loops always keep a core.
+    public static let cpuWorkThreads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1)
 }

@@ -22,6 +22,9 @@ public final class TestClient: Sendable {
     package let app: EdgeApplication
     /// The KV database the functions see (in memory unless one was passed in).
     public let kv: Kv
+    /// The apps' background work (``EdgeApp/run(_:)``: queue consumers), running from `init` until
+    /// ``shutdown()`` or until the client is released.
+    private let appsTask: Task<Void, Never>
 
     /// - Parameters:
     ///   - routes, apps: usually `FunctionsManifest.routes` and `FunctionsManifest.apps`.
@@ -39,6 +42,16 @@ public final class TestClient: Sendable {
         app = try EdgeApplication(routes: routes, apps: apps, config: cfg, environment: env,
                                   logger: Logger(label: "edge-testing", factory: { _ in SwiftLogNoOpLogHandler() }),
                                   services: services)
+        let app = self.app
+        appsTask = Task { await app.runApps() }
+    }
+
+    deinit { appsTask.cancel() }
+
+    /// Stops the apps' background work and waits for it to end (a process shutting down).
+    public func shutdown() async {
+        appsTask.cancel()
+        await appsTask.value
     }
 
     /// Sends one request. `target` is a path with an optional query (`/v1/prompts?limit=2`);

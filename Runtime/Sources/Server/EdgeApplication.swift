@@ -14,6 +14,8 @@ public final class EdgeApplication: Sendable {
     public let runtimeEndpoints: RuntimeEndpoints
     /// `TRUST_PROXY=1`: take the client address from `x-forwarded-for` (only behind a proxy you run).
     public let trustProxy: Bool
+    /// Every declared app with its scoped environment, for ``runApps()``.
+    let apps: [(name: String, app: any EdgeApp, env: Environment)]
 
     /// The outcome of one request: the response plus what the access log needs.
     public struct Outcome: Sendable {
@@ -42,6 +44,7 @@ public final class EdgeApplication: Sendable {
         self.background = BackgroundWork()
         self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"], testFaults: environment["EDGE_TEST_FAULTS"] == "1")
         self.trustProxy = Environment(environment).bool("TRUST_PROXY")
+        self.apps = apps.map { (name: $0.name, app: $0.makeApp(), env: Environment(environment).scoped(to: $0.name)) }
     }
 
     /// The mounted routes in precedence order: (methods, pattern, file, maxDuration s, maxRequestBodySize).
@@ -125,7 +128,7 @@ public final class EdgeApplication: Sendable {
         let route = entry.descriptor.pattern
         let fields = policy.logFields(req)
         func failure(_ e: HTTPError, closeConnection: Bool = false) -> Outcome {
-            var r = policy.errors.response(for: e, requestId: requestId)
+            var r = policy.errors.response(for: e, requestId: requestId, path: req.path)
             if closeConnection { r.headers[.connection] = "close" }
             return Outcome(response: r, route: route, closeConnection: closeConnection, logFields: fields)
         }

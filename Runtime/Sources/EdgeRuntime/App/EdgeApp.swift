@@ -23,4 +23,17 @@ public protocol EdgeApp: Sendable {
     /// The app's policy, built once at start-up from the app's scoped environment (`APP__NAME`
     /// overrides `NAME`, see ``Environment/scoped(to:)``).
     func policy(_ env: Environment) -> AppPolicy
+    /// Work the app runs beside its routes for the life of each serving process: recovery at boot, a
+    /// queue consumer (``AppContext/kv`` `listenQueue`). The runtime starts it once per process after the
+    /// KV store opens and cancels it at shutdown; returning early ends it, a thrown error is logged.
+    /// The default does nothing.
+    ///
+    /// - Important: one KV database has one queue. Every process that serves the app runs this, so a
+    ///   message goes to whichever app's consumer leases it first: an app that enqueues must be the only
+    ///   app consuming that database's queue, or tag its messages and hand back the ones it does not own.
+    func run(_ context: AppContext) async throws
+}
+
+extension EdgeApp {
+    public func run(_ context: AppContext) async throws {}
 }

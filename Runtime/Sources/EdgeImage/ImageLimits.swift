@@ -1,0 +1,36 @@
+/// How large an image ``ImageDecoder`` agrees to decode. The defaults are the runtime's; apps may pass
+/// smaller ones.
+public struct ImageLimits: Sendable {
+    /// Longest side, in pixels.
+    public var maxSide: Int
+    /// Most pixels (width x height).
+    public var maxPixels: Int
+    /// Largest byte budget of one decode, whatever the header says.
+    public var maxDecodeBytes: Int
+
+    public init(maxSide: Int = ImageLimits.defaultMaxSide, maxPixels: Int = ImageLimits.defaultMaxPixels,
+                maxDecodeBytes: Int = ImageLimits.defaultMaxDecodeBytes) {
+        self.maxSide = maxSide
+        self.maxPixels = maxPixels
+        self.maxDecodeBytes = maxDecodeBytes
+    }
+
+    /// 8192 pixels a side.
+    public static let defaultMaxSide = 8192
+    /// 16.7 megapixels (4096 x 4096).
+    public static let defaultMaxPixels = 4096 * 4096
+    /// 256 MiB.
+    public static let defaultMaxDecodeBytes = 256 << 20
+    /// Room for the decoder's tables and row buffers beside the image buffers.
+    static let decodeSlackBytes = 4 << 20
+
+    /// The bytes a decode of `header` may allocate: its inflated samples, the decoded image, the gray
+    /// copy (three image-sized buffers at its sample size, plus slack), capped by ``maxDecodeBytes``.
+    func decodeBudget(for header: ImageHeader) -> Int {
+        let sampleBytes = max(1, header.components) * (header.is16Bit ? 2 : 1)
+        let pixels = header.width * header.height  // bounded by maxPixels before this is called
+        let (perPixel, o1) = (3 * sampleBytes + 1).multipliedReportingOverflow(by: pixels)
+        if o1 { return maxDecodeBytes }
+        return min(maxDecodeBytes, perPixel + Self.decodeSlackBytes)
+    }
+}

@@ -1,0 +1,73 @@
+import EdgeImage
+import EdgeTesting
+import Testing
+
+/// The decoder on real PNG and JPEG files, and on hostile ones: every refusal is an error, never a trap
+/// or an unbounded allocation.
+@Suite struct ImageDecoderTests {
+    static let square = TestImage.gray(width: 32, height: 24) { x, y in (8..<20).contains(x) && (4..<12).contains(y) ? 0 : 255 }
+
+    @Test func pngRoundTripsExactly() throws {
+        let png = TestImage.png(width: 32, height: 24, pixels: Self.square)
+        let header = try ImageDecoder.header(of: png)
+        #expect(header == ImageHeader(format: .png, width: 32, height: 24, components: 1, is16Bit: false))
+        let image = try ImageDecoder.decodeGray(png)
+        #expect(image == GrayImage(width: 32, height: 24, pixels: Self.square))
+    }
+
+    @Test func rgbPngIsConvertedToGray() throws {
+        var rgb: [UInt8] = []
+        for _ in 0..<(4 * 4) { rgb += [255, 255, 255] }
+        let image = try ImageDecoder.decodeGray(TestImage.png(width: 4, height: 4, components: 3, pixels: rgb))
+        #expect(image.pixels.allSatisfy { $0 >= 254 })
+    }
+
+    @Test func jpegDecodesToItsSizeAndRoughlyItsPixels() throws {
+        let jpeg = TestImage.jpeg(width: 32, height: 24, pixels: Self.square, quality: 100)
+        #expect(try ImageDecoder.header(of: jpeg).format == .jpeg)
+        let image = try ImageDecoder.decodeGray(jpeg)
+        #expect(image.width == 32 && image.height == 24)
+        #expect(image.pixels[0] > 200 && image.pixels[6 * 32 + 12] < 60)
+    }
+
+    @Test func otherFormatsAreRefusedByTheirSignature() {
+        #expect(throws: ImageDecodeError.unsupportedFormat("gif")) { try ImageDecoder.decodeGray(Array("GIF89a\u{1}\u{0}\u{1}\u{0}".utf8)) }
+        #expect(throws: ImageDecodeError.unsupportedFormat("webp")) { try ImageDecoder.decodeGray(Array("RIFF\0\0\0\0WEBPVP8 ".utf8)) }
+        #expect(throws: ImageDecodeError.unsupportedFormat("unknown")) { try ImageDecoder.decodeGray(Array("hello".utf8)) }
+        #expect(throws: ImageDecodeError.empty) { try ImageDecoder.decodeGray([]) }
+    }
+
+    @Test func truncatedAndCorruptFilesAreErrors() {
+        let png = TestImage.png(width: 32, height: 24, pixels: Self.square)
+        let jpeg = TestImage.jpeg(width: 32, height: 24, pixels: Self.square)
+        for cut in [8, 20, 33, png.count / 2, png.count - 13] {
+            #expect(throws: ImageDecodeError.self) { try ImageDecoder.decodeGray(Array(png.prefix(cut))) }
+        }
+        for cut in [3, 20, jpeg.count / 3] {
+            #expect(throws: ImageDecodeError.self) { try ImageDecoder.decodeGray(Array(jpeg.prefix(cut))) }
+        }
+        var garbled = png
+        for i in 41..<min(garbled.count, 60) { garbled[i] ^= 0x5A }
+        #expect(throws: ImageDecodeError.self) { try ImageDecoder.decodeGray(garbled) }
+    }
+
+    @Test func aHugeHeaderIsRefusedBeforeDecoding() throws {
+        var png = TestImage.png(width: 32, height: 24, pixels: Self.square)
+        for (i, b) in ([0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30] as [UInt8]).enumerated() { png[16 + i] = b }  // 30000 x 30000
+        #expect(try ImageDecoder.header(of: png).width == 30000)
+        #expect(throws: ImageDecodeError.tooLarge(width: 30000, height: 30000)) { try ImageDecoder.decodeGray(png) }
+        let wide = ImageLimits(maxSide: 16, maxPixels: 1 << 20)
+        #expect(throws: ImageDecodeError.tooLarge(width: 32, height: 24)) {
+            try ImageDecoder.decodeGray(TestImage.png(width: 32, height: 24, pixels: Self.square), limits: wide)
+        }
+    }
+
+    @Test func imageDataThatInflatesPastItsHeaderHitsTheBudget() throws {
+        // 64x64 gray needs 64 * 65 bytes of image data; this stream inflates to 24 MiB.
+        let bomb = TestImage.pngWithImageData(width: 64, height: 64, inflated: [UInt8](repeating: 0, count: 24 << 20))
+        #expect(bomb.count < 400_000, "a small upload")
+        #expect(throws: ImageDecodeError.corrupt("outofmem")) { try ImageDecoder.decodeGray(bomb) }
+        let fine = TestImage.pngWithImageData(width: 64, height: 64, inflated: [UInt8](repeating: 0, count: 64 * 65))
+        #expect(try ImageDecoder.decodeGray(fine).pixels.count == 64 * 64)
+    }
+}
