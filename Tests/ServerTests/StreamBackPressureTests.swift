@@ -83,3 +83,41 @@ struct Relay: EdgeFunction {
         return .eventStream(relaying: upstream.body, keepAlive: .seconds(15), logger: context.logger)
     }
 }
+
+/// A client that closes its socket while a stream is being sent to it, during the stream's silence: the
+/// producer is cancelled at once, not at its next write.
+@Suite(.serialized) struct ClientLeavesMidStreamTests {
+    @Test func closingDuringSilenceCancelsTheProducerAtOnce() async throws {
+        let routes = [RouteDescriptor("/quiet", file: "Functions/quiet/Quiet.swift", Quiet.self)]
+        try await ServerSocketTests.serving(routes, config: "{}") { port in
+            try await RawHTTP.onOwnThread {
+                let fd = try RawHTTP.connect(port: port, timeoutSeconds: 5)
+                try RawHTTP.send(fd, Array("GET /quiet HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                var got: [UInt8] = []
+                while RawHTTP.find(got, Array("first".utf8)) == nil {
+                    let n = recv(fd, &buffer, buffer.count, 0)
+                    if n <= 0 { break }
+                    got += buffer[0..<n]
+                }
+                #expect(RawHTTP.find(got, Array("first".utf8)) != nil)
+                let closedAt = ContinuousClock.now
+                close(fd)
+                for _ in 0..<100 where !Quiet.cancelled.isSet { usleep(10_000) }
+                #expect(Quiet.cancelled.isSet, "the silent producer was not cancelled")
+                #expect(ContinuousClock.now - closedAt < .milliseconds(500))
+            }
+        }
+    }
+}
+
+/// Sends one event, then nothing for a minute (a provider thinking); records its cancellation.
+struct Quiet: EdgeFunction {
+    static let cancelled = Flag()
+    func handle(_ request: Request, context: Context) async throws -> Response {
+        .eventStream { writer in
+            try await writer.write(Array("data: first\n\n".utf8))
+            do { try await Task.sleep(for: .seconds(60)) } catch { Quiet.cancelled.set(); throw error }
+        }
+    }
+}

@@ -7,13 +7,13 @@ import EdgeRuntime
 ///   `stream_options.include_usage` chunk included), one chunk in flight at a time (back-pressure
 ///   reaches the provider through the fetch body). While the provider is silent for `SSE_KEEPALIVE_MS`
 ///   (default 15 s) between two events, a `: keep-alive` comment goes out (SDKs skip comments): it keeps
-///   proxies from closing the connection and finds a client that left during a long silence.
+///   proxies from closing the connection.
 /// - With a transcript: after the upstream's end the assistant message is stored, then one extra event
 ///   `data: {"_conversation":{...}}` follows (after `[DONE]`).
 /// - The upstream fails mid-stream: the response ends as it is, with no `[DONE]` and no extra event;
 ///   the transcript gets its error row.
-/// - The client leaves (the runtime cancels the relay, or the next write fails): the upstream transfer is
-///   aborted at once; the
+/// - The client leaves (the runtime cancels the relay as soon as the client's socket closes, even while
+///   the provider is silent): the upstream transfer is aborted at once; the
 ///   transcript's error row is written in the background (``Context/waitUntil(_:)``).
 enum ChatStreamRelay {
     enum Outcome: Sendable {

@@ -39,8 +39,18 @@ public final class StreamWriter: Sendable {
     /// Writes UTF-8 text.
     public func write(_ text: String) async throws { try await write(Array(text.utf8)) }
 
-    /// Called by the runtime: the next chunk, or nil once the producer finished.
+    /// Called by the runtime: the next chunk, or nil once the producer finished. Cancelling the caller
+    /// (the client left) finishes the stream with `CancellationError`, even while the producer is
+    /// silent, so its next `write` throws and whatever owns the producer can cancel it.
     package func next() async throws -> [UInt8]? {
+        try await withTaskCancellationHandler {
+            try await take()
+        } onCancel: {
+            finish(CancellationError())
+        }
+    }
+
+    private func take() async throws -> [UInt8]? {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<[UInt8]?, any Error>) in
             let (producer, value): (CheckedContinuation<Void, any Error>?, Result<[UInt8]?, any Error>?) = state.withLock { s in
                 if let p = s.pending {

@@ -134,6 +134,7 @@ struct HTTP1Responder: Sendable {
             return (0, nil)
         }
         channel.writeAndFlush(head, promise: nil)
+        channel.pipeline.fireUserInboundEventTriggered(StreamingResponseStarted())
         let chunked = fields[.transferEncoding] != nil
         var sent = 0
         do {

@@ -48,6 +48,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var closeWhenDone = false
     /// The client closed its side: answer what arrived complete, then close.
     private var inputClosed = false
+    /// The response in flight is a stream whose head has been written (``StreamingResponseStarted``).
+    private var streaming = false
     /// The connection is closing: nothing more is delivered.
     var closing = false
     /// Whether a request head has arrived on this connection (a new connection told to quiesce still
@@ -166,6 +168,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// The response in flight has been written to its end (called by ``HTTP1Responder`` on this loop).
     private func responseEnded(closing responseCloses: Bool, context: ChannelHandlerContext) {
         busy = false
+        streaming = false
         lastActivity = .now()
         headStarted = nil
         // A body the handler left unread is drained and dropped from here on.
@@ -214,7 +217,20 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             }
             return
         }
+        if event is StreamingResponseStarted {
+            streaming = busy
+            return
+        }
         if case ChannelEvent.inputClosed = event {
+            // A client that ends its input while a stream is being sent to it has left (a half-closed
+            // client waits for a response, not for a stream that may run for minutes; nginx and Deno read
+            // it the same way): close now, which cancels the stream's producer even while it is silent.
+            if busy, streaming, !inMessage {
+                closing = true
+                queued.removeAll()
+                context.close(promise: nil)
+                return
+            }
             // The client sent all it will send: the requests that arrived whole are answered, then close.
             inputClosed = true
             if inMessage {
@@ -340,3 +356,6 @@ extension HTTPServerRequestPart {
         return false
     }
 }
+
+/// Fired by ``HTTP1Responder`` when it has written the head of a streamed response.
+struct StreamingResponseStarted {}
