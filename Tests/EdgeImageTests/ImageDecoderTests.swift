@@ -37,6 +37,23 @@ import Testing
         #expect(throws: ImageDecodeError.empty) { try ImageDecoder.decodeGray([]) }
     }
 
+    /// A progressive 4-component (CMYK) JPEG of 1300x1300: SOI, DQT, SOF2, EOI (95 bytes; stb_image
+    /// decodes a progressive frame without scans to its all-zero coefficients). stb's header reader says
+    /// 3 components for it, and its coefficient buffers (2 bytes per component and pixel) plus samples
+    /// need ~13 bytes a pixel: the budget once derived from "3 components" refused it as "outofmem".
+    static let progressiveCMYK: [UInt8] = {
+        var b: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x43, 0x00] + [UInt8](repeating: 1, count: 64)
+        b += [0xFF, 0xC2, 0x00, 0x14, 0x08, 0x05, 0x14, 0x05, 0x14, 0x04]  // 8-bit, 1300x1300, 4 components
+        for id: UInt8 in 1...4 { b += [id, 0x11, 0x00] }
+        return b + [0xFF, 0xD9]
+    }()
+
+    @Test func progressiveCMYKJpegFitsItsBudget() throws {
+        #expect(try ImageDecoder.header(of: Self.progressiveCMYK).width == 1300)
+        let image = try ImageDecoder.decodeGray(Self.progressiveCMYK)
+        #expect(image.width == 1300 && image.height == 1300 && image.pixels.count == 1300 * 1300)
+    }
+
     @Test func truncatedAndCorruptFilesAreErrors() {
         let png = TestImage.png(width: 32, height: 24, pixels: Self.square)
         let jpeg = TestImage.jpeg(width: 32, height: 24, pixels: Self.square)

@@ -26,8 +26,13 @@ public struct ImageLimits: Sendable {
 
     /// The bytes a decode of `header` may allocate: its inflated samples, the decoded image, the gray
     /// copy (three image-sized buffers at its sample size, plus slack), capped by ``maxDecodeBytes``.
+    ///
+    /// stb_image's JPEG header reader reports at most 3 components, but a CMYK or YCCK JPEG has 4, and a
+    /// progressive one holds two bytes of coefficients plus one of samples per component and pixel: a
+    /// JPEG is therefore budgeted as 4 components whatever its header says.
     func decodeBudget(for header: ImageHeader) -> Int {
-        let sampleBytes = max(1, header.components) * (header.is16Bit ? 2 : 1)
+        let components = header.format == .jpeg ? 4 : max(1, header.components)
+        let sampleBytes = components * (header.is16Bit ? 2 : 1)
         let pixels = header.width * header.height  // bounded by maxPixels before this is called
         let (perPixel, o1) = (3 * sampleBytes + 1).multipliedReportingOverflow(by: pixels)
         if o1 { return maxDecodeBytes }
