@@ -54,6 +54,35 @@ import Testing
         #expect(image.width == 1300 && image.height == 1300 && image.pixels.count == 1300 * 1300)
     }
 
+    /// Every scan walks the whole image again: a JPEG that repeats its scan is a CPU bomb (a 4096x4096
+    /// one repeating a 12-byte scan 500 times decoded for 31 s in a debug build; 10 MB of them, hours).
+    /// Scans x pixels is bounded before decoding.
+    @Test func jpegScansTimesPixelsAreBounded() throws {
+        let jpeg = TestImage.jpeg(width: 64, height: 64, pixels: TestImage.gray(width: 64, height: 64) { x, _ in x < 32 ? 0 : 255 })
+        let sos = try #require(jpeg.indices.first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xDA })
+        let scan = Array(jpeg[sos..<(jpeg.count - 2)])  // SOS header and its entropy-coded data, up to EOI
+        let repeated = Array(jpeg[..<sos]) + Array(repeatElement(scan, count: 20).joined()) + [0xFF, 0xD9]
+        #expect(ImageFormat.jpegScanBound(jpeg) == 1 && ImageFormat.jpegScanBound(repeated) == 20)
+        #expect(try ImageDecoder.decodeGray(repeated).width == 64, "a repeated scan decodes: the bomb is real")
+        let tight = ImageLimits(maxScanPixels: 19 * 64 * 64)
+        #expect(throws: ImageDecodeError.corrupt("20 JPEG scans of 64x64 pixels exceed the decode limits")) {
+            try ImageDecoder.decodeGray(repeated, limits: tight)
+        }
+        #expect(try ImageDecoder.decodeGray(jpeg, limits: tight).width == 64)
+
+        // Under the default limits a 4096x4096 frame may have 64 scans, not 65 (refused before any decoding).
+        func frame(scans: Int) -> [UInt8] {
+            var b: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC2, 0x00, 0x0B, 0x08, 0x10, 0x00, 0x10, 0x00, 0x01, 0x01, 0x11, 0x00]
+            for _ in 0..<scans { b += [0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00] }
+            return b + [0xFF, 0xD9]
+        }
+        #expect(throws: ImageDecodeError.corrupt("65 JPEG scans of 4096x4096 pixels exceed the decode limits")) {
+            try ImageDecoder.decodeGray(frame(scans: 65))
+        }
+        #expect(ImageFormat.jpegScanBound(frame(scans: 64)) == 64)
+        #expect(64 * 4096 * 4096 <= ImageLimits().maxScanPixels, "64 scans pass this check")
+    }
+
     @Test func truncatedAndCorruptFilesAreErrors() {
         let png = TestImage.png(width: 32, height: 24, pixels: Self.square)
         let jpeg = TestImage.jpeg(width: 32, height: 24, pixels: Self.square)

@@ -7,12 +7,18 @@ public struct ImageLimits: Sendable {
     public var maxPixels: Int
     /// Largest byte budget of one decode, whatever the header says.
     public var maxDecodeBytes: Int
+    /// Most JPEG scans times pixels. Each scan of a JPEG walks every block of the image again, so the
+    /// decode's CPU time is scans x pixels: a 4096x4096 progressive JPEG repeating one 12-byte scan
+    /// 600 000 times (7 MB) would decode for hours, on a thread nothing can cancel.
+    public var maxScanPixels: Int
 
     public init(maxSide: Int = ImageLimits.defaultMaxSide, maxPixels: Int = ImageLimits.defaultMaxPixels,
-                maxDecodeBytes: Int = ImageLimits.defaultMaxDecodeBytes) {
+                maxDecodeBytes: Int = ImageLimits.defaultMaxDecodeBytes,
+                maxScanPixels: Int = ImageLimits.defaultMaxScanPixels) {
         self.maxSide = maxSide
         self.maxPixels = maxPixels
         self.maxDecodeBytes = maxDecodeBytes
+        self.maxScanPixels = maxScanPixels
     }
 
     /// 8192 pixels a side.
@@ -21,6 +27,9 @@ public struct ImageLimits: Sendable {
     public static let defaultMaxPixels = 4096 * 4096
     /// 256 MiB.
     public static let defaultMaxDecodeBytes = 256 << 20
+    /// 64 scans of 4096 x 4096 pixels (a 1024 x 1024 image may have 1024). Encoders write 1 scan per
+    /// component (baseline) or about 10 (libjpeg's progressive script); optimizers rarely pass 20.
+    public static let defaultMaxScanPixels = 64 * 4096 * 4096
     /// Room for the decoder's tables and row buffers beside the image buffers.
     static let decodeSlackBytes = 4 << 20
 
