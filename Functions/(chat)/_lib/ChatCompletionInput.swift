@@ -6,7 +6,8 @@ import EdgeRuntime
 /// - `messages` must be an array; `model`, `conversation_id`, `reasoning_effort` and `verbosity` strings
 ///   when present; `stream` a boolean or null. Anything else is 400 `invalid_request_error`.
 /// - Removed before forwarding: `conversation_id` (also accepted as header `x-conversation-id`; the
-///   body wins; a string that cannot be a conversation id is an unknown conversation, never a 400), `streamingEnabled`, `toolsEnabled`, `researchMode`, `qualityLevel`.
+///   body wins; a string that cannot be a conversation id is an unknown conversation, never a 400),
+///   `streamingEnabled`, `toolsEnabled`, `researchMode`, `qualityLevel`.
 /// - No `model` (or null): `DEFAULT_MODEL` is inserted. A `model` over 1024 UTF-8 bytes is 400.
 /// - For models starting with `gpt-5`, `reasoning_effort` must be `minimal|low|medium|high` and
 ///   `verbosity` `low|medium|high` (else 400); for other models both are dropped.
