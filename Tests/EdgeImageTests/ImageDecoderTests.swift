@@ -1,4 +1,4 @@
-import EdgeImage
+@testable import EdgeImage
 import EdgeTesting
 import Testing
 
@@ -81,6 +81,41 @@ import Testing
         }
         #expect(ImageFormat.jpegScanBound(frame(scans: 64)) == 64)
         #expect(64 * 4096 * 4096 <= ImageLimits().maxScanPixels, "64 scans pass this check")
+    }
+
+    /// The largest images the default limits admit must fit their decode budget: a 4096x4096 16-bit RGBA
+    /// PNG needs its inflated rows and its 16-bit image at once (268.5 MB, past the 256 MiB cap this had:
+    /// a valid file refused as "outofmem"), interlaced also its largest pass (half the image); a
+    /// progressive CMYK JPEG of that size needs ~13 bytes a pixel.
+    /// (The files themselves are 130 KB or more; the probe that found it is in the commit message.)
+    @Test func theLargestAdmittedImagesFitTheirBudget() {
+        let limits = ImageLimits()
+        let side = 4096
+        let png16 = ImageHeader(format: .png, width: side, height: side, components: 4, is16Bit: true)
+        let rows = (side * 8 + 1) * side, image16 = side * side * 8, filterRows = 2 * side * 8
+        #expect(limits.decodeBudget(for: png16) >= rows + image16 + filterRows + (1 << 20))
+        #expect(limits.decodeBudget(for: png16) >= rows + image16 + image16 / 2 + filterRows + (1 << 20), "interlaced")
+        let jpeg = ImageHeader(format: .jpeg, width: side, height: side, components: 3, is16Bit: false)
+        #expect(limits.decodeBudget(for: jpeg) >= 4 * 3 * side * side + side * side + (1 << 20))
+    }
+
+    /// An Adam7-interlaced RGBA PNG of 2600x2600 (valid; Pillow opens it): stb's inflate buffer doubles
+    /// past its non-interlaced guess and the de-interlaced image and a pass live beside it. The budget
+    /// of a non-interlaced file refused it as "outofmem" (RGB and RGBA from ~3000x3000 up in the probe).
+    @Test func largeInterlacedRGBAPngDecodes() throws {
+        let w = 2600, h = 2600
+        var size = 0
+        for (x0, y0, dx, dy) in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)] {
+            let pw = (w - x0 + dx - 1) / dx, ph = (h - y0 + dy - 1) / dy
+            if pw > 0 && ph > 0 { size += ph * (1 + pw * 4) }
+        }
+        var png = TestImage.pngWithImageData(width: w, height: h, inflated: [UInt8](repeating: 0, count: size))
+        png[25] = 6  // IHDR colour type: RGBA
+        png[28] = 1  // IHDR interlace method: Adam7
+        let header = try ImageDecoder.header(of: png)
+        #expect(header.interlaced && header.components == 4)
+        let image = try ImageDecoder.decodeGray(png)
+        #expect(image.width == w && image.height == h)
     }
 
     @Test func truncatedAndCorruptFilesAreErrors() {

@@ -20,7 +20,8 @@ public enum ImageDecoder {
         let ok = bytes.withUnsafeBufferPointer { b in CStbImage_info(b.baseAddress, b.count, &info) }
         guard ok == 1, info.width > 0, info.height > 0 else { throw .corrupt(lastReason()) }
         return ImageHeader(format: format, width: Int(info.width), height: Int(info.height),
-                           components: Int(info.components), is16Bit: info.is16Bit == 1)
+                           components: Int(info.components), is16Bit: info.is16Bit == 1,
+                           interlaced: format == .png && bytes.count > 28 && bytes[28] == 1)  // IHDR (stb requires it first)
     }
 
     /// Decodes `bytes` to gray after the checks above.

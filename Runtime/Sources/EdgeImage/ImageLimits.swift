@@ -25,8 +25,12 @@ public struct ImageLimits: Sendable {
     public static let defaultMaxSide = 8192
     /// 16.7 megapixels (4096 x 4096).
     public static let defaultMaxPixels = 4096 * 4096
-    /// 256 MiB.
-    public static let defaultMaxDecodeBytes = 256 << 20
+    /// 352 MiB: what the largest image within ``defaultMaxPixels`` needs, with room. A 4096x4096 16-bit
+    /// RGBA PNG holds its inflated rows (8 bytes a pixel, plus a filter byte a row) and the decoded
+    /// 16-bit image at once: 268.5 MB, just past the 256 MiB this once was (a valid file refused as
+    /// "outofmem"); interlaced, also its largest pass (half the image): 335.6 MB. A progressive CMYK
+    /// JPEG of that size needs ~218 MB. (One decode runs at a time per spare core, ``CPUWork``.)
+    public static let defaultMaxDecodeBytes = 352 << 20
     /// 64 scans of 4096 x 4096 pixels (a 1024 x 1024 image may have 1024). Encoders write 1 scan per
     /// component (baseline) or about 10 (libjpeg's progressive script); optimizers rarely pass 20.
     public static let defaultMaxScanPixels = 64 * 4096 * 4096
@@ -39,11 +43,17 @@ public struct ImageLimits: Sendable {
     /// stb_image's JPEG header reader reports at most 3 components, but a CMYK or YCCK JPEG has 4, and a
     /// progressive one holds two bytes of coefficients plus one of samples per component and pixel: a
     /// JPEG is therefore budgeted as 4 components whatever its header says.
+    ///
+    /// An interlaced PNG needs one image-sized buffer more: stb_image sizes its inflate buffer for the
+    /// non-interlaced rows, the Adam7 passes' rows are a little longer, so the buffer doubles (2 buffers);
+    /// then the de-interlaced image and the largest pass (half an image) live beside it. Budgeted as 3,
+    /// interlaced RGB and RGBA PNGs from ~3000x3000 up were refused as "outofmem".
     func decodeBudget(for header: ImageHeader) -> Int {
         let components = header.format == .jpeg ? 4 : max(1, header.components)
         let sampleBytes = components * (header.is16Bit ? 2 : 1)
         let pixels = header.width * header.height  // bounded by maxPixels before this is called
-        let (perPixel, o1) = (3 * sampleBytes + 1).multipliedReportingOverflow(by: pixels)
+        let buffers = header.interlaced ? 4 : 3
+        let (perPixel, o1) = (buffers * sampleBytes + 1).multipliedReportingOverflow(by: pixels)
         if o1 { return maxDecodeBytes }
         return min(maxDecodeBytes, perPixel + Self.decodeSlackBytes)
     }

@@ -39,13 +39,16 @@ public struct ImageHeader: Sendable, Equatable {
     /// Components in the file: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.
     public let components: Int
     public let is16Bit: Bool
+    /// An Adam7-interlaced PNG.
+    public let interlaced: Bool
 
-    public init(format: ImageFormat, width: Int, height: Int, components: Int, is16Bit: Bool) {
+    public init(format: ImageFormat, width: Int, height: Int, components: Int, is16Bit: Bool, interlaced: Bool = false) {
         self.format = format
         self.width = width
         self.height = height
         self.components = components
         self.is16Bit = is16Bit
+        self.interlaced = interlaced
     }
 }
 
