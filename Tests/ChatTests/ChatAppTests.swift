@@ -65,6 +65,20 @@ import Testing
         #expect(await c.send(.get, "/v1/conversations", clientAddress: "10.0.0.1").status == 429, "the t=10 s hit is still inside")
     }
 
+    /// Behind `TRUST_PROXY=1` the client address is the first `x-forwarded-for` hop, any text: one past the
+    /// KV key limit made every chat route 400 `invalid_kv_request` ("Key too large for read").
+    @Test func limiterKeysOnLongForwardedAddresses() async throws {
+        let c = try ChatDeployment.client(nil, ["RATE_LIMIT_MAX": "2"])
+        let long = String(repeating: "a", count: 5000), sameStart = String(repeating: "a", count: 4000) + "b"
+        for address in [long, String(repeating: "é", count: 3000)] {
+            let r = await c.send(.get, "/v1/conversations", clientAddress: address)
+            #expect(r.status == 501 && r.header("x-ratelimit-remaining") == "1", "\(r.status) \(r.text)")
+        }
+        #expect(await c.send(.get, "/v1/conversations", clientAddress: sameStart).status == 501)
+        #expect(await c.send(.get, "/v1/conversations", clientAddress: long).status == 429, "the limit still holds for such addresses")
+        #expect(await c.send(.get, "/v1/conversations", clientAddress: "").status == 501)
+    }
+
     @Test func limiterIsExactUnder64ConcurrentClients() async throws {
         let c = try ChatDeployment.client(nil, ["RATE_LIMIT_MAX": "10"])
         let statuses = await withTaskGroup(of: Int.self) { group in

@@ -123,6 +123,59 @@ import Testing
         #expect(await c.send(.get, "/v1/conversations/\(id)", headers: Self.me).json?["messages"]?.arrayValue?.count == 2)
     }
 
+    /// One character can carry any number of combining marks: strings limited by characters only could
+    /// overflow the conversation record (one KV value, 64 KiB) and answer 413 `value_too_large`, and a
+    /// fallback title made of such a word made the assistant row's write fail (nothing stored).
+    @Test func hugeCharactersAreBoundedByBytes() async throws {
+        let c = try ChatDeployment.client(nil, Self.on)
+        let huge = "a" + String(repeating: "\u{301}", count: 33_000)  // one character of 66 001 bytes
+        for field in ["title", "model", "qualityLevel"] {
+            let r = await c.send(.post, "/v1/conversations", headers: Self.me, json: JSONValue.object([field: .string(huge)]).jsonText)
+            #expect(r.status == 400 && r.error == "invalid_request_error" && r.json?["message"]?.stringValue == "\(field) is too long", "\(r.text)")
+        }
+        #expect(await c.send(.post, "/v1/conversations", headers: Self.me,
+                             json: JSONValue.object(["title": .string(String(repeating: "é", count: 256))]).jsonText).status == 201)
+
+        let fake = try await ChatFakeProvider()
+        let chat = try ChatDeployment.client(fake, mode: "notitle", Self.on)
+        let body: JSONValue = ["messages": [["role": "user", "content": .string(huge + " second word")]]]
+        let r = await chat.send(.post, "/v1/chat/completions", headers: Self.me, json: body.jsonText)
+        #expect(r.status == 200)
+        let id = try #require(r.json?["_conversation"]?["id"]?.stringValue)
+        let title = try #require(r.json?["_conversation"]?["title"]?.stringValue)
+        #expect(title == "New conversation", "the first word alone is past the title's 1024 bytes")
+        let got = await chat.send(.get, "/v1/conversations/\(id)", headers: Self.me)
+        #expect(got.json?["messages"]?.arrayValue?.map { $0["role"] } == ["user", "assistant"], "the assistant row is stored")
+        #expect(got.json?["title"]?.stringValue == title)
+    }
+
+    /// An unknown conversation id gets a new conversation (§2.5): one that cannot be an id (too long, `;`,
+    /// spaces, non-ASCII) too; it was a 400 "conversation_id is not a valid id", even with persistence off,
+    /// where the proxy only drops the field (§2.3).
+    @Test func oddConversationIdsAreUnknownConversations() async throws {
+        let fake = try await ChatFakeProvider()
+        for env in [[:], Self.on] {
+            let c = try ChatDeployment.client(fake, env)
+            for id in ["a;b", String(repeating: "a", count: 200), "x y", "é", "\"q\"", " "] {
+                let viaHeader = await c.send(.post, "/v1/chat/completions", headers: Self.me.merging(["x-conversation-id": id]) { a, _ in a },
+                                             json: ChatProxyTests.hello)
+                #expect(viaHeader.status == 200, "\(id): \(viaHeader.text)")
+                #expect((viaHeader.json?["_conversation"]?["id"]?.stringValue != nil) == (env == Self.on))
+                let body: JSONValue = ["conversation_id": .string(id), "messages": [["role": "user", "content": "hi"]]]
+                #expect(await c.send(.post, "/v1/chat/completions", headers: Self.me, json: body.jsonText).status == 200, "\(id)")
+            }
+        }
+        #expect(!fake.chatRequests.contains { $0.text.contains("conversation_id") }, "never forwarded")
+    }
+
+    @Test func aForgedListCursorIs400() async throws {
+        let c = try ChatDeployment.client(nil, Self.on)
+        for cursor in ["!!!", "%2B%2F"] {
+            let r = await c.send(.get, "/v1/conversations?cursor=\(cursor)", headers: Self.me)
+            #expect(r.status == 400 && r.error == "invalid_request_error", "\(r.text)")
+        }
+    }
+
     @Test func titleFallsBackToTheFirstSixWords() async throws {
         let fake = try await ChatFakeProvider()
         let c = try ChatDeployment.client(fake, mode: "notitle", Self.on)
@@ -206,4 +259,8 @@ import Testing
     func storedMessages(_ c: TestClient) async throws -> [ChatMessage] {
         try await c.kv.list(.prefix(["chat", "msg"])).collect().entries.compactMap { try $0.decode(as: ChatMessage.self) }
     }
+}
+
+extension JSONValue {
+    fileprivate var jsonText: String { String(decoding: serialized, as: UTF8.self) }
 }

@@ -11,6 +11,8 @@ import Synchronization
 /// - `slow-<ms>`: waits before answering `json`;
 /// - `sse-<count>-<delayms>[-usage][-drop]`: `count` content chunks `delay` apart, a usage chunk, then
 ///   `[DONE]` (or a cut connection after a partial event);
+/// - `redirect`: 307 to `/json/v1/chat/completions` on this same server (a proxy that followed it would get a
+///   completion);
 /// - `hold`: one chunk, then writes a keep-alive every 20 ms until the connection is gone (``hold``
 ///   records when the writes fail: the proxy aborted the transfer).
 /// A request whose `model` is `title-model` is the title call: it gets `"Fake Title"` unless the mode
@@ -90,6 +92,8 @@ final class ChatFakeProvider: Sendable {
                 if usage { try await w.write(Self.usage) }
                 try await w.write("data: [DONE]\n\n")
             })
+        case "redirect":
+            return .redirect(to: "/json/v1/chat/completions", status: .temporaryRedirect)
         case "hold":
             return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: .producer { w in
                 try await w.write(Self.chunk("first"))

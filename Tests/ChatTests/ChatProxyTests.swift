@@ -90,6 +90,34 @@ import Testing
         #expect(t.status == 500 && t.error == "upstream_error" && t.json?["message"] == "upstream exploded")
     }
 
+    /// The proxy only ever calls the configured provider: a provider's redirect (which could name any host,
+    /// and which as a 3xx "success" would have reached the client as a 200) is refused with 502, not followed.
+    @Test func providerRedirectsAreRefusedNotFollowed() async throws {
+        let fake = try await ChatFakeProvider()
+        let c = try ChatDeployment.client(fake, mode: "redirect")
+        for stream in [false, true] {
+            let r = await c.send(.post, "/v1/chat/completions", json: #"{"messages":[],"stream":\#(stream)}"#)
+            #expect(r.status == 502 && r.error == "upstream_error", "\(r.status) \(r.text)")
+        }
+        #expect(fake.chatRequests.count == 2, "one call each, none to the redirect's target")
+        #expect(fake.chatRequests.allSatisfy { $0.path.hasPrefix("/redirect/") })
+    }
+
+    /// A model name is stored with the conversation (one KV value of at most 64 KiB): a 70 KB one was a
+    /// 413 `value_too_large` ("TypeError: Value too large") for a body well under the 1 MiB limit.
+    @Test func oversizedModelIs400() async throws {
+        let fake = try await ChatFakeProvider()
+        for env in [[:], ["PERSIST_TRANSCRIPTS": "true"]] {
+            let c = try ChatDeployment.client(fake, env)
+            let body = #"{"model":"\#(String(repeating: "m", count: 70_000))","messages":[{"role":"user","content":"hi"}]}"#
+            let r = await c.send(.post, "/v1/chat/completions", json: body)
+            #expect(r.status == 400 && r.error == "invalid_request_error" && r.json?["message"] == "model is too long", "\(r.text)")
+            let ok = await c.send(.post, "/v1/chat/completions", json: #"{"model":"\#(String(repeating: "m", count: 1024))","messages":[]}"#)
+            #expect(ok.status == 200)
+        }
+        #expect(fake.chatRequests.count == 2, "only the two acceptable models reached the provider")
+    }
+
     @Test func unreachableIs502AndSlowFirstByteIs504() async throws {
         let down = try ChatDeployment.client(nil, ["PROVIDER_BASE_URL": "http://127.0.0.1:1/v1"])
         let r = await down.send(.post, "/v1/chat/completions", json: Self.hello)

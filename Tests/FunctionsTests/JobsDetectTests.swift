@@ -36,10 +36,15 @@ import Testing
         var bombHeader = JobsHarness.squarePNG
         for (i, b) in ([0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30] as [UInt8]).enumerated() { bombHeader[16 + i] = b }
         let inflating = TestImage.pngWithImageData(width: 64, height: 64, inflated: [UInt8](repeating: 0, count: 24 << 20))
+        // A 4096x4096 progressive frame with 65 scans: scans x pixels past the decode limits (a CPU bomb).
+        var scanBomb: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC2, 0x00, 0x0B, 0x08, 0x10, 0x00, 0x10, 0x00, 0x01, 0x01, 0x11, 0x00]
+        for _ in 0..<65 { scanBomb += [0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00] }
+        scanBomb += [0xFF, 0xD9]
         let cases: [(String, String)] = [
             ("gif", "data:image/gif;base64,R0lGODlhAQABAAAAACw="),
             ("30000x30000 header", TestImage.dataURL(bombHeader)),
             ("zlib bomb", TestImage.dataURL(inflating)),
+            ("jpeg scan bomb", TestImage.dataURL(scanBomb, mime: "image/jpeg")),
             ("truncated", TestImage.dataURL(Array(JobsHarness.squarePNG.prefix(60)))),
             ("no comma", "not a data url"),
             ("not base64", "data:image/png;base64,@@@@"),
@@ -52,6 +57,17 @@ import Testing
             #expect(r.json?["message"]?.stringValue?.hasPrefix("invalid image payload: ") == true)
             #expect(r.json?["details"] == ["stage": "decode_or_open"] && r.json?["requestId"] != nil)
         }
+    }
+
+    /// A progressive CMYK JPEG of 1300x1300 (SOI, DQT, SOF2 with 4 components, EOI) is a valid image: it
+    /// was 400 "outofmem" (stb reports 3 components for it, and the decode budget followed).
+    @Test func progressiveCMYKJpegIsDecoded() async throws {
+        let h = try JobsHarness()
+        var b: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x43, 0x00] + [UInt8](repeating: 1, count: 64)
+        b += [0xFF, 0xC2, 0x00, 0x14, 0x08, 0x05, 0x14, 0x05, 0x14, 0x04]
+        for id: UInt8 in 1...4 { b += [id, 0x11, 0x00] }
+        let r = await detect(h, TestImage.dataURL(b + [0xFF, 0xD9], mime: "image/jpeg"))
+        #expect(r.status == 200, "\(r.text)")
     }
 
     @Test func theRuntimesOwnAnswersUseTheContract() async throws {

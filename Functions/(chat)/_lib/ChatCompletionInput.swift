@@ -6,8 +6,9 @@ import EdgeRuntime
 /// - `messages` must be an array; `model`, `conversation_id`, `reasoning_effort` and `verbosity` strings
 ///   when present; `stream` a boolean or null. Anything else is 400 `invalid_request_error`.
 /// - Removed before forwarding: `conversation_id` (also accepted as header `x-conversation-id`; the
-///   body wins), `streamingEnabled`, `toolsEnabled`, `researchMode`, `qualityLevel`.
-/// - No `model` (or null): `DEFAULT_MODEL` is inserted.
+///   body wins; a string that cannot be a conversation id is an unknown conversation, never a 400),
+///   `streamingEnabled`, `toolsEnabled`, `researchMode`, `qualityLevel`.
+/// - No `model` (or null): `DEFAULT_MODEL` is inserted. A `model` over 1024 UTF-8 bytes is 400.
 /// - For models starting with `gpt-5`, `reasoning_effort` must be `minimal|low|medium|high` and
 ///   `verbosity` `low|medium|high` (else 400); for other models both are dropped.
 /// - Every other member, `tools` and `stream_options` included, is forwarded as sent.
@@ -41,16 +42,15 @@ struct ChatCompletionInput: Sendable {
         default: throw ChatError.invalid("stream must be a boolean")
         }
         let model = try optionalString("model").flatMap { $0.isEmpty ? nil : $0 } ?? defaultModel
+        // A model name is stored with the conversation (one KV value): past this it is no model name.
+        guard model.utf8.count <= ChatLimits.maxShortStringBytes else { throw ChatError.invalid("model is too long") }
         self.model = model
         body["model"] = .string(model)
 
+        // An id that cannot name a stored conversation (too long, spaces, `;`...) is an unknown one: a new
+        // conversation is created (§2.5), and with persistence off the field is simply dropped (§2.3).
         let rawConversation = try optionalString("conversation_id") ?? headers[.chatConversationId]
-        if let raw = rawConversation, !raw.trimmingSpaces.isEmpty {
-            guard let id = ChatSession.sane(raw) else { throw ChatError.invalid("conversation_id is not a valid id") }
-            conversationId = id
-        } else {
-            conversationId = nil
-        }
+        conversationId = rawConversation.flatMap(ChatSession.sane)
         for name in Self.uiOnlyFields { _ = body.removeValue(forKey: name) }
 
         let effort = try optionalString("reasoning_effort")

@@ -34,6 +34,11 @@ enum ChatLimits {
     /// Longest accepted conversation id, session id and short string fields (ids are UUIDs).
     static let maxIdLength = 128
     static let maxShortStringLength = 256
+    /// Most UTF-8 bytes of such a string (one character can be many bytes: combining marks), and of a
+    /// title: a conversation record is one KV value (64 KiB) holding several of them.
+    static let maxShortStringBytes = 1024
+    /// Longest client address the rate limiter keys on, in UTF-8 bytes (a KV key is at most 2 KiB).
+    static let maxRateLimitIdentifierBytes = 256
     /// Accepted `MAX_CONVERSATIONS_PER_SESSION`, `MAX_MESSAGES_PER_CONVERSATION` and `RETENTION_DAYS`.
     static let countSettingRange = 0...1_000_000
     static let retentionDaysRange = 0...36_500

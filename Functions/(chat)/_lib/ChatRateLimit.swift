@@ -15,7 +15,7 @@ enum ChatRateLimit {
     }
 
     static func enforce(_ request: Request, context: Context, config: ChatConfig) async throws {
-        let ip = request.clientAddress ?? "unknown"
+        let ip = identifier(request.clientAddress)
         let o = try await check(kv: try context.kv, identifier: ip, limit: config.rateLimitMax,
                                 windowSeconds: config.rateLimitWindowSeconds)
         context.setResponseHeader(.chatRateLimitLimit, String(config.rateLimitMax))
@@ -25,6 +25,14 @@ enum ChatRateLimit {
             throw ChatError.make(.tooManyRequests, "rate_limit_exceeded", "Too many requests",
                                  extra: ["remaining": .number(0)])
         }
+    }
+
+    /// The limiter's bucket for a client address. Behind `TRUST_PROXY=1` the address is the first
+    /// `x-forwarded-for` hop, any text the client sent: past ``ChatLimits/maxRateLimitIdentifierBytes`` it is
+    /// cut (at a character boundary), so the KV key stays within its limits instead of failing every request.
+    static func identifier(_ address: String?) -> String {
+        guard let address, !address.isEmpty else { return "unknown" }
+        return ChatText.prefix(address, characters: Int.max, bytes: ChatLimits.maxRateLimitIdentifierBytes)
     }
 
     static func check(kv: Kv, identifier: String, limit: Int, windowSeconds: Int) async throws -> Outcome {

@@ -2,7 +2,8 @@ import EdgeRuntime
 
 /// Titles of new conversations (CONTRACTS §2.5): one non-streaming provider call with `TITLE_MODEL`
 /// (first byte within ``ChatLimits/titleTimeoutSeconds``); its first choice's text, trimmed, unquoted and
-/// cut to ``ChatLimits/maxTitleCharacters``. Any failure or an empty answer falls back to the first six
+/// cut to ``ChatLimits/maxTitleCharacters`` (and ``ChatLimits/maxShortStringBytes``: a single character
+/// with thousands of combining marks must not overflow the conversation record). Any failure or an empty answer falls back to the first six
 /// words of the user message.
 enum ChatTitle {
     static let instruction = "Generate a concise title (at most 6 words) for a conversation that starts with the user's message below. Reply with the title only."
@@ -35,7 +36,8 @@ enum ChatTitle {
     /// The first six words of `text` (whitespace-separated), or `New conversation` for none.
     static func fallback(_ text: String) -> String {
         let words = text.split(whereSeparator: { $0.isWhitespace }).prefix(ChatLimits.fallbackTitleWords)
-        let title = String(words.joined(separator: " ").prefix(ChatLimits.maxTitleCharacters))
+        let title = ChatText.prefix(words.joined(separator: " "), characters: ChatLimits.maxTitleCharacters,
+                                    bytes: ChatLimits.maxShortStringBytes)
         return title.isEmpty ? "New conversation" : title
     }
 
@@ -46,6 +48,24 @@ enum ChatTitle {
         let quotes: Set<Character> = ["\"", "'", "“", "”", "«", "»", "`"]
         while let f = s.first, quotes.contains(f) || f.isWhitespace { s = s.dropFirst() }
         while let l = s.last, quotes.contains(l) || l == "." || l.isWhitespace { s = s.dropLast() }
-        return String(s.prefix(ChatLimits.maxTitleCharacters))
+        return ChatText.prefix(s, characters: ChatLimits.maxTitleCharacters, bytes: ChatLimits.maxShortStringBytes)
+    }
+}
+
+/// Bounded text.
+enum ChatText {
+    /// The longest prefix of `text` with at most `characters` characters and `bytes` UTF-8 bytes (never
+    /// cutting a character).
+    static func prefix(_ text: some StringProtocol, characters: Int, bytes: Int) -> String {
+        var out = ""
+        var used = 0, count = 0
+        for ch in text {
+            let n = ch.utf8.count
+            if count == characters || used + n > bytes { break }
+            out.append(ch)
+            used += n
+            count += 1
+        }
+        return out
     }
 }

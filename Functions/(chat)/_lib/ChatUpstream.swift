@@ -4,6 +4,8 @@ import EdgeRuntime
 /// application/json`, `Authorization: Bearer <key>` when a key is set, then `PROVIDER_HEADERS_JSON`.
 /// Connect timeout 10 s, first byte `UPSTREAM_FIRST_BYTE_TIMEOUT_SEC` (504 `upstream_timeout`), then no
 /// limit while bytes flow. Unreachable: 502 `upstream_error`. Cancelling the caller aborts the transfer.
+/// Redirects are refused (502 `upstream_error`), never followed: the proxy only ever calls the configured
+/// provider, and a `3xx` is no completion either (as a success it would reach the client as a 200).
 enum ChatUpstream {
     static func send(_ body: [UInt8], stream: Bool, config: ChatConfig, context: Context,
                      firstByte: Duration? = nil) async throws -> FetchResponse {
@@ -16,7 +18,8 @@ enum ChatUpstream {
         }
         let request = FetchRequest(
             url: config.completionsURL, method: "POST", headers: headers, body: .bytes(body),
-            timeouts: FetchTimeouts(connect: .seconds(ChatLimits.connectTimeoutSeconds), firstByte: firstByte ?? config.firstByteTimeout))
+            timeouts: FetchTimeouts(connect: .seconds(ChatLimits.connectTimeoutSeconds), firstByte: firstByte ?? config.firstByteTimeout),
+            redirect: .error)
         do {
             return try await context.fetch(request)
         } catch {

@@ -49,7 +49,7 @@ enum JobsLimits {
     static let defaultMinScore = 0.35
 
     /// Decode limits of uploaded images: a header past these is refused before any pixel is decoded.
-    static let image = ImageLimits(maxSide: 8192, maxPixels: 4096 * 4096, maxDecodeBytes: 256 << 20)
+    static let image = ImageLimits(maxSide: 8192, maxPixels: 4096 * 4096, maxDecodeBytes: ImageLimits.defaultMaxDecodeBytes)
 
     static let service = "backend-ai-mvp"
     static let version = "0.5.0"

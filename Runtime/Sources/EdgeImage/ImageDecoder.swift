@@ -6,7 +6,9 @@ internal import CStbImage
 /// 1. the signature: PNG or JPEG, anything else (GIF, WebP, BMP...) is ``ImageDecodeError/unsupportedFormat``;
 /// 2. the header, read without decoding a pixel: width and height within ``ImageLimits/maxSide`` and
 ///    their product within ``ImageLimits/maxPixels`` (a 30000x30000 header is refused here);
-/// 3. the decode, under a byte budget derived from the header: a stream that inflates past what its
+/// 3. for a JPEG, its scans (``ImageFormat/jpegScanBound(_:)``) times its pixels within
+///    ``ImageLimits/maxScanPixels``: the decode's CPU time, bounded before it starts;
+/// 4. the decode, under a byte budget derived from the header: a stream that inflates past what its
 ///    header announces fails with "outofmem" instead of growing.
 ///
 /// Decoding is CPU-bound: call it from ``CPUWork`` (module EdgeRuntime), never on an event loop.
@@ -18,7 +20,8 @@ public enum ImageDecoder {
         let ok = bytes.withUnsafeBufferPointer { b in CStbImage_info(b.baseAddress, b.count, &info) }
         guard ok == 1, info.width > 0, info.height > 0 else { throw .corrupt(lastReason()) }
         return ImageHeader(format: format, width: Int(info.width), height: Int(info.height),
-                           components: Int(info.components), is16Bit: info.is16Bit == 1)
+                           components: Int(info.components), is16Bit: info.is16Bit == 1,
+                           interlaced: format == .png && bytes.count > 28 && bytes[28] == 1)  // IHDR (stb requires it first)
     }
 
     /// Decodes `bytes` to gray after the checks above.
@@ -27,6 +30,13 @@ public enum ImageDecoder {
         guard header.width <= limits.maxSide, header.height <= limits.maxSide,
               header.width.multipliedReportingOverflow(by: header.height).partialValue <= limits.maxPixels
         else { throw .tooLarge(width: header.width, height: header.height) }
+        if header.format == .jpeg {
+            let scans = ImageFormat.jpegScanBound(bytes)
+            let (work, overflow) = scans.multipliedReportingOverflow(by: header.width * header.height)
+            guard !overflow, work <= limits.maxScanPixels else {
+                throw .corrupt("\(scans) JPEG scans of \(header.width)x\(header.height) pixels exceed the decode limits")
+            }
+        }
         let budget = limits.decodeBudget(for: header)
         var width: Int32 = 0, height: Int32 = 0
         let pixels: [UInt8]? = bytes.withUnsafeBufferPointer { b in

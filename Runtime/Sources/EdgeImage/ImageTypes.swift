@@ -17,6 +17,20 @@ public enum ImageFormat: String, Sendable {
     }
 }
 
+extension ImageFormat {
+    /// An upper bound of the scans of a JPEG: every `FF DA` pair in the bytes. Each start-of-scan marker
+    /// is such a pair (entropy-coded data escapes `FF` as `FF 00`), so no scan goes uncounted whatever
+    /// the file's structure; a pair inside a metadata segment only counts one scan too many.
+    public static func jpegScanBound(_ bytes: [UInt8]) -> Int {
+        var count = 0
+        bytes.withUnsafeBufferPointer { b in
+            guard b.count >= 2 else { return }
+            for i in 0..<(b.count - 1) where b[i] == 0xFF && b[i + 1] == 0xDA { count += 1 }
+        }
+        return count
+    }
+}
+
 /// What an image header announces.
 public struct ImageHeader: Sendable, Equatable {
     public let format: ImageFormat
@@ -25,13 +39,16 @@ public struct ImageHeader: Sendable, Equatable {
     /// Components in the file: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.
     public let components: Int
     public let is16Bit: Bool
+    /// An Adam7-interlaced PNG.
+    public let interlaced: Bool
 
-    public init(format: ImageFormat, width: Int, height: Int, components: Int, is16Bit: Bool) {
+    public init(format: ImageFormat, width: Int, height: Int, components: Int, is16Bit: Bool, interlaced: Bool = false) {
         self.format = format
         self.width = width
         self.height = height
         self.components = components
         self.is16Bit = is16Bit
+        self.interlaced = interlaced
     }
 }
 

@@ -5,7 +5,8 @@ import EdgeRuntime
 /// - `POST` body `{title?, model?, streamingEnabled?, toolsEnabled?, researchMode?, qualityLevel?,
 ///   reasoningEffort?, verbosity?}` (strings and booleans; null is "not given"; other types 400) creates
 ///   one conversation of the caller's session: 201 with its fields; 429 `limit_exceeded` past
-///   `MAX_CONVERSATIONS_PER_SESSION`. A missing or empty body is `{}`.
+///   `MAX_CONVERSATIONS_PER_SESSION`. A string over 256 characters or 1024 UTF-8 bytes is 400. A missing
+///   or empty body is `{}`.
 /// - `GET ?cursor&limit` lists the session's live conversations, newest first: `{"items": [...],
 ///   "next_cursor": <string>|null}`; `limit` 1...100 (default 20).
 struct ChatConversations: EdgeFunction {
@@ -18,7 +19,11 @@ struct ChatConversations: EdgeFunction {
             if request.method == .post { return try await create(request, call: call, store: store) }
             let limit = try ChatQuery.int(request, "limit", default: ChatLimits.defaultConversationPage, in: ChatLimits.conversationPageRange)
             let cursor = request.query["cursor"].flatMap { $0.isEmpty ? nil : $0 }
-            let (items, next) = try await store.list(session: call.sessionId, cursor: cursor, limit: limit)
+            let items: [ChatConversation], next: String?
+            do { (items, next) = try await store.list(session: call.sessionId, cursor: cursor, limit: limit) } catch let e as KvError
+                where e.code == .invalidCursor || e.code == .cursorOutOfBounds {
+                throw ChatError.invalid("cursor is not a cursor this list returned")  // not KV's "TypeError: invalid cursor"
+            }
             let body: JSONValue = ["items": .array(items.map { .object($0.json) }), "next_cursor": next.map(JSONValue.string) ?? .null]
             return .json(body)
         }
@@ -36,7 +41,9 @@ struct ChatConversations: EdgeFunction {
             switch body[name] {
             case nil, .null?: return nil
             case .string(let s)?:
-                guard s.count <= ChatLimits.maxShortStringLength else { throw ChatError.invalid("\(name) is too long") }
+                guard s.utf8.count <= ChatLimits.maxShortStringBytes, s.count <= ChatLimits.maxShortStringLength else {
+                    throw ChatError.invalid("\(name) is too long")
+                }
                 return s
             default: throw ChatError.invalid("\(name) must be a string")
             }
