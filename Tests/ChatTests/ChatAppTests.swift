@@ -65,8 +65,9 @@ import Testing
         #expect(await c.send(.get, "/v1/conversations", clientAddress: "10.0.0.1").status == 429, "the t=10 s hit is still inside")
     }
 
-    /// Behind `TRUST_PROXY=1` the client address is the first `x-forwarded-for` hop, any text: one past the
-    /// KV key limit made every chat route 400 `invalid_kv_request` ("Key too large for read").
+    /// A client address of any length keys the limiter (the engine only takes an `x-forwarded-for` hop
+    /// that is an IP address, but `Request.clientAddress` is any text to an app): one past the KV key
+    /// limit made every chat route 400 `invalid_kv_request` ("Key too large for read").
     @Test func limiterKeysOnLongForwardedAddresses() async throws {
         let c = try ChatDeployment.client(nil, ["RATE_LIMIT_MAX": "2"])
         let long = String(repeating: "a", count: 5000), sameStart = String(repeating: "a", count: 4000) + "b"

@@ -2,6 +2,9 @@ import EdgeRuntime
 import HTTPTypes
 import NIOCore
 import Supervisor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Turns one parsed request into an ``EdgeApplication`` call and its response into channel writes,
 /// then logs it. Runs on the request's own task (see ``HTTPConnectionHandler``).
@@ -41,8 +44,8 @@ struct HTTP1Responder: Sendable {
             method: head.method, path: path, rawQuery: query, headers: head.headerFields, host: head.authority,
             body: RequestBody(stream: stream, declaredLength: declared)
         )
-        if app.trustProxy, let forwarded = head.headerFields[.forwardedFor]?.split(separator: ",").first {
-            request.clientAddress = String(forwarded.drop(while: { $0 == " " }))
+        if app.trustProxy, let forwarded = head.headerFields[.forwardedFor].flatMap(Self.firstForwardedAddress) {
+            request.clientAddress = forwarded
         } else {
             request.clientAddressSource = .deferred { EdgeServer.ipString(peer) }
         }
@@ -191,4 +194,18 @@ struct HTTP1Responder: Sendable {
 
     /// Room reserved for a response head: status line and a handful of fields.
     static let headCapacity = 512
+}
+
+extension HTTP1Responder {
+    /// The first `x-forwarded-for` hop when it is an IPv4 or IPv6 address (as a proxy writes it), else
+    /// nil: the TCP peer is used then. Anything else there is a client's forgery or a broken proxy, and
+    /// would reach apps that key rate limits on the address.
+    static func firstForwardedAddress(_ value: String) -> String? {
+        guard let first = value.split(separator: ",", omittingEmptySubsequences: false).first else { return nil }
+        let hop = String(first).trimmingSpaces
+        guard !hop.isEmpty, hop.utf8.count <= 45 else { return nil }
+        var v4 = in_addr(), v6 = in6_addr()
+        if inet_pton(AF_INET, hop, &v4) == 1 || inet_pton(AF_INET6, hop, &v6) == 1 { return hop }
+        return nil
+    }
 }
