@@ -115,3 +115,51 @@ import Glibc
         }
     }
 }
+
+/// A response that closes the connection while the client is still sending (a 413 before an upload, a
+/// 431 for a huge head) reaches the client: the close lingers instead of resetting the connection.
+@Suite(.serialized) struct LingeringCloseTests {
+    /// Sends `head`, then `filler` more bytes as an uploader does (blocking, to the end unless the
+    /// connection fails), then reads the response. The send error, if any, is returned with it.
+    static func answerWhileSending(_ port: Int, head: String, filler: Int) throws -> (RawHTTP.Response?, sendFailed: Bool) {
+        let fd = try RawHTTP.connect(port: port, timeoutSeconds: 5)
+        defer { close(fd) }
+        try RawHTTP.send(fd, Array(head.utf8))
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 64 * 1024)
+        var sent = 0
+        var failed = false
+        while sent < filler {
+            let n = chunk.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { failed = true; break }
+            sent += n
+        }
+        return (try? RawHTTP.read(fd), failed)
+    }
+
+    @Test func a413BeforeAnUploadIsReadWhileTheClientStillSends() async throws {
+        let config = #"{"functions":{"Functions/echo/*.swift":{"maxRequestBodySize":1024}}}"#
+        try await ServerSocketTests.serving(ServerSocketTests.engineRoutes, config: config) { port in
+            try await RawHTTP.onOwnThread {
+                for _ in 0..<5 {
+                    let (r, sendFailed) = try Self.answerWhileSending(
+                        port, head: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000\r\n\r\n", filler: 4 << 20)
+                    #expect(r?.status == 413)
+                    #expect(!sendFailed, "the upload was reset instead of drained")
+                }
+            }
+        }
+    }
+
+    @Test func aHugeHeadIs431AndReadable() async throws {
+        try await ServerSocketTests.serving(ServerSocketTests.engineRoutes, config: "{}") { port in
+            try await RawHTTP.onOwnThread {
+                for _ in 0..<5 {
+                    let head = "GET /quick HTTP/1.1\r\nHost: t\r\nX-Big: " + String(repeating: "b", count: 200 * 1024) + "\r\n\r\n"
+                    let (r, _) = try Self.answerWhileSending(port, head: head, filler: 0)
+                    #expect(r?.status == 431, "\(r?.status ?? 0) \(r?.text ?? "reset")")
+                    #expect(r?.text.contains(#""code":"headers_too_large""#) == true)
+                }
+            }
+        }
+    }
+}

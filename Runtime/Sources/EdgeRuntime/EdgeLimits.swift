@@ -32,6 +32,10 @@ public enum EdgeLimits {
     /// A connection whose response writes make no progress (the socket stays unwritable: the client
     /// stopped reading) for this many seconds is closed; a streaming handler behind it is cancelled.
     public static let responseWriteTimeout = 30
+    /// A connection that closes after its response shuts its side first and reads (and drops) what the
+    /// client still sends for at most this long, in milliseconds, so the client reads the response
+    /// before the close (closing with unread input resets the connection).
+    public static let closeLingerMs = 2000
     /// Connections one process serves at once. Past it a new connection gets a 503 with
     /// `connection: close` and is closed; one log line marks each time the cap is reached.
     public static let maxConnections = 4096

@@ -66,14 +66,17 @@ struct HTTP1Responder: Sendable {
     }
 
     /// Answers a request NIO could not parse: 400 in the error envelope, then the connection closes.
-    func rejectMalformed(channel: any Channel, message: String = "The request is not valid HTTP/1.1") {
+    func rejectMalformed(channel: any Channel, message: String = "The request is not valid HTTP/1.1", headTooLarge: Bool = false) {
         let requestId = RequestID.accept(nil)
-        var response = HTTPError(.badRequest, code: "malformed_request", message: message).response(requestId: requestId)
+        let error = headTooLarge
+            ? HTTPError(.init(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: "headers_too_large", message: message)
+            : HTTPError(.badRequest, code: "malformed_request", message: message)
+        var response = error.response(requestId: requestId)
         response.headers[.requestId] = requestId
         guard case .bytes(let body) = response.body else { return }
         let bytes = Self.writeWhole(response, body: body, isHead: false, framing: .closing, channel: channel)
         accessLog.record(
-            method: "-", path: "-", route: nil, status: 400, duration: .zero, bytes: bytes, requestId: requestId, error: nil
+            method: "-", path: "-", route: nil, status: response.status.code, duration: .zero, bytes: bytes, requestId: requestId, error: nil
         )
     }
 
@@ -169,13 +172,37 @@ struct HTTP1Responder: Sendable {
     static func isBodiless(_ code: Int) -> Bool { code < 200 || code == 204 || code == 304 }
 
     /// The response's last write; the connection closes once it is out unless `framing` keeps it alive.
+    ///
+    /// Closing is lingering, as nginx's: our side is shut (the client reads the response, then EOF),
+    /// what the client still sends is read and dropped, and the socket closes when the client closes its
+    /// side or after ``EdgeLimits/closeLingerMs``. Closing at once with unread input (a 413 before an
+    /// upload, a 400 for a huge head) makes the kernel reset the connection, and a reset can destroy the
+    /// response before the client has read it.
     private static func end(with last: ByteBuffer, framing: RequestFraming, channel: any Channel) {
         if framing.keepAlive {
             channel.writeAndFlush(last, promise: nil)
         } else {
             let written = channel.eventLoop.makePromise(of: Void.self)
-            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+            written.futureResult.whenComplete { result in
+                guard case .success = result else { return channel.close(promise: nil) }
+                lingeringClose(channel)
+            }
             channel.writeAndFlush(last, promise: written)
+        }
+    }
+
+    /// Shuts our side of `channel` and closes it when the client closes its side (the connection's
+    /// handler does, on `inputClosed`) or after ``EdgeLimits/closeLingerMs``.
+    static func lingeringClose(_ channel: any Channel) {
+        let linger = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(EdgeLimits.closeLingerMs))) {
+            channel.close(promise: nil)
+        }
+        channel.closeFuture.whenComplete { _ in linger.cancel() }
+        channel.close(mode: .output).whenComplete { result in
+            switch result {
+            case .success: channel.pipeline.fireUserInboundEventTriggered(OutputShut())
+            case .failure: channel.close(promise: nil)
+            }
         }
     }
 
@@ -209,3 +236,6 @@ extension HTTP1Responder {
         return nil
     }
 }
+
+/// Fired when a lingering close has shut our side of the connection: the client's end of input closes it.
+struct OutputShut {}

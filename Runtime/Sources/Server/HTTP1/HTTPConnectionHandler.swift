@@ -50,6 +50,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var inputClosed = false
     /// The response in flight is a stream whose head has been written (``StreamingResponseStarted``).
     private var streaming = false
+    /// Our side is shut after a closing response (``OutputShut``): the client's end of input closes.
+    private var outputShut = false
     /// The connection is closing: nothing more is delivered.
     var closing = false
     /// Whether a request head has arrived on this connection (a new connection told to quiesce still
@@ -217,11 +219,17 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             }
             return
         }
+        if event is OutputShut {
+            outputShut = true
+            if inputClosed { context.close(promise: nil) }
+            return
+        }
         if event is StreamingResponseStarted {
             streaming = busy
             return
         }
         if case ChannelEvent.inputClosed = event {
+            if outputShut { context.close(promise: nil); return }
             // A client that ends its input while a stream is being sent to it has left (a half-closed
             // client waits for a response, not for a stream that may run for minutes; nginx and Deno read
             // it the same way): close now, which cancels the stream's producer even while it is silent.
@@ -248,9 +256,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         // Bytes NIO could not parse. Between messages: 400 in the envelope, then close (the rest of the
         // stream can't be framed). Inside a message or with a response under way: that request's body
         // fails, its response (if any) is finished, and the connection closes after it.
-        if error is HTTPParserError, !busy, !inMessage, queued.isEmpty {
+        if let parserError = error as? HTTPParserError, !busy, !inMessage, queued.isEmpty {
             busy = true
-            reject(context: context, message: Self.describe(error))
+            reject(context: context, message: Self.describe(error), headTooLarge: parserError == .headerOverflow)
             return
         }
         // The handler reading the body learns why it broke: bad framing is the client's fault (400), not
@@ -261,10 +269,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         if busy { closeWhenDone = true } else { closing = true; context.close(promise: nil) }
     }
 
-    private func reject(context: ChannelHandlerContext, message: String = "The request is not valid HTTP/1.1") {
+    private func reject(context: ChannelHandlerContext, message: String = "The request is not valid HTTP/1.1", headTooLarge: Bool = false) {
         closing = true
         queued.removeAll()
-        responder.rejectMalformed(channel: context.channel, message: message)
+        responder.rejectMalformed(channel: context.channel, message: message, headTooLarge: headTooLarge)
     }
 
     // MARK: Body back-pressure
