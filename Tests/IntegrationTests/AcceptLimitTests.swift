@@ -26,29 +26,39 @@ import Glibc
         return (status >> 8) & 0xff
     }
 
-    static func openDescriptors(_ pid: pid_t) -> Int {
-        guard let dir = opendir("/proc/\(pid)/fd") else { return 0 }
+    /// The descriptor numbers the process has open.
+    static func descriptorNumbers(_ pid: pid_t) -> [Int] {
+        guard let dir = opendir("/proc/\(pid)/fd") else { return [] }
         defer { closedir(dir) }
-        var n = 0
-        while readdir(dir) != nil { n += 1 }
-        return n - 2
+        var out: [Int] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let n = Int(name) { out.append(n) }
+        }
+        return out.sorted()
     }
+
 
     /// One serving process (`--workers 0`), so the process measured is the one accepting.
     static let serve = ["serve", "--workers", "0"]
 
     @Test func atTheOpenFileLimitAcceptingBacksOffAndLogsOnce() throws {
-        // Once the server's descriptor count has settled (its apps' background work starts after the
-        // "listening" line), its limit is set a few above it, on the running process.
+        // Once the server's descriptors have settled (its apps' background work starts after the
+        // "listening" line), its limit is set on the running process so that four descriptor numbers
+        // stay free below it. (The limit caps numbers, not a count: descriptors inherited from the test
+        // process sit at high numbers and must not be counted.)
         let edge = try EdgeProcess(arguments: Self.serve)
-        var baseline = Self.openDescriptors(edge.pid)
+        var numbers = Self.descriptorNumbers(edge.pid)
         for _ in 0..<50 {
             usleep(200_000)
-            let now = Self.openDescriptors(edge.pid)
-            if now == baseline { break }
-            baseline = now
+            let now = Self.descriptorNumbers(edge.pid)
+            if now == numbers { break }
+            numbers = now
         }
-        let limit = baseline + 4
+        var limit = 0
+        while limit - numbers.filter({ $0 < limit }).count < 4 { limit += 1 }
         #expect(Self.shell("/usr/bin/prlimit --pid \(edge.pid) --nofile=\(limit):\(limit)") == 0)
         var held: [Int32] = []
         defer { held.forEach { close($0) } }
