@@ -53,6 +53,19 @@ import Glibc
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
+    /// The server's processes: the supervisor and its workers (children found by their `PPid`).
+    static func serverProcesses(_ root: pid_t) -> [pid_t] {
+        var out: [pid_t] = [root]
+        for name in files("/proc") {
+            guard let pid = Int32(name) else { continue }
+            let status = EdgeProcess.readFile("/proc/\(pid)/status")
+            if status.split(separator: "\n").contains(where: { $0.hasPrefix("PPid:") && $0.split(separator: "\t").last == "\(root)" }) {
+                out.append(pid)
+            }
+        }
+        return out
+    }
+
     static func files(_ dir: String) -> [String] {
         guard let d = opendir(dir) else { return [] }
         defer { closedir(d) }
@@ -70,15 +83,18 @@ import Glibc
         let port = edge.port
         // Warm up (first request, KV open), then take the idle peak.
         _ = try RawHTTP.request(port: port, "GET", "/prepare/status?runId=warm")
-        let idle = Self.peakRSSKiB(edge.pid)
+        let processes = Self.serverProcesses(edge.pid)
+        let idle = processes.map { Self.peakRSSKiB($0) }
         let size = 500 * Self.mib
         let start = ContinuousClock.now
         let r = try await RawHTTP.onOwnThread { try Self.upload(port, size: size) }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         #expect(r.status == 200, "\(r.text)")
-        let growth = Self.peakRSSKiB(edge.pid) - idle
-        print("persephone: 500 MiB upload in \(seconds) s (\(Double(size) / Double(Self.mib) / seconds) MiB/s), peak RSS growth \(growth / 1024) MiB")
+        // The largest growth of any one process (the worker that took the upload).
+        let growth = zip(processes, idle).map { Self.peakRSSKiB($0) - $1 }.max() ?? 0
+        #expect(processes.count > 1 || getenv("EDGE_WORKERS") != nil, "workers found: \(processes)")
+        print("persephone: 500 MiB upload in \(seconds) s (\(Double(size) / Double(Self.mib) / seconds) MiB/s), peak RSS growth \(growth) KiB over \(processes.count) processes")
         #expect(growth <= 32 * 1024, "peak RSS grew by \(growth) KiB")
         let id = try #require((try? JSONValue.parse(r.body))?["runId"]?.stringValue)
         #expect(Self.files(d.uploads) == ["\(id).zip"])
