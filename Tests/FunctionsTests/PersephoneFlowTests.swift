@@ -130,6 +130,26 @@ import Testing
         #expect(await custom.client.send(.get, "/prepare/gpus?runId=\(cid)").json == [["id": "h100", "name": "H100", "memoryGb": 80]])
     }
 
+    @Test func realGPUsComeFromNvidiaSMIWhenItAnswers() async throws {
+        let bin = try TemporaryDirectory(prefix: "persephone-smi")
+        try bin.write("nvidia-smi", "#!/bin/sh\n[ \"$1\" = --query-gpu=index,name,memory.total ] || exit 3\necho '0, NVIDIA A100-SXM4-80GB, 81920'\necho '1, NVIDIA L4, 23034'\n")
+        try bin.write("broken-smi", "#!/bin/sh\necho 'NVIDIA-SMI has failed' >&2\nexit 9\n")
+        chmod(bin.file("nvidia-smi"), 0o755)
+        chmod(bin.file("broken-smi"), 0o755)
+        let h = try PersephoneHarness(["PERSEPHONE_NVIDIA_SMI": bin.file("nvidia-smi"), "PERSEPHONE_GPUS_JSON": "[]"])
+        let id = try await h.runId()
+        let gpus = await h.client.send(.get, "/prepare/gpus?runId=\(id)")
+        #expect(gpus.json == [["id": "gpu0", "name": "NVIDIA A100-SXM4-80GB", "memoryGb": 80, "provider": "nvidia-smi", "region": "local"],
+                              ["id": "gpu1", "name": "NVIDIA L4", "memoryGb": 22, "provider": "nvidia-smi", "region": "local"]])
+        let broken = try PersephoneHarness(["PERSEPHONE_NVIDIA_SMI": bin.file("broken-smi")])
+        let bid = try await broken.runId()
+        #expect(await broken.client.send(.get, "/prepare/gpus?runId=\(bid)").json?.arrayValue?.count == 3, "falls back to the simulated three")
+        let missing = try PersephoneHarness(["PERSEPHONE_NVIDIA_SMI": bin.file("absent")])
+        let mid = try await missing.runId()
+        #expect(await missing.client.send(.get, "/prepare/gpus?runId=\(mid)").json?.arrayValue?.count == 3)
+        #expect(NvidiaSMI.parse("") == [] && NvidiaSMI.parse("garbage\n") == nil)
+    }
+
     @Test func credentialedCORSAndTheSessionCookie() async throws {
         let h = try PersephoneHarness()
         let id = try await h.runId()

@@ -12,7 +12,7 @@ struct PersephoneHarness {
     init(_ env: [String: String] = [:]) throws {
         let clock = ManualKvClock()
         let dir = try TemporaryDirectory(prefix: "persephone-test")
-        var e = ["UPLOAD_DIR": dir.path + "/uploads"]
+        var e = ["UPLOAD_DIR": dir.path + "/uploads", "PERSEPHONE_NVIDIA_SMI": "off"]
         e.merge(env) { $1 }
         self.clock = clock
         self.dir = dir

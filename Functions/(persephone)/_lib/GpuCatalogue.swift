@@ -17,8 +17,9 @@ struct GpuOption: Sendable, Equatable {
     }
 }
 
-/// The GPU catalogue (CONTRACTS §4.2): `PERSEPHONE_GPUS_JSON` (an array of `GpuOption`; `[]` means no
-/// GPUs), else the three simulated GPUs. Entries without a string `id` and `name` are skipped, and a
+/// The GPU catalogue (CONTRACTS §4.2, issue 16): the real GPUs when `nvidia-smi` answers
+/// (``NvidiaSMI``), else `PERSEPHONE_GPUS_JSON` (an array of `GpuOption`; `[]` means no GPUs), else
+/// the three simulated GPUs. Entries without a string `id` and `name` are skipped, and a
 /// value that is not a JSON array falls back to the simulated three.
 enum GpuCatalogue {
     static let simulated: [GpuOption] = [
@@ -27,7 +28,8 @@ enum GpuCatalogue {
         GpuOption(id: "t4-16gb", name: "NVIDIA T4 16GB", memoryGb: 16, provider: "sim", region: "local-1"),
     ]
 
-    static func load(_ config: PersephoneConfig) -> [GpuOption] {
+    static func load(_ config: PersephoneConfig) async -> [GpuOption] {
+        if let command = config.nvidiaSMI, let real = await NvidiaSMI.gpus(command: command) { return real }
         guard let text = config.gpusJSON, case .array(let items)? = try? JSONValue.parse(text) else { return simulated }
         return items.compactMap { item -> GpuOption? in
             guard case .string(let id)? = item["id"], case .string(let name)? = item["name"],

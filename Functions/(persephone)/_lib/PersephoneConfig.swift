@@ -13,6 +13,8 @@ struct PersephoneConfig: Sendable {
     /// Fault injection for tests only: the upload writer fails with ENOSPC once a file would pass this
     /// many bytes (`PERSEPHONE_FAULT_DISK_FULL_AFTER_BYTES`), standing in for a full disk.
     let faultDiskFullAfterBytes: Int?
+    /// The `nvidia-smi` command (`PERSEPHONE_NVIDIA_SMI`, default `nvidia-smi`; nil when `off` or empty).
+    let nvidiaSMI: String?
 
     init(_ env: Environment) {
         let origins = (env["CORS_ORIGINS"] ?? "http://localhost:3000").split(separator: ",")
@@ -25,5 +27,7 @@ struct PersephoneConfig: Sendable {
         deployMs = Int64(max(0, min(env.int("DEPLOY_MS", default: PersephoneLimits.defaultDeployMs), 86_400_000)))
         gpusJSON = env["PERSEPHONE_GPUS_JSON"]
         faultDiskFullAfterBytes = env["PERSEPHONE_FAULT_DISK_FULL_AFTER_BYTES"].flatMap { Int($0) }
+        let smi = (env["PERSEPHONE_NVIDIA_SMI"] ?? "nvidia-smi").trimmingSpaces
+        nvidiaSMI = smi.isEmpty || smi.lowercased() == "off" ? nil : smi
     }
 }

@@ -9,7 +9,7 @@ struct PrepareGpus: EdgeFunction {
         PersephoneSession.note(request, context: context)
         let runs = try PersephoneRuns(context)
         _ = try await runs.find(request)
-        let free = try await GpuCatalogue.free(GpuCatalogue.load(runs.config), kv: runs.kv, nowMs: runs.nowMs)
+        let free = try await GpuCatalogue.free(await GpuCatalogue.load(runs.config), kv: runs.kv, nowMs: runs.nowMs)
         return .json(.array(free.map(\.json)))
     }
 }

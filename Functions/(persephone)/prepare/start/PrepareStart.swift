@@ -19,7 +19,7 @@ struct PrepareStart: EdgeFunction {
         let runs = try PersephoneRuns(context)
         let kv = runs.kv
         let gpuParam = request.query["gpuId"].flatMap { $0.isEmpty ? nil : $0 }
-        let catalogue = GpuCatalogue.load(runs.config)
+        let catalogue = await GpuCatalogue.load(runs.config)
         for _ in 0..<PersephoneLimits.maxCommitAttempts {
             let (run, stamp) = try await runs.find(request)
             let now = runs.nowMs
