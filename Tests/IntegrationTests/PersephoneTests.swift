@@ -1,4 +1,5 @@
 import EdgeTesting
+import Foundation
 import Testing
 
 #if canImport(Glibc)
@@ -12,10 +13,13 @@ import Glibc
     static let boundary = "persephone-it-boundary"
     static let mib = 1 << 20
 
-    static func dirs() -> (kv: String, uploads: String) {
+    /// A fresh KV and upload directory under one base (``removeTree(_:)`` it: uploads are large).
+    static func dirs() -> (base: String, kv: String, uploads: String) {
         let base = "/tmp/edge-persephone-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        return (base + "/kv", base + "/uploads")
+        return (base, base + "/kv", base + "/uploads")
     }
+
+    static func removeTree(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
 
     static func head(_ port: Int, contentLength: Int?, extra: String = "") -> [UInt8] {
         var t = "POST /upload HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
@@ -79,6 +83,7 @@ import Glibc
 
     @Test func a500MiBUploadStreamsWithBoundedMemory() async throws {
         let d = Self.dirs()
+        defer { Self.removeTree(d.base) }
         let edge = try EdgeProcess(environment: ["KV_PATH": d.kv, "UPLOAD_DIR": d.uploads])
         let port = edge.port
         // Warm up (first request, KV open), then take the idle peak.
@@ -104,6 +109,7 @@ import Glibc
 
     @Test func over500MiBIs413BeforeTheBodyIsRead() async throws {
         let d = Self.dirs()
+        defer { Self.removeTree(d.base) }
         let edge = try EdgeProcess(environment: ["KV_PATH": d.kv, "UPLOAD_DIR": d.uploads])
         let port = edge.port
         let r = try await RawHTTP.onOwnThread { () throws -> RawHTTP.Response in
@@ -119,6 +125,7 @@ import Glibc
 
     @Test func chunkedOverTheLimitIs413() async throws {
         let d = Self.dirs()
+        defer { Self.removeTree(d.base) }
         let edge = try EdgeProcess(environment: ["KV_PATH": d.kv, "UPLOAD_DIR": d.uploads, "MAX_UPLOAD_BYTES": "\(Self.mib)"])
         let port = edge.port
         let r = try await RawHTTP.onOwnThread { () throws -> RawHTTP.Response in
@@ -138,6 +145,7 @@ import Glibc
 
     @Test func aClientThatLeavesMidUploadLeavesNothing() async throws {
         let d = Self.dirs()
+        defer { Self.removeTree(d.base) }
         let edge = try EdgeProcess(environment: ["KV_PATH": d.kv, "UPLOAD_DIR": d.uploads])
         let port = edge.port
         try await RawHTTP.onOwnThread {
@@ -163,6 +171,7 @@ import Glibc
 
     @Test func fourConcurrent100MiBUploads() async throws {
         let d = Self.dirs()
+        defer { Self.removeTree(d.base) }
         let edge = try EdgeProcess(environment: ["KV_PATH": d.kv, "UPLOAD_DIR": d.uploads])
         let port = edge.port
         let statuses = try await withThrowingTaskGroup(of: Int.self) { g in
