@@ -19,6 +19,8 @@ public enum EdgeLimits {
     /// Header sizes the HTTP parser accepts.
     public static let maxHeaderFieldSize = 16 * 1024
     public static let maxHeaderListSize = 64 * 1024
+    /// The largest header block of one `multipart/form-data` part (``MultipartStream``): 16 KiB.
+    public static let multipartMaxHeaderBytes = 16 * 1024
     /// An idle keep-alive connection is closed after this many seconds without a request.
     public static let keepAliveIdleTimeout = 75
     /// A connection is closed when a request head has not arrived whole this many seconds after the

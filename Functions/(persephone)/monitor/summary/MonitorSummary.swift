@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EdgeRuntime
+
+/// `GET /monitor/summary?runId=...` (CONTRACTS §4.3), polled every 5 s: RED metrics and SLO figures.
+///
+/// Before any deployment of the run has succeeded, every number is 0. After, a deterministic synthetic
+/// series of the time since the first successful deployment (``MonitorSeries``). `errorsPercent` and
+/// `slo.availability` are percentages (0...100), `availability = 100 − errorsPercent`.
+struct MonitorSummary: EdgeFunction {
+    static let methods: HTTPMethods = [.get]
+
+    func handle(_ request: Request, context: Context) async throws -> Response {
+        PersephoneSession.note(request, context: context)
+        let runs = try PersephoneRuns(context)
+        let (run, _) = try await runs.find(request)
+        let now = runs.nowMs
+        var liveSince: Int64? = nil
+        for env in PersephoneLimits.environments {
+            guard let d = try await runs.kv.get(PersephoneKeys.deploy(run.runId, env), as: DeployRecord.self) else { continue }
+            let s = DeployState(d.value, nowMs: now)
+            if s.phase == .succeeded { liveSince = min(liveSince ?? s.updatedMs, s.updatedMs) }
+        }
+        let m = liveSince.map { MonitorSeries.at(secondsSinceLive: Double(now - $0) / 1000, seed: run.sha256) } ?? .zero
+        return .json([
+            "runId": .string(run.runId),
+            "red": ["rps": .number(m.rps), "errorsPercent": .number(m.errorsPercent), "p95DurationMs": .number(m.p95Ms)],
+            "slo": ["availability": .number(m.availability), "latencyP95Ms": .number(m.p95Ms)],
+            "updatedAt": .string(WallClock.iso8601(epochMilliseconds: now)),
+        ])
+    }
+}
