@@ -24,11 +24,13 @@ final class RequestLineCheck: ChannelInboundHandler, RemovableChannelHandler {
     private var lineStart = 0
     private var scanned = 0
     private var done = false
+    /// The connection was answered 400 here: what else arrives is dropped while it closes.
+    private var refused = false
 
     init(responder: HTTP1Responder) { self.responder = responder }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !done else { return context.fireChannelRead(data) }
+        guard !done else { return refused ? () : context.fireChannelRead(data) }
         var buffer = unwrapInboundIn(data)
         if var held { held.writeBuffer(&buffer); self.held = held } else { held = buffer }
         guard let bytes = held?.readableBytesView else { return }
@@ -62,6 +64,7 @@ final class RequestLineCheck: ChannelInboundHandler, RemovableChannelHandler {
 
     private func refuse(_ context: ChannelHandlerContext, _ message: String) {
         done = true
+        refused = true
         held = nil
         responder.rejectMalformed(channel: context.channel, message: message)
     }
