@@ -24,19 +24,19 @@ extension KVCommand {
         printErr("validating \(file == "-" ? "standard input" : file)…\n")
         var valid = 0
         var skipped = 0
-        let checked = try forEachLine(path) { number, result in
+        let check = try LineFile(path)
+        defer { check.close() }
+        while let (number, result) = try check.next() {
             switch result {
-            case .success(nil): return true
-            case .success: valid += 1; return true
+            case .success(nil): continue
+            case .success: valid += 1
             case .failure(let error):
-                guard skippingBad else { return false }
+                guard skippingBad else {
+                    return fail("line \(number): \(error.message); nothing was imported (--continue skips bad lines)")
+                }
                 skipped += 1
                 printErr("line \(number): \(error.message) (skipped)\n")
-                return true
             }
-        }
-        if case .failed(let number, let error) = checked {
-            return fail("line \(number): \(error.message); nothing was imported (--continue skips bad lines)")
         }
 
         var batch: [(KvKey, KvValue)] = []
@@ -59,21 +59,6 @@ extension KVCommand {
         return 0
     }
 
-    enum LineCheck {
-        case completed
-        case failed(line: Int, error: KvError)
-    }
-
-    /// Parses every line of `path`, calling `body` with each; stops when it returns false.
-    static func forEachLine(_ path: String, _ body: (Int, Result<(KvKey, KvValue)?, KvError>) -> Bool) throws -> LineCheck {
-        let reader = try LineFile(path)
-        defer { reader.close() }
-        while let (number, result) = try reader.next() {
-            if !body(number, result), case .failure(let error) = result { return .failed(line: number, error: error) }
-        }
-        return .completed
-    }
-
     /// Copies standard input to a temporary file; its path, or nil.
     static func spoolStandardInput() -> String? {
         var template = Array("/tmp/edge-kv-import-XXXXXX".utf8CString)
@@ -94,34 +79,4 @@ extension KVCommand {
             }
         }
     }
-}
-
-/// A file read line by line, each line parsed as an export entry.
-final class LineFile {
-    private let fd: Int32
-    private var reader: LineReader
-
-    init(_ path: String) throws {
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw KvError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
-        reader = LineReader(fd: fd)
-    }
-
-    /// The next line's number and entry (nil for a blank line) or error; nil at the end of the file.
-    func next() throws -> (Int, Result<(KvKey, KvValue)?, KvError>)? {
-        let bytes: [UInt8]
-        do {
-            guard let line = try reader.next() else { return nil }
-            bytes = line
-        } catch {
-            return (error.line, .failure(KvError(.invalidInput, "longer than \(LineReader.maxLineBytes) bytes")))
-        }
-        do {
-            return (reader.lineNumber, .success(try Kv.parseJSONLine(bytes)))
-        } catch {
-            return (reader.lineNumber, .failure(error))
-        }
-    }
-
-    func close() { Glibc.close(fd) }
 }
