@@ -61,6 +61,40 @@ import Glibc
         #expect(!log.messages.contains { $0.contains("function") }, "\(log.messages)")
     }
 
+    /// A chunk header announcing more than the function's limit is answered 413 when it arrives, before
+    /// any of that chunk's data (the client here sends only the header, and waits).
+    @Test func aChunkAnnouncedPastTheLimitIs413AtOnce() async throws {
+        let config = #"{"functions":{"Functions/count/*.swift":{"maxRequestBodySize":1024}}}"#
+        let log = CapturedLog()
+        try await ServerSocketTests.serving(ServerSocketTests.engineRoutes, config: config, logger: log.logger) { port in
+            try await RawHTTP.onOwnThread {
+                let chunked = "POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                // One header past the limit; two that pass it together; one of 2^48 bytes.
+                for bytes in [chunked + "100000\r\nabc",
+                              chunked + "200\r\n" + String(repeating: "a", count: 512) + "\r\n201\r\n",
+                              chunked + "FFFFFFFFFFFF\r\n"] {
+                    let start = ContinuousClock.now
+                    let r = try Self.answer(port, bytes)
+                    #expect(r?.status == 413, "\(r?.status ?? 0) \(r?.text ?? "closed")")
+                    #expect(r?.text.contains(#""code":"payload_too_large""#) == true)
+                    #expect(r?.header("connection") == "close")
+                    #expect(ContinuousClock.now - start < .seconds(1))
+                }
+                // Behind a pipelined request: that one is answered, then the 413, then the connection closes.
+                let fd = try RawHTTP.connect(port: port, timeoutSeconds: 2)
+                defer { close(fd) }
+                try RawHTTP.send(fd, Array(("GET /echo?first HTTP/1.1\r\nHost: t\r\n\r\n" + chunked + "100000\r\n").utf8))
+                let text = String(decoding: ServerSocketTests.readToEnd(fd), as: UTF8.self)
+                #expect(text.hasPrefix("HTTP/1.1 200 OK"), "\(text)")
+                #expect(text.contains("HTTP/1.1 413 "), "\(text)")
+                // Within the limit, chunked still works.
+                let ok = try Self.answer(port, chunked + "200\r\n" + String(repeating: "a", count: 512) + "\r\n0\r\n\r\n")
+                #expect(ok?.status == 200, "\(ok?.text ?? "closed")")
+            }
+        }
+        #expect(!log.messages.contains { $0.contains("function") }, "\(log.messages)")
+    }
+
     @Test func aClientThatHangsUpMidBodyIsNotAServerError() async throws {
         let log = CapturedLog()
         Collector.outcome.reset()

@@ -8,15 +8,26 @@ public struct RequestBody: Sendable {
     public let stream: ByteStream
     /// The `content-length`, if the client sent one.
     public let declaredLength: Int?
-    /// The largest body the helpers collect.
-    public var limit: Int
+    /// The largest body the helpers collect. On a body read from a client, the server also fails the
+    /// stream itself past it (and at once when a chunk header announces more).
+    public var limit: Int {
+        didSet { onLimit?(limit) }
+    }
     private let consumed: ConsumedFlag
+    private let onLimit: (@Sendable (Int) -> Void)?
 
     public init(stream: ByteStream, declaredLength: Int? = nil, limit: Int = EdgeLimits.defaultMaxRequestBodySize) {
+        self.init(stream: stream, declaredLength: declaredLength, limit: limit, onLimit: nil)
+    }
+
+    /// A body whose source enforces ``limit`` itself: `onLimit` learns each new value.
+    package init(stream: ByteStream, declaredLength: Int?, limit: Int = EdgeLimits.defaultMaxRequestBodySize,
+                 onLimit: (@Sendable (Int) -> Void)?) {
         self.stream = stream
         self.declaredLength = declaredLength
         self.limit = limit
         self.consumed = ConsumedFlag()
+        self.onLimit = onLimit
     }
 
     public init(bytes: [UInt8]) {

@@ -40,9 +40,11 @@ struct HTTP1Responder: Sendable {
             stream = .empty
         }
         let declared = head.headerFields[.contentLength].flatMap { Int($0) }
+        var onLimit: (@Sendable (Int) -> Void)?
+        if let source { onLimit = { source.setLimit($0) } }
         var request = Request(
             method: head.method, path: path, rawQuery: query, headers: head.headerFields, host: head.authority,
-            body: RequestBody(stream: stream, declaredLength: declared)
+            body: RequestBody(stream: stream, declaredLength: declared, onLimit: onLimit)
         )
         if app.trustProxy, let forwarded = head.headerFields[.forwardedFor].flatMap(Self.firstForwardedAddress) {
             request.clientAddress = forwarded

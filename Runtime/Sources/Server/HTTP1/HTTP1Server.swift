@@ -80,8 +80,8 @@ final class HTTP1Server: Service {
         acceptor.closeAll()
     }
 
-    /// The pipeline of every connection: ``RequestLineCheck`` (first request line only), NIO's request
-    /// parser with our header limits, then ``HTTPConnectionHandler``; over the connection cap,
+    /// The pipeline of every connection: ``RequestLineCheck`` (first request line only),
+    /// ``ChunkSizeWatch``, NIO's request parser with our header limits, then ``HTTPConnectionHandler``; over the connection cap,
     /// ``ConnectionRefuser`` alone.
     static func addConnectionHandlers(to channel: any Channel, responder: HTTP1Responder, gate: ConnectionGate,
                                       limits: ConnectionLimits) -> EventLoopFuture<Void> {
@@ -95,6 +95,7 @@ final class HTTP1Server: Service {
             decoderLimits.maxHeaderFieldSize = EdgeLimits.maxHeaderFieldSize
             decoderLimits.maxHeaderListSize = EdgeLimits.maxHeaderListSize
             try sync.addHandler(RequestLineCheck(responder: responder))
+            try sync.addHandler(ChunkSizeWatch())
             try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits)))
             try sync.addHandler(HTTPConnectionHandler(responder: responder, limits: limits))
         }

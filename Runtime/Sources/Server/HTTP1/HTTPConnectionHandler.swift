@@ -57,6 +57,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Whether a request head has arrived on this connection (a new connection told to quiesce still
     /// gets its first request answered: its client may have sent it already).
     private var sawRequest = false
+    /// Request heads received so far: the request in flight is number `headsReceived - 1`, as
+    /// ``ChunkSizeWatch`` numbers them.
+    private var headsReceived = 0
+    /// Chunk sizes announced for a pipelined request whose head is still queued.
+    private var pendingAnnouncement: ChunkSizesAnnounced?
 
     // Timeouts (see `+Timeouts.swift`).
     /// When the last response ended (the keep-alive idle time counts from here).
@@ -136,6 +141,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             inMessage = true
             sawRequest = true
             headStarted = nil
+            headsReceived += 1
             guard let head = try? HTTPRequest(nioHead, secure: false, splitCookie: false) else {
                 // Not representable as an HTTP request (a method or target swift-http-types refuses).
                 reject(context: context)
@@ -147,6 +153,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             }
             let source = Self.mayHaveBody(head) ? makeBodySource(head, context: context) : nil
             body = source
+            if let pending = pendingAnnouncement, pending.message == headsReceived - 1 {
+                source?.announce(pending.total)
+                pendingAnnouncement = nil
+            }
             if source != nil {
                 lastBodyPart = .now()
                 armTimer(context: context)
@@ -226,6 +236,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         if event is StreamingResponseStarted {
             streaming = busy
+            return
+        }
+        if let announced = event as? ChunkSizesAnnounced {
+            // A chunk header's size counts against the body's limit when it arrives, not once read.
+            if announced.message == headsReceived - 1 {
+                body?.announce(announced.total)
+            } else if announced.message >= headsReceived {
+                pendingAnnouncement = announced
+            }
             return
         }
         if case ChannelEvent.inputClosed = event {

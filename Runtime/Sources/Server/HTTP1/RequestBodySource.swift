@@ -16,6 +16,16 @@ final class RequestBodySource: Sendable {
         var end: Result<Void, any Error>?
         var paused = false
         var readBefore = false
+        /// The function's `maxRequestBodySize` once the router has set it (``setLimit(_:)``).
+        var limit: Int?
+        /// Bytes pushed so far, and the sizes chunk headers announced (``announce(_:)``).
+        var received = 0
+        var announced = 0
+
+        var overLimit: Int? {
+            guard let limit, max(received, announced) > limit else { return nil }
+            return limit
+        }
     }
 
     private let state = Mutex(State())
@@ -30,20 +40,50 @@ final class RequestBodySource: Sendable {
     }
 
     /// Adds a chunk (event loop). True when reading should pause until ``resumeReading`` is called.
+    /// A body past its limit fails instead (``tooLarge(_:)``).
     func push(_ chunk: [UInt8]) -> Bool {
-        let (waiter, pause): (CheckedContinuation<[UInt8]?, any Error>?, Bool) = state.withLock { s in
-            guard s.end == nil else { return (nil, false) }
+        let (waiter, pause, over): (CheckedContinuation<[UInt8]?, any Error>?, Bool, Int?) = state.withLock { s in
+            guard s.end == nil else { return (nil, false, nil) }
+            s.received += chunk.count
+            if let over = s.overLimit { return (nil, false, over) }
             if let w = s.waiter {
                 s.waiter = nil
-                return (w, false)
+                return (w, false, nil)
             }
             s.chunks.append(chunk)
             s.buffered += chunk.count
             if s.buffered > EdgeLimits.requestBodyHighWater { s.paused = true }
-            return (nil, s.paused)
+            return (nil, s.paused, nil)
         }
+        if let over { finish(Self.tooLarge(over)) }
         waiter?.resume(returning: chunk)
         return pause
+    }
+
+    /// The chunk headers of this body announced `total` bytes so far (event loop): past the limit, the
+    /// body fails at once rather than after the limit's worth has been read.
+    func announce(_ total: Int) {
+        let over = state.withLock { s -> Int? in
+            s.announced = max(s.announced, total)
+            return s.end == nil ? s.overLimit : nil
+        }
+        if let over { finish(Self.tooLarge(over)) }
+    }
+
+    /// The function's `maxRequestBodySize` (set when the router has matched the request, and again if
+    /// the handler changes `body.limit`). What arrived or was announced past it fails the body.
+    func setLimit(_ limit: Int) {
+        let over = state.withLock { s -> Int? in
+            s.limit = limit
+            return s.end == nil ? s.overLimit : nil
+        }
+        if let over { finish(Self.tooLarge(over)) }
+    }
+
+    /// What reading a body past its limit fails with: 413 in the app's error shape, and the connection
+    /// closes (the rest of the body is not read).
+    static func tooLarge(_ limit: Int) -> HTTPError {
+        HTTPError(.contentTooLarge, code: "payload_too_large", message: "Request body exceeds \(limit) bytes", headers: [.connection: "close"])
     }
 
     /// Marks the end of the body, or its failure (the client went away mid-body). Chunks already
