@@ -25,10 +25,10 @@ struct VLMPrompts: EdgeFunction {
         var limit = VLM.parseInt(q["limit"]) ?? 50
         if limit < 1 { limit = 50 }
         limit = min(limit, 100)
-        let items = try await VLMCache.shared.value(
+        let list = try await VLMCache.shared.value(
             VLMCache.listKey(namespace, lang, active), ttlMs: VLMCache.listTTLms, kv: store.kv,
             generation: try await store.generation(), context: context
-        ) { try await store.list(namespace: namespace, lang: lang, active: active) } ?? []
-        return .json(.object(["items": .array(items.prefix(limit).map(\.json))]))
+        ) { VLMPromptList(try await store.list(namespace: namespace, lang: lang, active: active)) }
+        return .json([:], rawMembers: [("items", list?.itemsJSON(limit: limit) ?? Array("[]".utf8))])
     }
 }
