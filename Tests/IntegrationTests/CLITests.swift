@@ -22,6 +22,9 @@ import Testing
         // `edge help kv list` is the same text as `edge kv list --help`.
         let viaHelp = try EdgeCLI.run(["help", "kv", "list"], in: dir.path)
         #expect(viaHelp.status == 0 && viaHelp.out.contains("USAGE: edge kv list") && viaHelp.out.contains("--limit"))
+        // `edge kv help` (where the old usage pointed) is `edge help kv`.
+        let kvHelp = try EdgeCLI.run(["kv", "help"], in: dir.path)
+        #expect(kvHelp.status == 0 && kvHelp.out.contains("USAGE: edge kv <subcommand>") && kvHelp.out.contains("restore"))
         #expect(EdgeCLI.listing(dir.path).isEmpty, "help created \(EdgeCLI.listing(dir.path))")
     }
 
@@ -89,7 +92,7 @@ import Testing
     /// Run in an empty folder (plus a config with a cron), the read-only commands leave it as it was.
     @Test func readOnlyCommandsLeaveNoTrace() throws {
         let dir = try TemporaryDirectory()
-        try dir.write("vercel-like.json", #"{"crons":[{"path":"/api/cron/cleanup","schedule":"0 3 * * *"}]}"#)
+        try dir.write("vercel-like.json", #"{"crons":[{"path":"/admin/cron/backup","schedule":"0 3 * * *"}]}"#)
         let readOnly: [[String]] = [
             ["routes"], ["routes", "--json"], ["cron", "list"], ["cron", "list", "--json"], ["version"],
             ["kv", "list"], ["kv", "get", #"["a"]"#], ["kv", "count"], ["kv", "export"], ["kv", "backup", "snap"],
@@ -101,7 +104,7 @@ import Testing
             #expect(EdgeCLI.listing(dir.path) == ["vercel-like.json"], "\(args) created \(EdgeCLI.listing(dir.path))")
         }
         let crons = try EdgeCLI.run(["cron", "list"], in: dir.path)
-        #expect(crons.out.contains("/api/cron/cleanup") && crons.out.contains("0 3 * * *"))
+        #expect(crons.out.contains("/admin/cron/backup") && crons.out.contains("0 3 * * *"))
     }
 
     @Test func routesJSONIsData() throws {

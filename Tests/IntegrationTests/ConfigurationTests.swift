@@ -49,6 +49,8 @@ import Testing
         ([:], ["LOG_LEVEL": "verbose"], "environment variable LOG_LEVEL must be one of trace, debug, info"),
         ([".env.production": "LOG_FORMAT=xml\n"], [:], "LOG_FORMAT in .env.production must be json or pretty"),
         ([:], ["ACCESS_LOG": "maybe"], "environment variable ACCESS_LOG must be on or off"),
+        ([:], ["EDGE_KV": "of"], "environment variable EDGE_KV must be on or off"),
+        ([:], ["HOST": ""], "environment variable HOST is empty"),
         ([:], ["EDGE_CONFIG": "missing.json"], "missing.json: the config file named by environment variable EDGE_CONFIG does not exist"),
         ([".env": "EDGE_CONFIG=typo.json\n"], [:], "typo.json: the config file named by EDGE_CONFIG in .env does not exist"),
         (["vercel-like.json": #"{"crons":[{"path":"/x","schedule":"61 * * * *"}]}"#], [:], "vercel-like.json: $.crons[0].schedule"),
@@ -58,6 +60,7 @@ import Testing
     func badValueFailsStartUpNamingItsSource(files: [String: String], env: [String: String], message: String) throws {
         let dir = try TemporaryDirectory()
         for (name, text) in files { try dir.write(name, text) }
+        // Validated even when a flag overrides it: a broken file is reported, not hidden.
         let r = try EdgeCLI.run(["serve", "--workers", "0", "--no-kv", "--port", "0"], in: dir.path, env: env, timeout: 30)
         #expect(r.status == 1, "\(files) \(env): \(r.status) \(r.out) \(r.err)")
         #expect(r.err.contains(message), "\(r.err)")
@@ -76,7 +79,7 @@ import Testing
         #expect(log.contains(#""PORT":"0 (.env)""#), "\(log)")
         for secret in ["hunter2-abc", "s3cr3t-xyz", "pw-987", "adm-tok-555"] { #expect(!log.contains(secret), "\(secret) in \(log)") }
         // A bad secret is refused without echoing it.
-        try dir.write("vercel-like.json", #"{"crons":[{"path":"/api/cron/cleanup","schedule":"0 3 * * *"}]}"#)
+        try dir.write("vercel-like.json", #"{"crons":[{"path":"/admin/cron/backup","schedule":"0 3 * * *"}]}"#)
         let bad = try EdgeCLI.run(["serve", "--workers", "0", "--no-kv"], in: dir.path, env: ["CRON_SECRET": "leaky-secret-42 "])
         #expect(bad.status == 1 && bad.err.contains("CRON_SECRET"), "\(bad.err)")
         #expect(!(bad.out + bad.err).contains("leaky-secret-42"))

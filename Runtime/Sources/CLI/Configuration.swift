@@ -18,7 +18,8 @@ import Glibc
 /// 4. `vercel-like.json` (`--config FILE`, else `EDGE_CONFIG`, else `./vercel-like.json`); a file named
 ///    by `--config` or `EDGE_CONFIG` that does not exist is an error, a missing default is an empty config.
 ///
-/// Every value the runtime itself reads is validated here, at start-up, and an error names where the
+/// Every value the runtime itself reads (`PORT`, `HOST`, `EDGE_WORKERS`, `EDGE_KV`, `LOG_LEVEL`, `LOG_FORMAT`,
+/// `ACCESS_LOG`, the config file) is validated here, at start-up, by every command, even when a flag overrides it, and an error names where the
 /// value came from (the flag, the environment variable, or the `.env` file; the config file and the JSON
 /// path). Error messages and the start-up log line never show a value unless ``Redaction`` lists its
 /// variable as not secret.
@@ -36,6 +37,10 @@ struct Configuration: Sendable {
     let logFormat: LogFormat
     /// `ACCESS_LOG` (default on).
     let accessLog: Bool
+    /// `PORT` (0 to 65535), when set.
+    let port: Int?
+    /// `EDGE_WORKERS` (0 to ``EdgeLimits/maxWorkers``), when set.
+    let workers: Int?
 
     /// The Next.js production order, lowest priority first.
     static let productionFiles = [".env", ".env.production", ".env.local", ".env.production.local"]
@@ -62,6 +67,10 @@ struct Configuration: Sendable {
         let logLevel = try partial.level(environment)
         let logFormat = try partial.format(environment)
         let accessLog = try partial.onOff("ACCESS_LOG", environment) ?? true
+        _ = try partial.onOff("EDGE_KV", environment)
+        let port = try partial.integer("PORT", environment, in: 0...65535)
+        let workers = try partial.integer("EDGE_WORKERS", environment, in: 0...EdgeLimits.maxWorkers)
+        if environment["HOST"]?.isEmpty == true { throw ConfigurationError("\(partial.describe("HOST")) is empty") }
 
         let named = configPath.map { (path: $0, from: "--config") }
             ?? environment["EDGE_CONFIG"].map { (path: $0, from: partial.describe("EDGE_CONFIG")) }
@@ -80,20 +89,11 @@ struct Configuration: Sendable {
             throw ConfigurationError("\(named.path): the config file named by \(named.from) does not exist")
         }
         return Configuration(environment: environment, envFiles: loaded, fileOrigins: origins, configFile: configFile, config: config,
-                             logLevel: logLevel, logFormat: logFormat, accessLog: accessLog)
+                             logLevel: logLevel, logFormat: logFormat, accessLog: accessLog, port: port, workers: workers)
     }
 
     /// Where `key`'s value came from, for messages: `environment variable PORT` or `PORT in .env.local`.
     func describe(_ key: String) -> String { Origins(fileOrigins: fileOrigins).describe(key) }
-
-    /// `key` as an integer in `range`; nil when unset; an error naming the source otherwise.
-    func integer(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
-        guard let text = environment[key] else { return nil }
-        guard let n = Int(text), range.contains(n) else {
-            throw ConfigurationError("\(describe(key)) must be an integer from \(range.lowerBound) to \(range.upperBound)\(Redaction.shown(key, text))")
-        }
-        return n
-    }
 
     /// `key` as on/off (`on|off|true|false|1|0`); nil when unset.
     func onOff(_ key: String) throws(ConfigurationError) -> Bool? { try Origins(fileOrigins: fileOrigins).onOff(key, environment) }
@@ -105,6 +105,15 @@ struct Configuration: Sendable {
 
         func describe(_ key: String) -> String {
             fileOrigins[key].map { "\(key) in \($0)" } ?? "environment variable \(key)"
+        }
+
+        /// `key` as an integer in `range`; nil when unset; an error naming the source otherwise.
+        func integer(_ key: String, _ env: [String: String], in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+            guard let text = env[key] else { return nil }
+            guard let n = Int(text), range.contains(n) else {
+                throw ConfigurationError("\(describe(key)) must be an integer from \(range.lowerBound) to \(range.upperBound)\(Redaction.shown(key, text))")
+            }
+            return n
         }
 
         func level(_ env: [String: String]) throws(ConfigurationError) -> Logger.Level {

@@ -10,7 +10,7 @@ struct CronCommand: ParsableCommand {
 
     /// `edge cron` alone: the usage, and status 2.
     func run() throws {
-        printError(Self.helpMessage() + "\n")
+        printError(EdgeCommand.helpMessage(for: Self.self) + "\n")
         throw ExitCode(2)
     }
 }

@@ -7,11 +7,7 @@ struct Dev: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch Functions/, vercel-like.json and .env*; rebuild and swap servers on save.",
         discussion: """
-        Serves on --port (else PORT, else 8000) and reloads on every save: rebuilds incrementally
-        (swift build --product edge), starts the new server and retires the old one without refusing a
-        connection. A failed build leaves the previous version serving and prints the errors.
-        Env files (later wins, the shell environment wins over all): .env, .env.development, .env.local,
-        .env.development.local. Logs are pretty unless LOG_FORMAT is set. Also: SWIFT, NO_COLOR.
+        Serves on --port (else PORT, else 8000) and reloads on every save: rebuilds incrementally (swift build --product edge), starts the new server and retires the old one without refusing a connection. A failed build leaves the previous version serving and prints the errors. Env files (later wins, the shell environment wins over all): .env, .env.development, .env.local, .env.development.local. Logs are pretty unless LOG_FORMAT is set. Also: SWIFT, NO_COLOR.
         """
     )
 

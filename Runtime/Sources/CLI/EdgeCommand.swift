@@ -8,14 +8,12 @@ struct EdgeCommand: AsyncParsableCommand {
         commandName: "edge",
         abstract: "swift-edge: a self-hosted edge-function runtime.",
         discussion: """
-        Settings, highest priority first: flags; the environment; .env, .env.production, .env.local,
-        .env.production.local (later wins; the .env.development set under `edge dev`); vercel-like.json.
+        Settings, highest priority first: flags; the environment; .env, .env.production, .env.local, .env.production.local (later wins; the .env.development set under `edge dev`); vercel-like.json.
 
-        Environment: PORT, HOST, EDGE_WORKERS, EDGE_CONFIG, KV_PATH, EDGE_KV=off, LOG_LEVEL
-        (trace|debug|info|notice|warning|error|critical), LOG_FORMAT (json|pretty), ACCESS_LOG (on|off),
-        CRON_SECRET, EDGE_ADMIN_TOKEN (enables /__edge/ operator endpoints).
+        Environment: PORT, HOST, EDGE_WORKERS, EDGE_CONFIG, KV_PATH, EDGE_KV=off, LOG_LEVEL (trace|debug|info|notice|warning|error|critical), LOG_FORMAT (json|pretty), ACCESS_LOG (on|off), CRON_SECRET, EDGE_ADMIN_TOKEN (enables /__edge/ operator endpoints).
 
         Exit status: 0 success, 1 failure, 2 usage error.
+
         Shell completion: edge --generate-completion-script bash|zsh|fish
         """,
         version: "edge \(RuntimeInfo.version)",
@@ -28,8 +26,14 @@ struct EdgeCommand: AsyncParsableCommand {
         throw ExitCode(2)
     }
 
+    /// The commands that only group subcommands.
+    static let groups: Set<String> = ["kv", "cron"]
+
     /// Parses and runs; the process exit status. Usage errors (swift-argument-parser's EX_USAGE) are 2.
-    static func main(arguments: [String]) async -> Int32 {
+    static func exitStatus(arguments: [String]) async -> Int32 {
+        // `edge kv help` and `edge cron help` mean `edge help kv` / `edge help cron`.
+        var arguments = arguments
+        if arguments.count == 2, arguments[1] == "help", groups.contains(arguments[0]) { arguments = ["help", arguments[0]] }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -9,8 +9,7 @@ struct KVGroup: ParsableCommand {
         commandName: "kv",
         abstract: "Read and write the KV store: get, set, delete, list, count, export, import, backup, restore.",
         discussion: """
-        Keys are JSON arrays ('["prompts","by_id",1]'; {"$bigint":"1"} or the kv-utils form for other part
-        types). Entries print as JSON lines in the @deno/kv-utils form. A value starting with '-' goes after '--'.
+        Keys are JSON arrays ('["prompts","by_id",1]'; {"$bigint":"1"} or the kv-utils form for other part types). Entries print as JSON lines in the @deno/kv-utils form. A value starting with '-' goes after '--'.
         """,
         subcommands: [KVGet.self, KVSet.self, KVDelete.self, KVList.self, KVCount.self, KVExport.self, KVImport.self,
                       KVBackup.self, KVRestore.self]
@@ -18,7 +17,7 @@ struct KVGroup: ParsableCommand {
 
     /// `edge kv` alone: the usage, and status 2.
     func run() throws {
-        printError(Self.helpMessage() + "\n")
+        printError(EdgeCommand.helpMessage(for: Self.self) + "\n")
         throw ExitCode(2)
     }
 

@@ -19,8 +19,7 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the Functions/ routes (the production server).",
         discussion: """
-        Listens on --port (else PORT, else 8000) at --host (else HOST, else 0.0.0.0). Logs one JSON line per
-        request on standard output (LOG_FORMAT=pretty for humans; ACCESS_LOG=off to turn it off).
+        Listens on --port (else PORT, else 8000) at --host (else HOST, else 0.0.0.0). Logs one JSON line per request on standard output (LOG_FORMAT=pretty for humans; ACCESS_LOG=off to turn it off).
         """
     )
 
@@ -57,14 +56,12 @@ struct Serve: AsyncParsableCommand {
         let startup = try Startup.load(options)
         let allowNoKV = try self.allowNoKV || startup.configuration.onOff("EDGE_KV") == false
         let host = self.host ?? startup.env["HOST"] ?? "0.0.0.0"
-        guard !host.isEmpty else { throw ConfigurationError("\(startup.configuration.describe("HOST")) is empty") }
-        let port = try self.port ?? startup.configuration.integer("PORT", in: 0...65535) ?? 8000
-        let envWorkers = try startup.configuration.integer("EDGE_WORKERS", in: 0...EdgeLimits.maxWorkers)
+        let port = self.port ?? startup.configuration.port ?? 8000
         if let role = WorkerRole(environment: FileIO.processEnvironment()) {
             return await Self.serve(startup, routes: routes, apps: apps, host: host, port: port, allowNoKV: allowNoKV, role: role)
         }
         startup.logConfiguration()
-        let workers = self.workers ?? envWorkers ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let workers = self.workers ?? startup.configuration.workers ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         if workers <= 0 {
             return await Self.serve(startup, routes: routes, apps: apps, host: host, port: port, allowNoKV: allowNoKV, role: nil)
         }

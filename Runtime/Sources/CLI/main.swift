@@ -10,6 +10,6 @@ import Glibc
 // Before any event loop starts.
 EventLoops.configure(FileIO.processEnvironment())
 
-let code = await EdgeCommand.main(arguments: Array(CommandLine.arguments.dropFirst()))
+let code = await EdgeCommand.exitStatus(arguments: Array(CommandLine.arguments.dropFirst()))
 LogSink.standardOutput.flush()
 exit(code)
