@@ -44,6 +44,18 @@ import Testing
         #expect(byId["req-4"]?["status"] as? Int == 404 && byId["req-4"]?["route"] is NSNull)
     }
 
+    /// A handler's own lines (`context.logger`) carry the same `requestId` and `app` as the request's line.
+    @Test func handlerLinesJoinTheRequestLine() throws {
+        let log = try Self.serve { port in
+            _ = try RawHTTP.request(port: port, "GET", "/v1/conversations", headers: ["x-request-id": "chat-1"])
+        }
+        let lines = log.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let mine = lines.filter { $0["requestId"] as? String == "chat-1" }
+        #expect(mine.count >= 2, "\(log)")
+        #expect(mine.allSatisfy { $0["app"] as? String == "chat" }, "\(mine)")
+        #expect(mine.contains { $0["msg"] as? String == "request" } && mine.contains { $0["msg"] as? String != "request" })
+    }
+
     @Test func levelsAreHonoured() throws {
         let quiet = try Self.serve(env: ["LOG_LEVEL": "warning"]) { port in
             _ = try RawHTTP.request(port: port, "GET", "/healthz")
