@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Only bench/codecs links these two (Docs/Decisions/0009 and 0010 say why the runtime does not).
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
@@ -140,8 +141,9 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Server", "Functions", "EdgeRuntime", "Cron", "KV", "KVLMDB", "KVTool", "DevServer", "Supervisor",
+                "Server", "Functions", "EdgeRuntime", "EdgeJSON", "Cron", "KV", "KVLMDB", "KVTool", "DevServer", "Supervisor",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Runtime/Sources/CLI",
             swiftSettings: strict

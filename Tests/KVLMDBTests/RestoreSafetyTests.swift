@@ -24,7 +24,7 @@ import Testing
         defer { target.cleanup() }
         try await seeded(target)
         let missing = target.path + "-no-such-backup"
-        #expect(await KVCommand.run(["restore", missing, "--path", target.path]) == 1)
+        #expect(await KVCommand.perform(.restore(directory: missing), path: target.path) == 1)
         #expect(!FileManager.default.fileExists(atPath: missing), "the mistyped folder is not created")
         #expect(try await stillHolds(target))
     }
@@ -54,7 +54,7 @@ import Testing
         let child = try Child(try builtProduct("kv-conformance"), ["crash-child", target.path])
         try await CrashTests.waitForCommits(child)
         #expect(LMDBBackupCheck.openingProcess(of: target.path) == child.process.processIdentifier)
-        #expect(await KVCommand.run(["restore", backup, "--path", target.path]) == 1, "a live server's store is never replaced")
+        #expect(await KVCommand.perform(.restore(directory: backup), path: target.path) == 1, "a live server's store is never replaced")
         child.kill9()
 
         // With nothing holding it open, the restore goes through and keeps the old file.

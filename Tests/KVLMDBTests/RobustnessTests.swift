@@ -57,7 +57,7 @@ import KV
             defer { try? FileManager.default.removeItem(atPath: file) }
             let other = TempDir()
             defer { other.cleanup() }
-            #expect(await KVCommand.run(["import", file, "--path", other.path]) == 1)
+            #expect(await KVCommand.perform(.importLines(file: file, continueOnError: false), path: other.path) == 1)
             let check = try Kv.open(path: other.path)
             #expect(try check.count(.prefix([])) == 0)
             check.close()
@@ -78,11 +78,11 @@ import KV
         defer { try? FileManager.default.removeItem(atPath: file) }
         let dir = TempDir()
         defer { dir.cleanup() }
-        #expect(await KVCommand.run(["import", file, "--path", dir.path]) == 1)
+        #expect(await KVCommand.perform(.importLines(file: file, continueOnError: false), path: dir.path) == 1)
         var check = try Kv.open(path: dir.path)
         #expect(try check.count(.prefix([])) == 0)
         check.close()
-        #expect(await KVCommand.run(["import", file, "--continue", "--path", dir.path]) == 0)
+        #expect(await KVCommand.perform(.importLines(file: file, continueOnError: true), path: dir.path) == 0)
         check = try Kv.open(path: dir.path)
         #expect(try check.count(.prefix([])) == 2498)
         #expect(try await check.get(["k", 2500]).value == "v2500")
@@ -140,13 +140,15 @@ import KV
         let dir = TempDir()
         defer { dir.cleanup() }
         let nested = dir.path + "/.data/kv"
-        #expect(await KVCommand.run(["set", #"["x"]"#, "1", "--path", nested]) == 0, "parent directories are created")
-        #expect(await KVCommand.run(["set", #"["prompts","by_id",1]"#, #"{"text":"hi"}"#, "--path", dir.path]) == 0)
-        #expect(await KVCommand.run(["get", #"["prompts","by_id",1]"#, "--path", dir.path]) == 0)
-        #expect(await KVCommand.run(["get", #"["prompts","by_id",2]"#, "--path", dir.path]) == 1)
-        #expect(await KVCommand.run(["count", #"["prompts"]"#, "--path", dir.path]) == 0)
-        #expect(await KVCommand.run(["bogus", "--path", dir.path]) == 2)
-        #expect(await KVCommand.run(["delete", #"["prompts","by_id",1]"#, "--path", dir.path]) == 0)
+        #expect(await KVCommand.perform(.set(key: #"["x"]"#, value: "1", expireIn: nil), path: nested) == 0, "parent directories are created")
+        #expect(await KVCommand.perform(.set(key: #"["prompts","by_id",1]"#, value: #"{"text":"hi"}"#, expireIn: nil), path: dir.path) == 0)
+        #expect(await KVCommand.perform(.get(key: #"["prompts","by_id",1]"#), path: dir.path) == 0)
+        #expect(await KVCommand.perform(.get(key: #"["prompts","by_id",2]"#), path: dir.path) == 1)
+        #expect(await KVCommand.perform(.count(prefix: #"["prompts"]"#), path: dir.path) == 0)
+        let missing = dir.path + "/never-created"
+        #expect(await KVCommand.perform(.count(prefix: nil), path: missing) == 1, "a read-only operation on no store fails")
+        #expect(!KVCommand.storeExists(at: missing) && access(missing, F_OK) != 0, "and creates nothing")
+        #expect(await KVCommand.perform(.delete(key: #"["prompts","by_id",1]"#), path: dir.path) == 0)
         let kv = try Kv.open(path: dir.path)
         #expect(try kv.count(.prefix([])) == 0)
         kv.close()

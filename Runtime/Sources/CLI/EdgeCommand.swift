@@ -1,47 +1,56 @@
+import ArgumentParser
 import EdgeRuntime
-import DevServer
-import KVTool
-import Server
 
-#if canImport(Glibc)
-import Glibc
-#endif
+/// `edge`: the root command. Exit status 0 on success, 1 when the command failed (a bad config value,
+/// a port in use, a missing key), 2 for a usage error (an unknown command or option, a bad argument).
+struct EdgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edge",
+        abstract: "swift-edge: a self-hosted edge-function runtime.",
+        discussion: """
+        Settings, highest priority first: flags; the environment; .env, .env.production, .env.local, .env.production.local (later wins; the .env.development set under `edge dev`); vercel-like.json.
 
-/// Dispatches `edge <command>`.
-enum EdgeCommand {
-    static let usage = """
-    usage: edge <command> [options]
+        Environment: PORT, HOST, EDGE_WORKERS, EDGE_CONFIG, KV_PATH, EDGE_KV=off, LOG_LEVEL (trace|debug|info|notice|warning|error|critical), LOG_FORMAT (json|pretty), ACCESS_LOG (on|off), CRON_SECRET, EDGE_ADMIN_TOKEN (enables /__edge/ operator endpoints).
 
-    commands:
-      serve            serve the Functions/ routes (PORT, default 8000; HOST, default 0.0.0.0)
-      dev              watch Functions/, vercel-like.json and .env*; rebuild and swap servers on save
-      routes           print the route table: methods, pattern, file, limits
-      cron list|run    the configured crons; run one now
-      kv ...           get|set|delete|list|count|export|import|backup|restore on the data directory (edge kv help)
-      version          print the runtime version
-      help             this text
+        Exit status: 0 success, 1 failure, 2 usage error.
 
-    environment: PORT, HOST, LOG_FORMAT=json|pretty, LOG_LEVEL, EDGE_CONFIG (default ./vercel-like.json),
-             KV_PATH (default ./.data/kv), CRON_SECRET, EDGE_ADMIN_TOKEN (enables /__edge/ operator endpoints)
-    """
+        Shell completion: edge --generate-completion-script bash|zsh|fish
+        """,
+        version: "edge \(RuntimeInfo.version)",
+        subcommands: [Serve.self, Dev.self, Routes.self, CronCommand.self, KVGroup.self, Version.self]
+    )
 
-    static func run(_ args: [String], routes: [RouteDescriptor], apps: [AppDescriptor]) async -> Int32 {
-        guard let command = args.first else {
-            print(usage)
-            return 2
-        }
-        let rest = Array(args.dropFirst())
-        switch command {
-        case "serve": return await Serve.run(rest, routes: routes, apps: apps)
-        case "dev": return await DevCommand.run(rest, environment: FileIO.processEnvironment())
-        case "routes": return Routes.run(rest, routes: routes, apps: apps)
-        case "cron": return await CronCommand.run(rest, routes: routes, apps: apps)
-        case "kv": return await KVCommand.run(rest)
-        case "version", "--version": print("edge \(RuntimeInfo.version)"); return 0
-        case "help", "--help", "-h": print(usage); return 0
-        default:
-            printError("edge: unknown command '\(command)'\n\n\(usage)\n")
-            return 2
+    /// `edge` alone: the usage, and status 2.
+    func run() throws {
+        printError(Self.helpMessage() + "\n")
+        throw ExitCode(2)
+    }
+
+    /// The commands that only group subcommands.
+    static let groups: Set<String> = ["kv", "cron"]
+
+    /// Parses and runs; the process exit status. Usage errors (swift-argument-parser's EX_USAGE) are 2.
+    static func exitStatus(arguments: [String]) async -> Int32 {
+        // `edge kv help` and `edge cron help` mean `edge help kv` / `edge help cron`.
+        var arguments = arguments
+        if arguments.count == 2, arguments[1] == "help", groups.contains(arguments[0]) { arguments = ["help", arguments[0]] }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch {
+            let exit = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if exit.isSuccess {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            if !message.isEmpty { printError(message + "\n") }
+            return exit == .validationFailure ? 2 : exit.rawValue
         }
     }
 }

@@ -1,11 +1,31 @@
+import ArgumentParser
+import EdgeJSON
 import EdgeRuntime
+import Functions
 import Server
 
-/// `edge routes`: the route table in precedence order.
-enum Routes {
-    static func run(_ args: [String], routes: [RouteDescriptor], apps: [AppDescriptor]) -> Int32 {
-        guard let startup = Startup.load(), let app = startup.application(routes: routes, apps: apps) else { return 1 }
+/// `edge routes`: the route table in precedence order. Reads only; creates nothing.
+struct Routes: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the route table: methods, pattern, file, limits; and the crons.")
+
+    @Flag(help: "Print JSON: {\"routes\": [{methods, pattern, file, maxDuration, maxBody}], \"crons\": [{path, schedule}]}.")
+    var json = false
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let startup = try Startup.load(options)
+        let app = try startup.application(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps)
         let rows = app.routeTable
+        if json {
+            let routes = rows.map { r in
+                JSONValue.object([("methods", .string(r.methods)), ("pattern", .string(r.pattern)), ("file", .string(r.file)),
+                                  ("maxDuration", .number(Double(r.maxDuration))), ("maxBody", .number(Double(r.maxBody)))])
+            }
+            let crons = startup.config.crons.map { c in JSONValue.object([("path", .string(c.path)), ("schedule", .string(c.schedule))]) }
+            print(JSONValue.object([("routes", .array(routes)), ("crons", .array(crons))]).text)
+            return
+        }
         let header = ("METHODS", "PATTERN", "FILE", "LIMITS")
         var table: [(String, String, String, String)] = [header]
         for r in rows {
@@ -20,6 +40,5 @@ enum Routes {
             print("\nCRONS")
             for c in startup.config.crons { print("  \(c.schedule)  \(c.path)") }
         }
-        return 0
     }
 }

@@ -1,4 +1,6 @@
+import ArgumentParser
 import Cron
+import Functions
 import EdgeRuntime
 import Server
 import ServiceLifecycle
@@ -13,55 +15,57 @@ import Glibc
 /// By default a supervisor and one worker process per core (`--workers N`, `EDGE_WORKERS`): the
 /// supervisor binds the port and restarts any worker that dies, so a handler that traps takes down
 /// its own worker's requests only. `--workers 0` serves in this one process (no isolation).
-enum Serve {
-    struct Options {
-        var workers: Int?
-        var allowNoKV = false
-    }
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the Functions/ routes (the production server).",
+        discussion: """
+        Listens on --port (else PORT, else 8000) at --host (else HOST, else 0.0.0.0). Logs one JSON line per request on standard output (LOG_FORMAT=pretty for humans; ACCESS_LOG=off to turn it off).
+        """
+    )
 
-    static func parse(_ args: [String]) -> Options? {
-        var o = Options()
-        var i = 0
-        while i < args.count {
-            let a = args[i]
-            if a == "--workers" || a.hasPrefix("--workers=") {
-                let value = a == "--workers" ? (i + 1 < args.count ? args[i + 1] : "") : String(a.dropFirst("--workers=".count))
-                guard let n = Int(value), (0...256).contains(n) else {
-                    printError("edge serve: --workers takes a number from 0 to 256 (got '\(value)')\n")
-                    return nil
-                }
-                o.workers = n
-                i += a == "--workers" ? 2 : 1
-            } else if a == "--no-kv" {
-                o.allowNoKV = true
-                i += 1
-            } else {
-                printError("edge serve: unknown option '\(a)' (options: --workers N, --no-kv)\n")
-                return nil
-            }
+    @Option(name: .long, help: ArgumentHelp("The port to listen on, 0 to 65535 (default: $PORT, else 8000; 0 picks a free one).", valueName: "port"))
+    var port: Int?
+
+    @Option(name: .long, help: ArgumentHelp("The address to listen on (default: $HOST, else 0.0.0.0).", valueName: "address"))
+    var host: String?
+
+    @Option(name: .long, help: ArgumentHelp("Worker processes, 0 to 256; 0 serves in this one process (default: $EDGE_WORKERS, else one per core).", valueName: "n"))
+    var workers: Int?
+
+    @Flag(name: .customLong("no-kv"), help: "Serve even when the KV store cannot be opened (context.kv answers 503). Also EDGE_KV=off.")
+    var allowNoKV = false
+
+    @OptionGroup var options: ConfigOptions
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535 (got \(port))") }
+        if let workers, !(0...EdgeLimits.maxWorkers).contains(workers) {
+            throw ValidationError("--workers must be from 0 to \(EdgeLimits.maxWorkers) (got \(workers))")
         }
-        return o
+        if host?.isEmpty == true { throw ValidationError("--host needs an address") }
     }
 
-    static func run(_ args: [String], routes: [RouteDescriptor], apps: [AppDescriptor]) async -> Int32 {
+    func run() async throws {
+        let rc = try await serve(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps)
+        if rc != 0 { throw ExitCode(rc) }
+    }
+
+    func serve(routes: [RouteDescriptor], apps: [AppDescriptor]) async throws -> Int32 {
         _ = RuntimeInfo.startInstant
-        guard var options = parse(args) else { return 2 }
         OpenFileLimit.raise()
-        guard let startup = Startup.load() else { return 1 }
-        if startup.env["EDGE_KV"]?.lowercased() == "off" { options.allowNoKV = true }
-        let host = startup.env["HOST"] ?? "0.0.0.0"
-        guard let port = Int(startup.env["PORT"] ?? "8000"), (0...65535).contains(port) else {
-            printError("edge: PORT must be a number from 0 to 65535\n")
-            return 1
+        let startup = try Startup.load(options)
+        let allowNoKV = try self.allowNoKV || startup.configuration.onOff("EDGE_KV") == false
+        let host = self.host ?? startup.env["HOST"] ?? "0.0.0.0"
+        let port = self.port ?? startup.configuration.port ?? 8000
+        if let role = WorkerRole(environment: FileIO.processEnvironment()) {
+            return await Self.serve(startup, routes: routes, apps: apps, host: host, port: port, allowNoKV: allowNoKV, role: role)
         }
-        if let role = WorkerRole(environment: startup.env) {
-            return await serve(startup, routes: routes, apps: apps, host: host, port: port, options: options, role: role)
-        }
-        let workers = options.workers ?? startup.env["EDGE_WORKERS"].flatMap { Int($0) } ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        startup.logConfiguration()
+        let workers = self.workers ?? startup.configuration.workers ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         if workers <= 0 {
-            return await serve(startup, routes: routes, apps: apps, host: host, port: port, options: options, role: nil)
+            return await Self.serve(startup, routes: routes, apps: apps, host: host, port: port, allowNoKV: allowNoKV, role: nil)
         }
-        return await supervise(startup, workers: workers, host: host, port: port, arguments: ["serve"] + args)
+        return await Self.supervise(startup, workers: workers, host: host, port: port, arguments: Array(CommandLine.arguments.dropFirst()))
     }
 
     /// The address the "listening" line announces (tools wait for it: `edge dev`, the tests).
@@ -73,7 +77,7 @@ enum Serve {
     static func supervise(_ startup: Startup, workers: Int, host: String, port: Int, arguments: [String]) async -> Int32 {
         let socket: ListeningSocket
         do { socket = try ListeningSocket(host: host, port: port) } catch {
-            printError("edge: \(error.description)\n")
+            printError("edge: cannot listen on \(host):\(port): \(error.description)\n")
             return 1
         }
         var environment = FileIO.processEnvironment()
@@ -87,10 +91,11 @@ enum Serve {
             environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,threads=crashed,registers=none,images=mentioned,symbolicate=off"
         }
         let logger = startup.logger
+        let announcer = startup.announcer
         let supervisor: WorkerSupervisor
         do {
             supervisor = try WorkerSupervisor(workers: workers, socket: socket, arguments: arguments, environment: environment, logger: logger) {
-                logger.info("listening", metadata: [
+                announcer.info("listening", metadata: [
                     "url": .string(url(host: host, port: socket.port)),
                     "workers": .stringConvertible(workers),
                 ])
@@ -117,20 +122,25 @@ enum Serve {
 
     /// One serving process: a worker of a supervisor (`role`), or the whole server (`--workers 0`).
     static func serve(_ startup: Startup, routes: [RouteDescriptor], apps: [AppDescriptor], host: String, port: Int,
-                      options: Options, role: WorkerRole?) async -> Int32 {
+                      allowNoKV: Bool, role: WorkerRole?) async -> Int32 {
         let kv = startup.openKV()
         defer { kv?.close() }
-        if kv == nil, !options.allowNoKV {
+        if kv == nil, !allowNoKV {
             printError("edge: the KV store at \(startup.kvPath) could not be opened (see the log line above); fix the data directory, or serve without KV with --no-kv\n")
             return 1
         }
-        guard let app = startup.application(routes: routes, apps: apps, kv: kv) else { return 1 }
+        let app: EdgeApplication
+        do { app = try startup.application(routes: routes, apps: apps, kv: kv) } catch {
+            printError("edge: \(error)\n")
+            return 1
+        }
         if ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_URL", "KV_REST_API_TOKEN"].contains(where: { startup.env[$0] != nil }) {
             startup.logger.info("UPSTASH_*/KV_REST_* are set but not used: functions store data in the runtime's KV at \(startup.kvPath)")
         }
         let server = EdgeServer(app: app, host: host, port: port, listenFD: role?.listenFD, logFormat: startup.format,
-                                accessLog: startup.env["ACCESS_LOG"]?.lowercased() != "off")
+                                accessLog: startup.configuration.accessLog && startup.configuration.logLevel <= .info)
         let logger = startup.logger
+        let announcer = startup.announcer
         var services: [any Service] = [AppsService(app)]
         do {
             if let scheduler = try startup.cronScheduler(app: app, kv: kv) {
@@ -149,11 +159,11 @@ enum Serve {
             resources.append(ResourceService("fetch") { HTTPClient.shared.shutdown() })
             try await server.run(resources: resources, extraServices: services) { bound in
                 if let role {
-                    logger.info("worker ready", metadata: ["pid": .stringConvertible(getpid()), "routes": .stringConvertible(routes.count)])
+                    announcer.info("worker ready", metadata: ["pid": .stringConvertible(getpid()), "routes": .stringConvertible(routes.count)])
                     LogSink.standardOutput.flush()
                     role.announceReady()
                 } else {
-                    logger.info("listening", metadata: [
+                    announcer.info("listening", metadata: [
                         "url": .string(url(host: host, port: bound)),
                         "routes": .stringConvertible(routes.count),
                     ])
@@ -161,7 +171,9 @@ enum Serve {
                 }
             }
         } catch {
-            logger.critical("server failed", metadata: ["error": .string("\(error)")])
+            logger.critical("server failed", metadata: ["error": .string("\(error)"), "address": .string("\(host):\(port)")])
+            LogSink.standardOutput.flush()
+            printError("edge: cannot serve on \(host):\(port): \(error)\n")
             return 1
         }
         return 0

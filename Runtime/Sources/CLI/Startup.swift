@@ -1,34 +1,43 @@
 import Cron
 import EdgeRuntime
 import KVLMDB
+import KVTool
 import Server
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// What every command that serves or inspects routes needs: environment, config, logger, application.
+/// What every command that serves or inspects routes needs: the ``Configuration``, the logger, the
+/// KV data directory, the application.
 struct Startup {
-    let env: [String: String]
-    let config: EdgeConfig
+    let configuration: Configuration
     let logger: Logger
-    let format: LogFormat
+    /// The KV data directory: `--data`, else `KV_PATH`, else `vercel-like.json` `kv.path`, else `./.data/kv`.
+    let kvPath: String
 
-    static func load() -> Startup? {
-        let env = FileIO.processEnvironment()
-        let format = LogFormat.from(env)
-        let level = env["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    var env: [String: String] { configuration.environment }
+
+    /// The logger for the `listening` and `worker ready` lines, written whatever `LOG_LEVEL` says: `edge dev`
+    /// and the tests wait for them.
+    var announcer: Logger {
+        var l = logger
+        l.logLevel = min(logger.logLevel, .info)
+        return l
+    }
+    var config: EdgeConfig { configuration.config }
+    var format: LogFormat { configuration.logFormat }
+
+    static let defaultKVPath = "./.data/kv"
+
+    /// Loads the configuration (``Configuration``) with the shared flags applied.
+    static func load(_ options: ConfigOptions) throws(ConfigurationError) -> Startup {
+        let configuration = try Configuration.load(configPath: options.config, processEnvironment: FileIO.processEnvironment())
+        let level = configuration.logLevel, format = configuration.logFormat
         var logger = Logger(label: "edge") { label in EdgeLogHandler(label: label, level: level, format: format) }
         logger.logLevel = level
-        let configPath = env["EDGE_CONFIG"] ?? "vercel-like.json"
-        let config: EdgeConfig
-        do {
-            config = try EdgeConfig.parse(FileIO.read(configPath) ?? [])
-        } catch {
-            printError("edge: \(error.description)\n")
-            return nil
-        }
-        return Startup(env: env, config: config, logger: logger, format: format)
+        let kvPath = options.data ?? configuration.environment["KV_PATH"] ?? configuration.config.kvPath ?? defaultKVPath
+        return Startup(configuration: configuration, logger: logger, kvPath: kvPath)
     }
 
     /// The cron scheduler for the configured crons, or nil when there are none.
@@ -41,10 +50,8 @@ struct Startup {
         return try CronRuntime.scheduler(app: app, jobs: jobs, lease: lease, store: store, cronSecret: secret)
     }
 
-    /// The KV data directory: `KV_PATH`, else `vercel-like.json` `kv.path`, else `./.data/kv`.
-    var kvPath: String { env["KV_PATH"] ?? config.kvPath ?? "./.data/kv" }
-
-    /// Opens the KV store. A failure is logged and leaves `context.kv` throwing 503 (never silent loss).
+    /// Opens (creating if needed) the KV store. A failure is logged and leaves `context.kv` throwing 503
+    /// (never silent loss).
     func openKV() -> Kv? {
         do {
             return try Kv.open(path: kvPath)
@@ -54,15 +61,35 @@ struct Startup {
         }
     }
 
-    func application(routes: [RouteDescriptor], apps: [AppDescriptor], kv: Kv? = nil) -> EdgeApplication? {
+    /// Opens the KV store only if one exists (read-only commands never create a data directory).
+    func openExistingKV() -> Kv? {
+        KVCommand.storeExists(at: kvPath) ? openKV() : nil
+    }
+
+    func application(routes: [RouteDescriptor], apps: [AppDescriptor], kv: Kv? = nil) throws -> EdgeApplication {
         var services = Services()
         services[KvServiceKey.self] = kv
         services[FetchServiceKey.self] = HTTPClient.shared
         do {
             return try EdgeApplication(routes: routes, apps: apps, config: config, environment: env, logger: logger, services: services)
         } catch {
-            printError("edge: \(error.description)\n")
-            return nil
+            throw ConfigurationError("\(error)")
         }
+    }
+
+    /// The start-up line: where the settings came from, the `.env` variables by name, values redacted
+    /// unless ``Redaction`` shows them.
+    func logConfiguration() {
+        var fromFiles: Logger.Metadata = [:]
+        for (key, file) in configuration.fileOrigins {
+            fromFiles[key] = .string("\(Redaction.value(key, env[key] ?? "")) (\(file))")
+        }
+        logger.info("configuration", metadata: [
+            "config": .string(configuration.configFile ?? "none"),
+            "envFiles": .array(configuration.envFiles.map { .string($0) }),
+            "env": .dictionary(fromFiles),
+            "kvPath": .string(kvPath),
+            "logLevel": .string(configuration.logLevel.rawValue),
+        ])
     }
 }

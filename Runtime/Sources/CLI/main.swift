@@ -1,6 +1,6 @@
-// `edge`: the swift-edge command line. See `edge help`.
+// `edge`: the swift-edge command line. See `edge --help`.
+import ArgumentParser
 import EdgeRuntime
-import Functions
 import Server
 
 #if canImport(Glibc)
@@ -10,7 +10,6 @@ import Glibc
 // Before any event loop starts.
 EventLoops.configure(FileIO.processEnvironment())
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-let code = await EdgeCommand.run(arguments, routes: FunctionsManifest.routes, apps: FunctionsManifest.apps)
+let code = await EdgeCommand.exitStatus(arguments: Array(CommandLine.arguments.dropFirst()))
 LogSink.standardOutput.flush()
 exit(code)

@@ -5,57 +5,21 @@ import Dispatch
 import Synchronization
 
 /// `edge dev`: the local reload loop. See ``DevSupervisor``.
+///
+/// The `edge` command line parses `edge dev`'s options (swift-argument-parser, in the CLI module)
+/// and calls ``run(project:host:port:buildOnStart:environment:)`` with validated values.
 public enum DevCommand {
-    public static let usage = """
-    usage: edge dev [--port N] [--host H] [--project DIR] [--no-build]
-
-    Serves Functions/ on PORT (default 8000) and reloads on every save: watches Functions/,
-    vercel-like.json and the .env files, rebuilds incrementally (swift build --product edge),
-    starts the new server and retires the old one without refusing a connection. A failed build
-    leaves the previous version serving and prints the errors.
-
-    env files (later wins, the shell environment wins over all): .env, .env.development,
-    .env.local, .env.development.local
-    environment: PORT, HOST, LOG_FORMAT (default pretty), SWIFT (the swift executable), NO_COLOR
-    """
-
-    public static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
+    /// Runs the reload loop until Ctrl-C; the exit status.
+    /// - Parameters:
+    ///   - project: the project folder (holds `Package.swift`); nil for the current directory.
+    ///   - host: the address to listen on.
+    ///   - port: the port to listen on (0 to 65535, already validated).
+    ///   - buildOnStart: false to serve the binary already built.
+    ///   - environment: the process environment (flags already applied), before the `.env` files.
+    public static func run(project: String?, host: String, port: Int, buildOnStart: Bool, environment: [String: String]) async -> Int32 {
         var env = environment
         if env.isEmpty { env = Subprocess.environment() }
-        var project = FileSystem.currentDirectory()
-        var portText = env["PORT"]
-        var host = env["HOST"] ?? "0.0.0.0"
-        var buildOnStart = true
-        var i = 0
-        while i < arguments.count {
-            let a = arguments[i]
-            func value() -> String? {
-                i += 1
-                return i < arguments.count ? arguments[i] : nil
-            }
-            switch a {
-            case "--port", "-p": portText = value()
-            case "--host": host = value() ?? host
-            case "--project", "-C": project = value().map(FileSystem.absolute) ?? project
-            case "--no-build": buildOnStart = false
-            case "--help", "-h", "help":
-                print(usage)
-                return 0
-            default:
-                if a.hasPrefix("--port=") { portText = String(a.dropFirst(7)) }
-                else if a.hasPrefix("--host=") { host = String(a.dropFirst(7)) }
-                else if a.hasPrefix("--project=") { project = FileSystem.absolute(String(a.dropFirst(10))) }
-                else {
-                    Output.writeAll(2, Array("edge dev: unknown option '\(a)'\n\n\(usage)\n".utf8))
-                    return 2
-                }
-            }
-            i += 1
-        }
-        guard let port = Int(portText ?? "8000"), (0...65535).contains(port) else {
-            Output.writeAll(2, Array("edge dev: PORT must be a number from 0 to 65535\n".utf8))
-            return 2
-        }
+        let project = project.map(FileSystem.absolute) ?? FileSystem.currentDirectory()
         guard FileSystem.exists(project + "/Package.swift") else {
             Output.writeAll(2, Array("edge dev: no Package.swift in \(project); run it from the project folder (or pass --project)\n".utf8))
             return 1

@@ -3,11 +3,13 @@
 public struct Context: Sendable {
     /// The request id: the incoming `x-request-id` when sane, else a new UUID. Echoed on the response.
     public let requestId: String
-    /// A logger whose every line carries `requestId`.
+    /// A logger whose every line carries `requestId`, and `app` for a function in an app: the access
+    /// log's field names, so a request's lines join on them.
     public var logger: Logger {
         get {
             var l = baseLogger
             l[metadataKey: "requestId"] = .string(requestId)
+            if let app { l[metadataKey: "app"] = .string(app) }
             return l
         }
         set { baseLogger = newValue }

@@ -12,6 +12,8 @@ public enum EdgeLimits {
     public static let defaultMaxDuration = 300
     /// Largest configurable `maxDuration`, in seconds (Vercel CLI's bound).
     public static let maxConfigurableDuration = 1800
+    /// Most worker processes `edge serve --workers` / `EDGE_WORKERS` may start.
+    public static let maxWorkers = 256
     /// Longest accepted incoming `x-request-id`; longer or odd ones are replaced.
     public static let maxRequestIdLength = 128
     /// How long graceful shutdown waits for in-flight requests and `waitUntil` work, in seconds.

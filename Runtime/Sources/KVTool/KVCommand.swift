@@ -7,68 +7,57 @@ import Glibc
 
 /// `edge kv …`: operate on a KV data directory from the command line.
 ///
-/// The data directory is `--path DIR`, else `$KV_PATH`, else `./.data/kv`. Keys are JSON arrays
+/// The `edge` command line (swift-argument-parser, in the CLI module) parses and validates the
+/// arguments and hands over one typed ``Operation``; this module runs it. Keys are JSON arrays
 /// (`'["prompts","by_id",1]'`; numbers are Deno numbers; use `{"$bigint":"1"}` or the kv-utils
 /// form `{"type":"bigint","value":"1"}` for other part types). Values are JSON (`set`), stored as
 /// structured values. Entries print as JSON lines in the `@deno/kv-utils` form, as `export` does.
+///
+/// Read-only operations (`get`, `list`, `count`, `export`, `backup`) never create a data directory:
+/// on a path that holds no store they fail with exit status 1 and leave the file system as it was.
 public enum KVCommand {
-    public static let usage = """
-        usage: edge kv <command> [--path DIR] ...
-          get KEY                          print the entry (kv-utils JSON line) or exit 1 if missing
-          set KEY JSON [--expire-in MS]    set a value
-          delete KEY                       delete a key
-          list [PREFIX] [--limit N] [--reverse] [--keys-only]
-          count [PREFIX]                   count keys under a prefix (default: all)
-          export [FILE]                    write all entries as JSON lines (default: stdout)
-          import FILE [--continue]         read JSON lines (- for stdin), streamed: all validated first, and
-                                           a bad line aborts naming it with nothing written (--continue:
-                                           skip bad lines, reporting each, and import the rest)
-          backup DIR                       consistent compacted snapshot (safe while serving)
-          restore DIR                      replace the database with a backup (refused while a server has it open)
-        data directory: --path DIR, else $KV_PATH, else ./.data/kv
-        """
+    /// One `edge kv` operation with its already-validated operands.
+    public enum Operation: Sendable {
+        case get(key: String)
+        case set(key: String, value: String, expireIn: Int?)
+        case delete(key: String)
+        case list(prefix: String?, limit: Int?, reverse: Bool, keysOnly: Bool)
+        case count(prefix: String?)
+        case export(file: String?)
+        case importLines(file: String, continueOnError: Bool)
+        case backup(directory: String)
+        case restore(directory: String)
 
-    public static func run(_ args: [String]) async -> Int32 {
-        var rest: [String] = []
-        var path = getenv("KV_PATH").map { String(cString: $0) } ?? "./.data/kv"
-        var flags: [String: String] = [:]
-        var i = 0
-        while i < args.count {
-            let a = args[i]
-            if a == "--path" || a == "--limit" || a == "--expire-in" {
-                guard i + 1 < args.count else { return fail("\(a) needs a value") }
-                if a == "--path" { path = args[i + 1] } else { flags[a] = args[i + 1] }
-                i += 2
-            } else if a == "--reverse" || a == "--keys-only" || a == "--continue" {
-                flags[a] = "1"
-                i += 1
-            } else if a == "-h" || a == "--help" {
-                printErr(usage + "\n")
-                return 0
-            } else {
-                rest.append(a)
-                i += 1
+        /// True for the operations that only read the store.
+        public var isReadOnly: Bool {
+            switch self {
+            case .get, .list, .count, .export, .backup: return true
+            case .set, .delete, .importLines, .restore: return false
             }
         }
-        guard let command = rest.first else { printErr(usage + "\n"); return 2 }
-        let operands = Array(rest.dropFirst())
+    }
+
+    /// True when `path` holds an LMDB store (its `data.mdb` exists).
+    public static func storeExists(at path: String) -> Bool {
+        var st = stat()
+        return stat(path + "/data.mdb", &st) == 0
+    }
+
+    /// Runs `operation` on the store at `path`; the exit status (0 done, 1 failed or not found).
+    public static func perform(_ operation: Operation, path: String) async -> Int32 {
         do {
-            switch command {
-            case "restore":
-                guard let dir = operands.first else { return fail("restore needs a backup directory") }
+            if case .restore(let dir) = operation {
                 let kept = try LMDBStore.restore(from: dir, to: path)
                 printErr("restored \(path) from \(dir)" + (kept.map { "; the previous database is kept at \($0)" } ?? "") + "\n")
                 return 0
-            case "get", "set", "delete", "list", "count", "export", "import", "backup":
-                break
-            default:
-                printErr("unknown command \(command)\n" + usage + "\n")
-                return 2
+            }
+            if operation.isReadOnly, !storeExists(at: path) {
+                return fail("no KV store at \(path) (nothing was created; set the data directory with --data DIR, KV_PATH or kv.path in vercel-like.json)")
             }
             let store = try LMDBStore(path: path)
             defer { store.close() }
             let kv = Kv(store: store)
-            return try await run(command, operands, flags, kv: kv, store: store)
+            return try await run(operation, kv: kv, store: store)
         } catch let e as KvError {
             return fail(e.message)
         } catch {
@@ -76,50 +65,43 @@ public enum KVCommand {
         }
     }
 
-    static func run(_ command: String, _ ops: [String], _ flags: [String: String], kv: Kv, store: LMDBStore) async throws -> Int32 {
-        switch command {
-        case "get":
-            guard ops.count == 1 else { return fail("get needs KEY") }
-            let e = try await kv.get(try parseKey(ops[0]))
+    static func run(_ operation: Operation, kv: Kv, store: LMDBStore) async throws -> Int32 {
+        switch operation {
+        case .get(let key):
+            let e = try await kv.get(try parseKey(key))
             guard e.versionstamp != nil else { printErr("not found\n"); return 1 }
             printOut(line(e))
-        case "set":
-            guard ops.count == 2 else { return fail("set needs KEY and JSON value") }
-            let value = KvValue(plainJSON: try JSONValue.parseKv(ops[1]))
-            let expire = flags["--expire-in"].flatMap { Int($0) }
-            let r = try await kv.set(try parseKey(ops[0]), value, expireIn: expire)
+        case .set(let key, let text, let expireIn):
+            let value = KvValue(plainJSON: try JSONValue.parseKv(text))
+            let r = try await kv.set(try parseKey(key), value, expireIn: expireIn)
             printOut(JSONValue.object([("ok", .bool(true)), ("versionstamp", .string(r.versionstamp?.hex ?? ""))]).text)
-        case "delete":
-            guard ops.count == 1 else { return fail("delete needs KEY") }
-            try await kv.delete(try parseKey(ops[0]))
-        case "list":
-            let prefix = try ops.first.map(parseKey) ?? []
-            let options = KvListOptions(limit: flags["--limit"].flatMap { Int($0) }, reverse: flags["--reverse"] != nil,
-                                        batchSize: 1000, keysOnly: flags["--keys-only"] != nil)
+        case .delete(let key):
+            try await kv.delete(try parseKey(key))
+        case .list(let prefixText, let limit, let reverse, let keysOnly):
+            let prefix = try prefixText.map(parseKey) ?? []
+            let options = KvListOptions(limit: limit, reverse: reverse, batchSize: 1000, keysOnly: keysOnly)
             let it = try kv.list(.prefix(prefix), options: options).makeAsyncIterator()
             while let e = try it.nextSync() {
                 printOut(options.keysOnly ? KvUtilsJSON.key(e.key).text : line(e))
             }
-        case "count":
-            printOut(String(try kv.count(.prefix(try ops.first.map(parseKey) ?? []))))
-        case "export":
+        case .count(let prefix):
+            printOut(String(try kv.count(.prefix(try prefix.map(parseKey) ?? []))))
+        case .export(let file):
             let fd: Int32
-            if let file = ops.first, file != "-" {
+            if let file, file != "-" {
                 fd = Glibc.open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
                 guard fd >= 0 else { return fail("cannot create \(file)") }
             } else { fd = 1 }
             defer { if fd != 1 { Glibc.close(fd) } }
             let n = try kv.exportJSONLines(progress: { printErr("exported \($0) entries…\n") }) { writeAll(fd, $0 + "\n") }
             printErr("exported \(n) entries\n")
-        case "import":
-            guard let file = ops.first else { return fail("import needs FILE (or - for stdin)") }
-            return try await importLines(from: file, skippingBad: flags["--continue"] != nil, kv: kv)
-        case "backup":
-            guard let dir = ops.first else { return fail("backup needs DIR") }
+        case .importLines(let file, let continueOnError):
+            return try await importLines(from: file, skippingBad: continueOnError, kv: kv)
+        case .backup(let dir):
             try store.backup(to: dir)
             printErr("backup written to \(dir)\n")
-        default:
-            return 2
+        case .restore:
+            return 2  // handled before the store is opened
         }
         return 0
     }

@@ -1,7 +1,13 @@
 import EdgeRuntime
 
-/// One line per request: method, path, route, status, duration, bytes, request id, then the route's
-/// app and the fields the app and handler added (``AppPolicy/logFields``, ``Context/logField(_:_:)``).
+/// One line per request: method, path, route, status, duration, bytes, request id, the trace id (only
+/// when the request carried a valid W3C `traceparent`, see ``TraceParent``), then the route's app and
+/// the fields the app and handler added (``AppPolicy/logFields``, ``Context/logField(_:_:)``).
+///
+/// The field vocabulary, shared by every JSON line: `ts`, `level`, `msg` (`"request"`), `method`, `path`,
+/// `route` (the pattern, or null when none matched), `status`, `durationMs` (three decimals), `bytes`,
+/// `requestId`, `traceId`, `error`, `app`. The line is written at level info: `LOG_LEVEL` above info
+/// turns it off, as does `ACCESS_LOG=off`.
 /// No headers, so `Authorization`, `Cookie`, `x-api-key` and `X-Admin-Token` never appear unless an app
 /// puts one in a field. `ACCESS_LOG=off` turns it off (application logs stay).
 struct AccessLog: Sendable {
@@ -14,7 +20,7 @@ struct AccessLog: Sendable {
         self.enabled = enabled
     }
 
-    func record(method: String, path: String, route: String?, status: Int, duration: Duration, bytes: Int, requestId: String, error: (any Error)?,
+    func record(method: String, path: String, route: String?, status: Int, duration: Duration, bytes: Int, requestId: String, traceId: String? = nil, error: (any Error)?,
                 app: String? = nil, fields: [(String, String)] = []) {
         guard enabled else { return }
         let (s, atto) = duration.components
@@ -40,6 +46,10 @@ struct AccessLog: Sendable {
                 Self.appendDecimal(bytes, to: &out)
                 out += Fragment.requestId
                 Self.appendQuoted(requestId, to: &out)  // RequestID's alphabet: nothing to escape
+                if let traceId {
+                    out += Fragment.traceId
+                    Self.appendQuoted(traceId, to: &out)  // lowercase hex (TraceParent): nothing to escape
+                }
                 if let errorText {
                     out += Fragment.error
                     JSONValue.writeString(errorText, into: &out)
@@ -63,6 +73,7 @@ struct AccessLog: Sendable {
             var line = "\(method) \(path) \(status) \(ms)ms \(bytes)B"
             if let route { line += " [\(route)]" }
             line += " id=\(requestId)"
+            if let traceId { line += " trace=\(traceId)" }
             if let error { line += " error=\(error)" }
             if let app { line += " app=\(app)" }
             for (name, value) in fields { line += " \(name)=\(value)" }
@@ -80,6 +91,7 @@ struct AccessLog: Sendable {
         static let duration = Array(#","durationMs":"#.utf8)
         static let bytes = Array(#","bytes":"#.utf8)
         static let requestId = Array(#","requestId":"#.utf8)
+        static let traceId = Array(#","traceId":"#.utf8)
         static let error = Array(#","error":"#.utf8)
         static let app = Array(#","app":"#.utf8)
         static let null = Array("null".utf8)

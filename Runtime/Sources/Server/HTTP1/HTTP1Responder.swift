@@ -62,7 +62,8 @@ struct HTTP1Responder: Sendable {
         ended(!framing.keepAlive || written.error != nil)
         accessLog.record(
             method: head.method.rawValue, path: path, route: outcome.route, status: Int(response.status.code),
-            duration: ContinuousClock.now - start, bytes: written.bytes, requestId: requestId, error: written.error,
+            duration: ContinuousClock.now - start, bytes: written.bytes, requestId: requestId,
+            traceId: TraceParent.traceId(head.headerFields[Self.traceparent]), error: written.error,
             app: outcome.app, fields: outcome.logFields
         )
     }
@@ -81,6 +82,9 @@ struct HTTP1Responder: Sendable {
             method: "-", path: "-", route: nil, status: response.status.code, duration: .zero, bytes: bytes, requestId: requestId, error: nil
         )
     }
+
+    /// W3C Trace Context's header; its trace id goes in the access log line.
+    static let traceparent = HTTPField.Name("traceparent")!
 
     static func says(close value: String?) -> Bool {
         guard let value else { return false }
