@@ -11,7 +11,8 @@
 # worker restart, or when the server is no longer running at the end. Prints the number of generated
 # test cases. Needs python3 with schemathesis (make test-deps installs it).
 #
-# Environment: OPENAPI_FUZZ_MAX_EXAMPLES overrides the examples per operation (default: the toml's 30).
+# Environment: OPENAPI_FUZZ_MAX_EXAMPLES overrides the examples per operation (default: the toml's 30);
+# OPENAPI_DOCUMENT fuzzes with that file instead of the served document (for editing it without a rebuild).
 set -u
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ $# -lt 1 ] || [ ! -x "$1" ]; then
@@ -67,7 +68,7 @@ EXTRA=()
 OUT="$WORK/schemathesis.txt"
 START=$(date +%s)
 SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$HERE" \
-  python3 -m schemathesis.cli --config-file "$HERE/schemathesis.toml" --no-color run "$BASE/openapi.json" \
+  python3 -m schemathesis.cli --config-file "$HERE/schemathesis.toml" --no-color run "${OPENAPI_DOCUMENT:-$BASE/openapi.json}" \
   --url "$BASE" -H "x-admin-token: $TOKEN" --phases examples,coverage,fuzzing "${EXTRA[@]}" \
   --report junit --report-junit-path "$WORK/junit.xml" >"$OUT" 2>&1
 ST=$?
@@ -83,11 +84,12 @@ if grep -q '"worker exited; restarting"' "$LOG"; then
   echo "openapi: a worker crashed during the run:"; grep '"worker exited; restarting"' "$LOG"; FAIL=1
 fi
 # 5xx in the access log: only the upstream routes' 502 is expected.
-BAD=$(grep '"status":5[0-9][0-9]' "$LOG" | grep -v -E '"status":502.*"route":"/(v1/chat/completions|v1/vision/analyze|v1/vision/stream|api/tip-menu)"' || true)
+BAD=$(grep '"msg":"request",' "$LOG" | grep '"status":5[0-9][0-9]' \
+  | awk '!(/"status":502[,}]/ && /"route":"\/(v1\/chat\/completions|v1\/vision\/analyze|v1\/vision\/stream|api\/tip-menu)"/)' || true)
 if [ -n "$BAD" ]; then
   echo "openapi: unexpected 5xx answers:"; echo "$BAD" | head -20; FAIL=1
 fi
-REQUESTS=$(grep -c '"status":[0-9]' "$LOG" || true)
+REQUESTS=$(grep -c '"msg":"request",' "$LOG" || true)
 CASES=$(grep -o -E '[0-9]+ generated' "$OUT" | tail -1 | grep -o -E '[0-9]+' || echo "?")
 echo "==> openapi: $CASES test cases generated, $REQUESTS requests answered, ${ELAPSED}s (log: $LOG)"
 [ $FAIL -eq 0 ] && echo "==> openapi: PASS" || echo "==> openapi: FAIL"
