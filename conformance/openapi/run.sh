@@ -63,6 +63,13 @@ done
 BASE="http://127.0.0.1:$PORT"
 echo "==> openapi: edge serve (pid $PID) on $BASE; upstreams at the closed port $CLOSED"
 
+# Real resources to aim at (a run, a job, a default prompt), made through the API (seed.py).
+if ! SEED=$(python3 "$HERE/seed.py" "$BASE" "$TOKEN"); then
+  echo "openapi: seeding through the API failed" >&2; tail -20 "$LOG" >&2; exit 1
+fi
+eval "export $(echo $SEED)"
+echo "==> openapi: seeded $(echo $SEED)"
+
 EXTRA=()
 [ -n "${OPENAPI_FUZZ_MAX_EXAMPLES:-}" ] && EXTRA+=(--max-examples "$OPENAPI_FUZZ_MAX_EXAMPLES")
 OUT="$WORK/schemathesis.txt"
