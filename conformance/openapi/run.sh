@@ -5,13 +5,14 @@
 #
 # Starts the real binary (supervisor + 2 workers) on a free port with a fresh KV directory and the env the
 # five apps need; every upstream (001's provider, 004's BigModel/OpenRouter, 000's tip-menu origins) is a
-# closed local port, so those routes must answer their documented 502. Then runs schemathesis on the
-# document the server serves (GET /openapi.json) with schemathesis.toml (fixed seed, bounded examples)
+# closed local port, so those routes must answer their documented 502. Makes a run, a job and a default
+# prompt through the API (seed.py), then runs schemathesis on the document the server serves
+# (GET /openapi.json) with schemathesis.toml (deterministic generation, bounded examples)
 # and fails on any failed check, on a 5xx other than an upstream route's 502 in the access log, on a
 # worker restart, or when the server is no longer running at the end. Prints the number of generated
 # test cases. Needs python3 with schemathesis (make test-deps installs it).
 #
-# Environment: OPENAPI_FUZZ_MAX_EXAMPLES overrides the examples per operation (default: the toml's 30);
+# Environment: OPENAPI_FUZZ_MAX_EXAMPLES overrides the examples per operation (default: the toml's 10);
 # OPENAPI_DOCUMENT fuzzes with that file instead of the served document (for editing it without a rebuild).
 set -u
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,7 +32,7 @@ cleanup() {
     for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$PID" 2>/dev/null
   fi
-  rm -rf "$WORK/kv" "$WORK/uploads"
+  rm -rf "$WORK/kv" "$WORK/uploads" "$WORK/.schemathesis" "$WORK/.hypothesis"
 }
 trap cleanup EXIT
 
@@ -74,10 +75,12 @@ EXTRA=()
 [ -n "${OPENAPI_FUZZ_MAX_EXAMPLES:-}" ] && EXTRA+=(--max-examples "$OPENAPI_FUZZ_MAX_EXAMPLES")
 OUT="$WORK/schemathesis.txt"
 START=$(date +%s)
-SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$HERE" \
+# In $WORK: schemathesis keeps a crash cache (.schemathesis/) and hypothesis a database (.hypothesis/) in the
+# current directory; each run starts without them, so every run makes the same cases.
+(cd "$WORK" && SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$HERE" \
   python3 -m schemathesis.cli --config-file "$HERE/schemathesis.toml" --no-color run "${OPENAPI_DOCUMENT:-$BASE/openapi.json}" \
   --url "$BASE" -H "x-admin-token: $TOKEN" --phases examples,coverage,fuzzing "${EXTRA[@]}" \
-  --report junit --report-junit-path "$WORK/junit.xml" >"$OUT" 2>&1
+  --report junit --report-junit-path "$WORK/junit.xml" >"$OUT" 2>&1)
 ST=$?
 ELAPSED=$(( $(date +%s) - START ))
 cat "$OUT"
