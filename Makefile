@@ -3,7 +3,7 @@ SWIFT      ?= swift
 PORT       ?= 8000
 SYS_PKGS   := liblmdb-dev libcurl4-openssl-dev libstb-dev
 # What the test suites use besides: python3 (loopback upstreams, conformance diff; the `openai` package for
-# the 001 SDK test), openssl (test
+# the 001 SDK test; `schemathesis` for the OpenAPI fuzz run), openssl (test
 # certificates), nghttpd (HTTP/2 upstream for the fetch tests).
 TEST_PKGS  := python3 openssl nghttp2-server
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -18,6 +18,7 @@ deps:
 test-deps:
 	@$(MAKE) --no-print-directory install-missing PKGS="$(SYS_PKGS) $(TEST_PKGS)"
 	@python3 -c 'import openai' 2>/dev/null || python3 -m pip install -q openai  # the 001 SDK client test
+	@python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install -q 'schemathesis==4.32.5'  # conformance/openapi
 
 install-missing:
 	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -44,12 +45,14 @@ serve: release
 routes: build
 	.build/debug/edge routes
 
-## Everything CI checks: unit, router, integration (real binary, real sockets).
+## Everything CI checks: unit, router, integration (real binary, real sockets), KV conformance, and
+## schemathesis against a live `edge serve` with its OpenAPI document (conformance/openapi/run.sh).
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	KV_CONFORMANCE_STORE=lmdb conformance/check.sh .build/debug/kv-conformance
 	KV_CONFORMANCE_STORE=memory conformance/check.sh .build/debug/kv-conformance
+	conformance/openapi/run.sh .build/debug/edge
 
 bench: release
 	bench/http/run.sh

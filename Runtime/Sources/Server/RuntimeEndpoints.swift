@@ -8,7 +8,8 @@ import Glibc
 /// They require `EDGE_ADMIN_TOKEN` (as `Authorization: Bearer …` or `x-admin-token`, compared in constant
 /// time) and fail closed when it is unset.
 ///
-/// - `GET /__edge/crons`: every cron with its schedule, next run (UTC) and last run.
+/// - `GET /__edge/crons`: every cron with its schedule, next run (UTC) and last run; another method is 405
+///   with `Allow: GET`.
 public final class RuntimeEndpoints: Sendable {
     public static let prefix = "/__edge/"
     private let cronStatus = Mutex<(@Sendable () async -> JSONValue)?>(nil)
@@ -41,6 +42,10 @@ public final class RuntimeEndpoints: Sendable {
             let provider = cronStatus.withLock { $0 }
             let crons: JSONValue = await provider?() ?? .array([])
             return Response.json(JSONValue.object(["crons": crons]))
+        case (_, "/__edge/crons"):  // a known endpoint, another method: 405 with Allow, as for routes
+            var e = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed on \(request.path)", error: "Method Not Allowed")
+            e.headers[.allow] = "GET"
+            return e.response(requestId: requestId)
         case (.get, "/__edge/test/trap") where testFaults:
             let empty: [Int] = []
             return .text("\(empty[Int(request.query["index"] ?? "1") ?? 1])")  // an index out of range: a trap
