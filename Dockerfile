@@ -51,7 +51,7 @@ ENV SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=n
 VOLUME ["/data"]
 USER 10001:10001
 EXPOSE 8000
-# bash /dev/tcp GET /healthz: no curl/wget package needed (see container/healthcheck.sh).
+# bash /dev/tcp GET /__edge/ready (the runtime's own readiness, whatever the apps): no curl/wget package needed (see container/healthcheck.sh).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=5s --retries=3 CMD ["/usr/local/bin/edge-healthcheck"]
 # SIGTERM drains in-flight requests, then edge exits 0. Docker waits 10 s by default before
 # SIGKILL: give long functions (maxDuration) time with `docker run --stop-timeout N`.

@@ -344,14 +344,14 @@ find_edge_pid() { # edge is the child of unshare (nsenter exec'd unshare; unshar
   done
   return 1
 }
-# Polls GET /healthz from inside the network namespace until 200 (bash /dev/tcp: no fork per
+# Polls GET /__edge/ready from inside the network namespace until 200 (bash /dev/tcp: no fork per
 # try, 2 ms step); prints the ns timestamp of the first 200.
 wait_healthy() { # $1: deadline (s)
   in_ns bash -c '
     end=$(( $(date +%s) + $2 ))
     while :; do
       if exec 3<>"/dev/tcp/127.0.0.1/$1"; then
-        printf "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3
+        printf "GET /__edge/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3
         if IFS= read -r -t 2 status <&3 && [[ $status == "HTTP/1."?" 200"* ]]; then
           date +%s%N; exit 0
         fi
@@ -381,9 +381,9 @@ t0=$(now_ns)
 start_server "$run/serve.log"
 if t1=$(wait_healthy "$START_TIMEOUT"); then
   cold=( $(( (t1 - t0) / 1000000 )) )
-  pass "edge serve up: GET /healthz -> 200 in ${cold[0]} ms (first start)"
+  pass "edge serve up: GET /__edge/ready -> 200 in ${cold[0]} ms (first start)"
 else
-  fail "edge serve did not answer 200 on /healthz within ${START_TIMEOUT}s"
+  fail "edge serve did not answer 200 on /__edge/ready within ${START_TIMEOUT}s"
   sed 's/^/    /' "$run/serve.log" | tail -n 30
   echo "container-check: $passed passed, $failed failed, $skipped skipped"
   exit 1
@@ -404,11 +404,11 @@ grep -q '"msg":"listening"' "$run/serve.log" && pass 'log: JSON line with "msg":
   || fail 'log: no "msg":"listening" JSON line'
 
 codes=""
-for path in /healthz /api/health /health; do
+for path in /__edge/health /healthz /api/health /health; do
   code=$(in_ns curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port$path" || true)
   codes="$codes $path=$code"
 done
-if [ "$codes" = " /healthz=200 /api/health=200 /health=200" ]; then pass "health endpoints:$codes"
+if [ "$codes" = " /__edge/health=200 /healthz=200 /api/health=200 /health=200" ]; then pass "health endpoints:$codes"
 else fail "health endpoints:$codes"; fi
 
 if [ -n "$edge_pid" ] && exec_in "$edge_pid" /usr/local/bin/edge-healthcheck; then

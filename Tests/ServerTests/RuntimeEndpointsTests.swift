@@ -27,4 +27,32 @@ import Testing
         #expect(await c.send(.post, "/__edge/crons").status == 401)
         #expect(await c.send(.post, "/__edge/crons", headers: ["x-admin-token": "wrong"]).status == 401)
     }
+
+    /// Liveness and readiness need no token (a container's HEALTHCHECK has none), and depend on no app.
+    @Test func healthAndReadinessWithoutAToken() async throws {
+        let c = try TestClient(routes: [], env: [:])
+        let live = await c.send(.get, "/__edge/health")
+        #expect(live.status == 200)
+        #expect(live.text == #"{"status":"ok"}"#)
+        let ready = await c.send(.get, "/__edge/ready")
+        #expect(ready.status == 200)
+        #expect(ready.text == #"{"status":"ready","kv":"ok"}"#)
+        #expect(await c.send(.head, "/__edge/ready").status == 200)
+        let post = await c.send(.post, "/__edge/ready")
+        #expect(post.status == 405)
+        #expect(post.headers[.allow] == "GET, HEAD")
+        // The token-guarded endpoints stay guarded.
+        #expect(await c.send(.get, "/__edge/crons").status == 403)
+    }
+
+    /// A store that is closed (or never opened) makes the process not ready, while it stays alive.
+    @Test func aClosedStoreIsNotReady() async throws {
+        let c = try TestClient(routes: [], env: [:])
+        c.kv.close()
+        #expect(await c.send(.get, "/__edge/health").status == 200)
+        let ready = await c.send(.get, "/__edge/ready")
+        #expect(ready.status == 503)
+        #expect(ready.code == "not_ready")
+        #expect(ready.text.contains(#""kv":"unavailable""#))
+    }
 }

@@ -42,7 +42,8 @@ public final class EdgeApplication: Sendable {
         self.logger = logger
         self.services = services
         self.background = BackgroundWork()
-        self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"], testFaults: environment["EDGE_TEST_FAULTS"] == "1")
+        self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"], testFaults: environment["EDGE_TEST_FAULTS"] == "1",
+                                                 kv: services[KvServiceKey.self])
         self.trustProxy = Environment(environment).bool("TRUST_PROXY")
         self.apps = apps.map { (name: $0.name, app: $0.makeApp(), env: Environment(environment).scoped(to: $0.name)) }
     }

@@ -4,10 +4,17 @@ import Synchronization
 import Glibc
 #endif
 
-/// Endpoints the runtime itself serves under the reserved prefix `/__edge/`, for operators.
-/// They require `EDGE_ADMIN_TOKEN` (as `Authorization: Bearer …` or `x-admin-token`, compared in constant
-/// time) and fail closed when it is unset.
+/// Endpoints the runtime itself serves under the reserved prefix `/__edge/`, for operators and
+/// orchestrators.
 ///
+/// Without a token, for health checks (a container's `HEALTHCHECK`, a Kubernetes probe), whatever the
+/// apps are:
+/// - `GET /__edge/health`: liveness, 200 `{"status":"ok"}` while the process serves.
+/// - `GET /__edge/ready`: readiness, 200 `{"status":"ready","kv":"ok"}` when the KV store answers a read,
+///   else 503 `not_ready` (the store failed to open, or fails now) with `details.kv`.
+///
+/// The others require `EDGE_ADMIN_TOKEN` (as `Authorization: Bearer …` or `x-admin-token`, compared in
+/// constant time) and fail closed when it is unset:
 /// - `GET /__edge/crons`: every cron with its schedule, next run (UTC) and last run; another method is 405
 ///   with `Allow: GET`.
 public final class RuntimeEndpoints: Sendable {
@@ -19,16 +26,35 @@ public final class RuntimeEndpoints: Sendable {
     /// handler bug does, and `GET /__edge/test/sleep?ms=N` holds a request open. Off unless asked for.
     let testFaults: Bool
 
-    init(adminToken: String?, testFaults: Bool = false) {
+    /// The store readiness reads from; nil when none could be opened.
+    let kv: Kv?
+
+    init(adminToken: String?, testFaults: Bool = false, kv: Kv? = nil) {
         self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : ConstantTime.Secret($0) }
         self.testFaults = testFaults
+        self.kv = kv
     }
+
+    /// The key readiness reads (absent: a read of it costs one lookup and writes nothing).
+    static let readinessKey: KvKey = ["__edge", "ready"]
 
     public func setCronStatus(_ provider: @escaping @Sendable () async -> JSONValue) {
         cronStatus.withLock { $0 = provider }
     }
 
     func respond(to request: Request, requestId: String) async -> Response {
+        switch (request.method, request.path) {
+        case (.get, "/__edge/health"), (.head, "/__edge/health"):
+            return .json(JSONValue.object(["status": "ok"]))
+        case (.get, "/__edge/ready"), (.head, "/__edge/ready"):
+            return await readiness(requestId: requestId)
+        case (_, "/__edge/health"), (_, "/__edge/ready"):
+            var e = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed on \(request.path)", error: "Method Not Allowed")
+            e.headers[.allow] = "GET, HEAD"
+            return e.response(requestId: requestId)
+        default:
+            break
+        }
         guard let adminToken else {
             return HTTPError(.forbidden, code: "admin_disabled", message: "Set EDGE_ADMIN_TOKEN to enable the runtime endpoints").response(requestId: requestId)
         }
@@ -56,5 +82,21 @@ public final class RuntimeEndpoints: Sendable {
         default:
             return HTTPError(.notFound, code: "not_found", message: "No runtime endpoint \(request.path)", error: "Not Found").response(requestId: requestId)
         }
+    }
+
+    private func readiness(requestId: String) async -> Response {
+        let problem: String?
+        if let kv {
+            do {
+                _ = try await kv.get(Self.readinessKey)
+                problem = nil
+            } catch {
+                problem = "The KV store fails: \(error)"
+            }
+        } else {
+            problem = "The KV store is not open"
+        }
+        guard let problem else { return .json(JSONValue.object(["status": "ready", "kv": "ok"])) }
+        return HTTPError(.serviceUnavailable, code: "not_ready", message: problem, details: ["kv": "unavailable"]).response(requestId: requestId)
     }
 }
