@@ -118,6 +118,7 @@ enum Serve {
     /// One serving process: a worker of a supervisor (`role`), or the whole server (`--workers 0`).
     static func serve(_ startup: Startup, routes: [RouteDescriptor], apps: [AppDescriptor], host: String, port: Int,
                       options: Options, role: WorkerRole?) async -> Int32 {
+        if role == nil { EdgeServer.installSingleProcessMetrics() }
         let kv = startup.openKV()
         defer { kv?.close() }
         if kv == nil, !options.allowNoKV {

@@ -16,6 +16,8 @@ final class RequestBodySource: Sendable {
         var end: Result<Void, any Error>?
         var paused = false
         var readBefore = false
+        /// Body bytes that arrived, for the metrics.
+        var received = 0
     }
 
     private let state = Mutex(State())
@@ -33,6 +35,7 @@ final class RequestBodySource: Sendable {
     func push(_ chunk: [UInt8]) -> Bool {
         let (waiter, pause): (CheckedContinuation<[UInt8]?, any Error>?, Bool) = state.withLock { s in
             guard s.end == nil else { return (nil, false) }
+            s.received += chunk.count
             if let w = s.waiter {
                 s.waiter = nil
                 return (w, false)
@@ -45,6 +48,9 @@ final class RequestBodySource: Sendable {
         waiter?.resume(returning: chunk)
         return pause
     }
+
+    /// Body bytes received so far.
+    var receivedBytes: Int { state.withLock { $0.received } }
 
     /// Marks the end of the body, or its failure (the client went away mid-body). Chunks already
     /// buffered are still delivered before a successful end, not before a failure.
