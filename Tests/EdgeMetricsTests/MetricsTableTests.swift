@@ -22,9 +22,9 @@ import Glibc
         let s = shared.table.routeSnapshot(block: 5)
         #expect(s.statusClasses == [0, 3, 0, 0, 1] && s.requests == 4)
         #expect(s.bytesIn == 30 && s.bytesOut == 307 && s.inFlight == 1)
-        #expect(s.latencyBuckets[2] == 3, "2 ms falls in (1 ms, 2.5 ms]")
+        #expect(s.latencyBuckets[1] == 3, "2 ms falls in (1 ms, 2.5 ms]")
         #expect(s.latencyBuckets.last == 1, "20 s is past the last bound")
-        #expect(s.latencySumNanos == 26_000_000_000)
+        #expect(s.latencySumNanos == 20_006_000_000)
 
         // Worker B dies: the supervisor clears its gauges; a successor maps the same region and adds on.
         shared.table.resetGauges(region: 2)

@@ -1,3 +1,4 @@
+import EdgeRuntime
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -65,10 +65,13 @@ public final class EdgeApplication: Sendable {
         services[TrafficMetricsKey.self] = traffic
         self.services = services
         self.background = BackgroundWork()
-        let labels = [(MetricsLayout.unmatchedBlock, "(unmatched)"), (MetricsLayout.runtimeBlock, "(runtime)")]
-            + table.entries.filter { $0.metricsBlock < MetricsLayout.routeBlocks }.map { ($0.metricsBlock, $0.descriptor.pattern) }
+        var labels: [(block: Int, route: String)] = [(MetricsLayout.unmatchedBlock, "(unmatched)"), (MetricsLayout.runtimeBlock, "(runtime)")]
+        for e in table.entries where e.metricsBlock < MetricsLayout.routeBlocks { labels.append((e.metricsBlock, e.descriptor.pattern)) }
+        let routeLabels = labels
+        let exposed = metricsTable
+        let render: (@Sendable () -> String)? = metricsOn ? { @Sendable in MetricsExposition.render(exposed, routes: routeLabels) } : nil
         self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"], testFaults: environment["EDGE_TEST_FAULTS"] == "1",
-                                                 metricsText: metricsOn ? { MetricsExposition.render(metricsTable, routes: labels) } : nil)
+                                                 metricsText: render)
         self.trustProxy = Environment(environment).bool("TRUST_PROXY")
         self.apps = apps.map { (name: $0.name, app: $0.makeApp(), env: Environment(environment).scoped(to: $0.name)) }
     }
