@@ -19,6 +19,7 @@ test-deps:
 	@$(MAKE) --no-print-directory install-missing PKGS="$(SYS_PKGS) $(TEST_PKGS)"
 	@python3 -c 'import openai' 2>/dev/null || python3 -m pip install -q openai  # the 001 SDK client test
 	@python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install -q 'schemathesis==4.32.5'  # conformance/openapi
+	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus_client  # parses /metrics in MetricsIntegrationTests
 
 install-missing:
 	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         // Only bench/codecs links these two (Docs/Decisions/0009 and 0010 say why the runtime does not).
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
@@ -52,6 +53,15 @@ let package = Package(
         // Encoding, for test images only (EdgeTesting's TestImage).
         .target(name: "CStbImageWrite", path: "Runtime/Shims/CStbImageWrite"),
 
+        // MARK: Metrics: counters in memory shared by every worker, behind swift-metrics (Decisions/0017).
+        .target(name: "CEdgeAtomics", path: "Runtime/Shims/CEdgeAtomics"),
+        .target(
+            name: "EdgeMetrics",
+            dependencies: ["CEdgeAtomics", .product(name: "CoreMetrics", package: "swift-metrics")],
+            path: "Runtime/Sources/EdgeMetrics",
+            swiftSettings: strict
+        ),
+
         // MARK: What handlers import.
         .target(
             name: "EdgeRuntime",
@@ -61,6 +71,7 @@ let package = Package(
                 "KV",
                 "Fetch",
                 "Cron",  // calendar math for WallClock's timestamps
+                "EdgeMetrics",  // Context.traffic: the monitor summary reads the runtime's own figures
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 for ConstantTime
@@ -74,6 +85,8 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "CProcess",
+                "EdgeMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 "EdgeRuntime",
                 "RouteGenCore",
                 "Supervisor",
@@ -105,14 +118,14 @@ let package = Package(
         // MARK: KV: Deno KV semantics (no I/O) and the LMDB store.
         .target(name: "CLMDB", path: "Runtime/Shims/CLMDB", linkerSettings: [.linkedLibrary("lmdb")]),
         .target(name: "KV", dependencies: ["EdgeJSON"], path: "Runtime/Sources/KV", swiftSettings: strict),
-        .target(name: "KVLMDB", dependencies: ["KV", "CLMDB"], path: "Runtime/Sources/KVLMDB", swiftSettings: strict),
+        .target(name: "KVLMDB", dependencies: ["KV", "CLMDB", .product(name: "CoreMetrics", package: "swift-metrics")], path: "Runtime/Sources/KVLMDB", swiftSettings: strict),
         .target(name: "KVTool", dependencies: ["EdgeJSON", "KV", "KVLMDB"], path: "Runtime/Sources/KVTool", swiftSettings: strict),
         .executableTarget(name: "KVConformance", dependencies: ["EdgeJSON", "KV", "KVLMDB"], path: "Runtime/Sources/KVConformance", swiftSettings: strict),
 
         // MARK: fetch on libcurl: one multi handle on its own thread.
         // libcurl is dlopen'ed on first use (see CCurl.c); its headers are still needed to build.
         .target(name: "CCurl", path: "Runtime/Shims/CCurl", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "Fetch", dependencies: ["CCurl"], path: "Runtime/Sources/Fetch", swiftSettings: strict),
+        .target(name: "Fetch", dependencies: ["CCurl", .product(name: "CoreMetrics", package: "swift-metrics")], path: "Runtime/Sources/Fetch", swiftSettings: strict),
 
         // MARK: Cron: expressions, pure next-fire math, the scheduler (no I/O of its own).
         .target(name: "Cron", path: "Runtime/Sources/Cron", swiftSettings: strict),
@@ -123,6 +136,8 @@ let package = Package(
             name: "Supervisor",
             dependencies: [
                 "CProcess",
+                "EdgeMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -180,6 +195,7 @@ let package = Package(
         .testTarget(name: "FunctionsTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/FunctionsTests", swiftSettings: strict),
         .testTarget(name: "ChatTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/ChatTests", swiftSettings: strict),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer", "EdgeTesting"], path: "Tests/DevServerTests", swiftSettings: strict),
+        .testTarget(name: "EdgeMetricsTests", dependencies: ["EdgeMetrics", .product(name: "CoreMetrics", package: "swift-metrics")], path: "Tests/EdgeMetricsTests", swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["EdgeTesting"], path: "Tests/IntegrationTests", swiftSettings: strict),
     ]
 )

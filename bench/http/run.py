@@ -22,7 +22,7 @@ from pathlib import Path
 
 import servers as S
 
-ORDER = ["edge", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
+ORDER = ["edge", "edge-nometrics", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
 PEERS = ["edge-1proc", "hummingbird", "deno", "node", "fastapi"]
 WRK_LUA = S.HERE / "wrk_report.lua"
 
@@ -203,6 +203,9 @@ def print_table(a, summary, rat) -> None:
                     tag = "  goal >= 1.00x: " + ("met" if r["rps"] >= 1.0 else "not met")
                 print(f"{e + ' / ' + p:<24} req/s {r['rps']:5.2f}x   p99 {r['p99']:5.2f}x   "
                       f"CPU/req {r['cpu_per_req']:5.2f}x   peak RSS {r['peak_rss']:5.2f}x{tag}")
+    if "edge-nometrics" in summary and "edge" in summary:
+        s, n = summary["edge"], summary["edge-nometrics"]
+        print(f"# metrics cost: edge is {100 * (s['rps'] / n['rps'] - 1):+.1f}% req/s vs edge-nometrics (EDGE_METRICS=off); budget -5%")
     if "edge-log" in summary and "edge" in summary:
         s, l = summary["edge"], summary["edge-log"]
         print(f"# access-log cost: edge-log is {100 * (l['rps'] / s['rps'] - 1):+.1f}% req/s vs edge (log to /dev/null)")

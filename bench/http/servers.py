@@ -23,7 +23,7 @@ ROOT = HERE.parent.parent  # the swift-edge checkout
 PATH = "/hello"
 BODY = b"Hello, world!"
 # The servers that have the KV route (GET /hello/kv), and whether it is the one measured.
-KV_SERVERS = {"edge", "edge-1proc", "edge-log", "deno"}
+KV_SERVERS = {"edge", "edge-1proc", "edge-log", "edge-nometrics", "deno"}
 KV_ROUTE = False
 
 
@@ -66,6 +66,8 @@ def specs(edge_bin: Path) -> dict[str, Spec]:
                      note="supervisor + one worker per core; LOG_FORMAT=json, access log -> /dev/null"),
         "edge-1proc": Spec("edge-1proc", [str(edge_bin), "serve", "--workers", "0"], dict(edge_env), SCRATCH,
                            note="one process (--workers 0); LOG_FORMAT=json, access log -> /dev/null"),
+        "edge-nometrics": Spec("edge-nometrics", [str(edge_bin), "serve"], {**edge_env, "EDGE_METRICS": "off"}, SCRATCH,
+                               note="edge with EDGE_METRICS=off: no request counted (the metrics cost's baseline)"),
         "edge-log": Spec("edge-log", [str(edge_bin), "serve"], dict(edge_env), SCRATCH, keep_stdout=True,
                          note="LOG_FORMAT=json, access log kept in a file"),
         "hummingbird": Spec("hummingbird", [str(HB_BIN)], {"HOST": "127.0.0.1"},

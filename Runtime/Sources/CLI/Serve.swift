@@ -123,6 +123,7 @@ struct Serve: AsyncParsableCommand {
     /// One serving process: a worker of a supervisor (`role`), or the whole server (`--workers 0`).
     static func serve(_ startup: Startup, routes: [RouteDescriptor], apps: [AppDescriptor], host: String, port: Int,
                       allowNoKV: Bool, role: WorkerRole?) async -> Int32 {
+        if role == nil { EdgeServer.installSingleProcessMetrics() }
         let kv = startup.openKV()
         defer { kv?.close() }
         if kv == nil, !allowNoKV {

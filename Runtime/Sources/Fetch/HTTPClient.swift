@@ -68,7 +68,11 @@ package final class HTTPClient: Sendable {
     ///   failures, and ``FetchError/Kind/aborted`` when the task is cancelled.
     /// - Note: an HTTP error status (4xx, 5xx) is a response, not an error.
     public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
-        guard let loop else { throw FetchError(.aborted, message: "the HTTP client was shut down", url: request.url) }
+        FetchMetrics.transfers.increment()
+        guard let loop else {
+            FetchMetrics.errors.increment()
+            throw FetchError(.aborted, message: "the HTTP client was shut down", url: request.url)
+        }
         let transfer = Transfer(request: request, configuration: configuration, loop: loop)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: ResponseStream.HeadContinuation) in
@@ -79,6 +83,7 @@ package final class HTTPClient: Sendable {
         } onCancel: {
             transfer.stream.abandon()
         }
+        if case .failure = result { FetchMetrics.errors.increment() }
         return try result.get()
     }
 

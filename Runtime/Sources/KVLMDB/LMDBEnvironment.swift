@@ -133,6 +133,14 @@ final class LMDBEnvironment: @unchecked Sendable {
         do { try LMDBError.check(rc, "mdb_env_set_mapsize(\(newSize))") } catch { throw KvError(error) }
     }
 
+    /// Bytes of the data file in use: its last used page's end (pages freed inside stay counted).
+    var usedBytes: Int {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        guard mdb_env_info(env, &info) == 0, mdb_env_stat(env, &stat) == 0 else { return 0 }
+        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+    }
+
     var currentMapSize: Int {
         var info = MDB_envinfo()
         mdb_env_info(env, &info)

@@ -41,6 +41,7 @@ extension LMDBStore {
     }
 
     package func dequeue() async throws(KvError) -> KvQueueMessage? {
+        LMDBMetrics.dequeues.increment()
         while true {
             if env.isClosed || Task.isCancelled { return nil }
             let now = clock.nowMs()

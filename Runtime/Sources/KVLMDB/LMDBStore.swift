@@ -58,6 +58,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     deinit { close() }
 
     package func read(_ ranges: [KvReadRange]) throws(KvError) -> [[KvRawEntry]] {
+        LMDBMetrics.reads.increment()
         let now = clock.nowMs()
         let dbs = env.dbs
         return try env.withReadTxn { (txn: borrowing LMDBTxn) throws(KvError) -> [[KvRawEntry]] in
@@ -69,6 +70,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     }
 
     package func readOne(_ key: [UInt8]) throws(KvError) -> KvRawEntry? {
+        LMDBMetrics.reads.increment()
         let now = clock.nowMs()
         let dbs = env.dbs
         return try env.withReadTxn { (txn: borrowing LMDBTxn) throws(KvError) -> KvRawEntry? in
@@ -77,7 +79,8 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     }
 
     package func commit(_ request: KvCommitRequest) async throws(KvError) -> Versionstamp? {
-        try await writer.perform { (w: borrowing LMDBWriteTxn) throws(KvError) -> Versionstamp? in
+        LMDBMetrics.commits.increment()
+        return try await writer.perform { (w: borrowing LMDBWriteTxn) throws(KvError) -> Versionstamp? in
             try Self.apply(request, in: w, nowMs: self.clock.nowMs())
         }
     }
@@ -100,6 +103,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     }
 
     public func count(start: [UInt8], end: [UInt8]) throws(KvError) -> Int {
+        LMDBMetrics.counts.increment()
         let now = clock.nowMs()
         let dbs = env.dbs
         return try env.withReadTxn { (txn: borrowing LMDBTxn) throws(KvError) -> Int in
@@ -113,6 +117,7 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     }
 
     public func deleteRange(start: [UInt8], end: [UInt8]) async throws(KvError) -> Int {
+        LMDBMetrics.deleteRanges.increment()
         var total = 0
         while true {
             let n = try await writer.perform { (w: borrowing LMDBWriteTxn) throws(KvError) -> Int in

@@ -201,8 +201,13 @@ final class LMDBWriter: @unchecked Sendable {
                 return .failed(error)
             }
         }
+        let committing = ContinuousClock.now
         let crc = env.gate.shared { mdb_txn_commit(txn) }
         if crc != 0 { return .failed(LMDBError(code: crc, context: "mdb_txn_commit")) }
+        let (secs, atto) = (ContinuousClock.now - committing).components
+        LMDBMetrics.fsync.recordNanoseconds(secs &* 1_000_000_000 &+ atto / 1_000_000_000)
+        LMDBMetrics.batchSize.record(jobs.count)
+        LMDBMetrics.storeBytes.record(env.usedBytes)
         batches.add(1, ordering: .relaxed)
         if let e = state.earliestExpiry { earliestExpiry.withLock { $0 = Swift.min($0 ?? e, e) } }
         return .committed(errors, state.changed, state.enqueued)

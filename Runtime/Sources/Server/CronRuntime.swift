@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Cron
 public import EdgeRuntime
 public import ServiceLifecycle
@@ -13,8 +14,24 @@ public enum CronRuntime {
         try CronJob.jobs(from: config.crons.map { CronDeclaration(path: $0.path, schedule: $0.schedule, backoffSchedule: $0.backoffSchedule) })
     }
 
+    /// Cron attempts, and the failed ones (a status outside 2xx, or a body that failed), through swift-metrics.
+    static let runs = Counter(label: "edge_cron_runs_total")
+    static let failures = Counter(label: "edge_cron_failures_total")
+
     /// One attempt of a cron run through the application; returns the HTTP status.
     public static func invoke(_ app: EdgeApplication, _ invocation: CronInvocation, cronSecret: String?) async throws -> Int {
+        runs.increment()
+        do {
+            let status = try await attempt(app, invocation, cronSecret: cronSecret)
+            if !(200..<300).contains(status) { failures.increment() }
+            return status
+        } catch {
+            failures.increment()
+            throw error
+        }
+    }
+
+    private static func attempt(_ app: EdgeApplication, _ invocation: CronInvocation, cronSecret: String?) async throws -> Int {
         var headers = HTTPFields()
         for h in invocation.headers(cronSecret: cronSecret) {
             if let name = HTTPField.Name(h.name) { headers[name] = h.value }

@@ -1,3 +1,4 @@
+import EdgeMetrics
 public import EdgeRuntime
 
 /// The whole request pipeline without sockets: config phases, routing, method dispatch, limits,
@@ -16,6 +17,13 @@ public final class EdgeApplication: Sendable {
     public let trustProxy: Bool
     /// Every declared app with its scoped environment, for ``runApps()``.
     let apps: [(name: String, app: any EdgeApp, env: Environment)]
+    /// Where request figures go: this process's region of the table every worker shares (or a private
+    /// table in a test), one recorder per route block, resolved here once (``MetricsLayout``).
+    let metricsTable: MetricsTable
+    private let recorders: [RouteRecorder]
+    /// False with `EDGE_METRICS=off`: requests are not counted and `/metrics` answers 404 (the benchmark's
+    /// baseline).
+    let metricsOn: Bool
 
     /// The outcome of one request: the response plus what the access log needs.
     public struct Outcome: Sendable {
@@ -27,6 +35,8 @@ public final class EdgeApplication: Sendable {
         /// The app the route belongs to, and the access-log fields it and the handler added.
         public var app: String? = nil
         public var logFields: [(String, String)] = []
+        /// The metrics block the request was counted in flight in (``recordEnd(_:status:nanoseconds:bytesIn:bytesOut:)``).
+        var metricsBlock = MetricsLayout.unmatchedBlock
     }
 
     package init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services()) throws(ConfigError) {
@@ -40,10 +50,28 @@ public final class EdgeApplication: Sendable {
         self.phase = ConfigPhase(config: config)
         self.config = config
         self.logger = logger
+        // A private table starts at the KV store's clock, the one apps tell time by (tests inject it).
+        let startMs = services[KvServiceKey.self]?.clock.nowMs() ?? WallClock.nowMilliseconds()
+        let (metricsTable, region) = ProcessMetrics.current ?? (MetricsTable.anonymous(createdAtUnixMs: startMs), 0)
+        self.metricsTable = metricsTable
+        let metricsOn = environment["EDGE_METRICS"]?.lowercased() != "off"
+        self.metricsOn = metricsOn
+        let blocks = min(MetricsLayout.routeBlocks, MetricsLayout.firstRouteBlock + table.entries.count)
+        self.recorders = (0..<blocks).map { metricsTable.recorder(region: region, block: $0) }
+        let traffic = TrafficMetrics(table: metricsTable, routes: table.entries.map {
+            TrafficMetrics.Route(block: $0.metricsBlock, pattern: $0.descriptor.pattern, app: $0.app)
+        })
+        var services = services
+        services[TrafficMetricsKey.self] = traffic
         self.services = services
         self.background = BackgroundWork()
+        var labels: [(block: Int, route: String)] = [(MetricsLayout.unmatchedBlock, "(unmatched)"), (MetricsLayout.runtimeBlock, "(runtime)")]
+        for e in table.entries where e.metricsBlock < MetricsLayout.routeBlocks { labels.append((e.metricsBlock, e.descriptor.pattern)) }
+        let routeLabels = labels
+        let exposed = metricsTable
+        let render: (@Sendable () -> String)? = metricsOn ? { @Sendable in MetricsExposition.render(exposed, routes: routeLabels) } : nil
         self.runtimeEndpoints = RuntimeEndpoints(adminToken: environment["EDGE_ADMIN_TOKEN"], testFaults: environment["EDGE_TEST_FAULTS"] == "1",
-                                                 kv: services[KvServiceKey.self])
+                                                 kv: services[KvServiceKey.self], metricsText: render)
         self.trustProxy = Environment(environment).bool("TRUST_PROXY")
         self.apps = apps.map { (name: $0.name, app: $0.makeApp(), env: Environment(environment).scoped(to: $0.name)) }
     }
@@ -56,22 +84,53 @@ public final class EdgeApplication: Sendable {
     }
 
     /// Answers one request. Never throws: every failure becomes a response in the error envelope.
+    /// Its request figures are recorded as the HTTP server records them (body bytes: a streamed response
+    /// counts none).
     public func respond(to request: Request, requestId: String, isCron: Bool = false) async -> Outcome {
-        await respond(to: request, requestId: requestId, isCron: isCron, placement: .childTask)
+        let start = ContinuousClock.now
+        let bytesIn = request.body.declaredLength ?? 0
+        let outcome = await respond(to: request, requestId: requestId, isCron: isCron, placement: .childTask)
+        var bytesOut = 0
+        if case .bytes(let b) = outcome.response.body { bytesOut = b.count }
+        recordEnd(outcome, status: outcome.response.status.code, nanoseconds: (ContinuousClock.now - start).nanoseconds, bytesIn: bytesIn, bytesOut: bytesOut)
+        return outcome
+    }
+
+    /// The recorder of route block `block` (the unmatched block's past the table's capacity).
+    @inline(__always)
+    private func recorder(_ block: Int) -> RouteRecorder {
+        block < recorders.count ? recorders[block] : recorders[MetricsLayout.unmatchedBlock]
+    }
+
+    /// Counts a request in flight in `block` (nothing with `EDGE_METRICS=off`).
+    @inline(__always)
+    private func beginRequest(_ block: Int) {
+        if metricsOn { recorder(block).begin() }
+    }
+
+    /// Records the end of a request ``respond(to:requestId:isCron:placement:)`` answered with `outcome`.
+    func recordEnd(_ outcome: borrowing Outcome, status: Int, nanoseconds: Int64, bytesIn: Int, bytesOut: Int) {
+        guard metricsOn else { return }
+        recorder(outcome.metricsBlock).end(status: status, nanoseconds: nanoseconds, bytesIn: bytesIn, bytesOut: bytesOut)
     }
 
     /// ``respond(to:requestId:isCron:)`` with the handler's placement chosen by the caller: the HTTP
-    /// server passes `.currentTask` (its task is the connection's, see ``Deadline/Placement``).
+    /// server passes `.currentTask` (its task is the connection's, see ``Deadline/Placement``). The request
+    /// is counted in flight in its outcome's metrics block; the caller ends it with ``recordEnd``.
     func respond(to request: consuming Request, requestId: String, isCron: Bool = false, placement: Deadline.Placement) async -> Outcome {
         var req = request
         let path = req.path
         guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            beginRequest(MetricsLayout.unmatchedBlock)
             return Outcome(response: HTTPError(.badRequest, code: "invalid_url", message: "The request target must be an absolute path").response(requestId: requestId))
         }
-        if path.hasPrefix(RuntimeEndpoints.prefix) {
+        if path.hasPrefix(RuntimeEndpoints.prefix) || path == RuntimeEndpoints.metricsPath {
+            beginRequest(MetricsLayout.runtimeBlock)
             var r = await runtimeEndpoints.respond(to: req, requestId: requestId)
             r.headers[HTTPField.Name.requestId] = requestId
-            return Outcome(response: r, route: path)
+            var outcome = Outcome(response: r, route: path)
+            outcome.metricsBlock = MetricsLayout.runtimeBlock
+            return outcome
         }
         let facts = ConfigPhase.RequestFacts(headers: req.headers, query: req.rawQuery, host: req.host)
         let (redirect, extraHeaders) = phase.redirectsAndHeaders(path: path, query: req.rawQuery, facts: facts)
@@ -80,6 +139,7 @@ public final class EdgeApplication: Sendable {
             var r = Response.redirect(to: location, status: HTTPResponse.Status(code: status))
             r.headers[.contentType] = "text/plain; charset=utf-8"
             r.body = .bytes(Array("Redirecting to \(location) (\(status))\n".utf8))
+            beginRequest(MetricsLayout.unmatchedBlock)
             outcome = Outcome(response: r)
         } else {
             // Static functions win over rewrites; dynamic ones only match after them (Vercel's order).
@@ -94,6 +154,7 @@ public final class EdgeApplication: Sendable {
             if let match {
                 outcome = await dispatch(req, match: match, requestId: requestId, isCron: isCron, placement: placement)
             } else {
+                beginRequest(MetricsLayout.unmatchedBlock)
                 outcome = Outcome(response: HTTPError(.notFound, code: "not_found", message: "No route matches \(path)", error: "Not Found").response(requestId: requestId))
             }
         }
@@ -109,12 +170,14 @@ public final class EdgeApplication: Sendable {
         let policy = entry.policy
         let origin = request.headers[.origin]
         let notes = ResponseNotes()
+        beginRequest(entry.metricsBlock)
         var outcome = await answer(request, match: match, requestId: requestId, isCron: isCron, placement: placement, notes: notes)
         // The app's finishing touches, on every response of its routes.
         for field in notes.headers { outcome.response.headers[field.name] = field.value }
         policy.cors?.apply(to: &outcome.response, origin: origin)
         outcome.app = entry.app
         outcome.logFields += notes.fields
+        outcome.metricsBlock = entry.metricsBlock
         return outcome
     }
 

@@ -1,3 +1,4 @@
+import EdgeMetrics
 import EdgeRuntime
 import RouteGenCore
 
@@ -18,8 +19,12 @@ struct RouteTable: Sendable {
         let policy: AppPolicy
         /// The credential checked before the handler runs, if any.
         let credential: Credential?
+        /// Its block in the metrics table (``MetricsLayout``): its place in precedence order, after the
+        /// runtime's two blocks.
+        let metricsBlock: Int
 
-        init(descriptor: RouteDescriptor, pattern: RoutePattern, handler: any EdgeFunction, allow: String, maxDuration: Duration?, maxRequestBodySize: Int, app: String?, env: Environment, policy: AppPolicy) {
+        init(descriptor: RouteDescriptor, pattern: RoutePattern, handler: any EdgeFunction, allow: String, maxDuration: Duration?, maxRequestBodySize: Int, app: String?, env: Environment, policy: AppPolicy, metricsBlock: Int) {
+            self.metricsBlock = metricsBlock
             self.descriptor = descriptor
             self.pattern = pattern
             self.handler = handler
@@ -66,7 +71,8 @@ struct RouteTable: Sendable {
             let entry = Entry(
                 descriptor: d, pattern: p, handler: d.makeHandler(), allow: allowSet.names.joined(separator: ", "),
                 maxDuration: .seconds(maxDuration), maxRequestBodySize: maxBody, app: d.app, env: env.scoped(to: d.app),
-                policy: d.app.flatMap { policies[$0] } ?? .default
+                policy: d.app.flatMap { policies[$0] } ?? .default,
+                metricsBlock: MetricsLayout.firstRouteBlock + entries.count
             )
             entries.append(entry)
             if p.isStatic {

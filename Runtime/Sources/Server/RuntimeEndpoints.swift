@@ -17,22 +17,28 @@ import Glibc
 /// constant time) and fail closed when it is unset:
 /// - `GET /__edge/crons`: every cron with its schedule, next run (UTC) and last run; another method is 405
 ///   with `Allow: GET`.
+/// - `GET /metrics`: the Prometheus text exposition of the runtime's figures, every worker summed
+///   (``MetricsExposition``; Decisions/0017). It shadows a function routed at `/metrics`.
 public final class RuntimeEndpoints: Sendable {
     public static let prefix = "/__edge/"
+    public static let metricsPath = "/metrics"
     private let cronStatus = Mutex<(@Sendable () async -> JSONValue)?>(nil)
     /// `EDGE_ADMIN_TOKEN`, kept as its digest (``ConstantTime/Secret``); nil when unset.
     let adminToken: ConstantTime.Secret?
     /// `EDGE_TEST_FAULTS=1` (tests only): `GET /__edge/test/trap` traps the serving process the way a
     /// handler bug does, and `GET /__edge/test/sleep?ms=N` holds a request open. Off unless asked for.
     let testFaults: Bool
+    /// The `/metrics` body, rendered at each scrape; nil with `EDGE_METRICS=off`.
+    let metricsText: (@Sendable () -> String)?
 
     /// The store readiness reads from; nil when none could be opened.
     let kv: Kv?
 
-    init(adminToken: String?, testFaults: Bool = false, kv: Kv? = nil) {
+    init(adminToken: String?, testFaults: Bool = false, kv: Kv? = nil, metricsText: (@Sendable () -> String)? = nil) {
         self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : ConstantTime.Secret($0) }
         self.testFaults = testFaults
         self.kv = kv
+        self.metricsText = metricsText
     }
 
     /// The key readiness reads (absent: a read of it costs one lookup and writes nothing).
@@ -64,6 +70,14 @@ public final class RuntimeEndpoints: Sendable {
             return HTTPError(.unauthorized, code: "unauthorized", message: "A valid admin token is required", error: "Unauthorized").response(requestId: requestId)
         }
         switch (request.method, request.path) {
+        case (.get, Self.metricsPath), (.head, Self.metricsPath):
+            guard let metricsText else {
+                return HTTPError(.notFound, code: "metrics_disabled", message: "Metrics are off (EDGE_METRICS=off)", error: "Not Found").response(requestId: requestId)
+            }
+            var r = Response.text(metricsText())
+            r.headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            r.headers[.cacheControl] = "no-store"
+            return r
         case (.get, "/__edge/crons"):
             let provider = cronStatus.withLock { $0 }
             let crons: JSONValue = await provider?() ?? .array([])

@@ -1,4 +1,5 @@
 import CProcess
+import EdgeMetrics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,11 @@ public struct WorkerRole: Sendable {
         listenFD = fd
         readyFD = environment["EDGE_READY_FD"].flatMap { Int32($0) }
         if let table = environment["EDGE_INFLIGHT_FD"].flatMap({ Int32($0) }) { InFlightTable.install(fd: table) }
+        // Worker slot n records into region n + 1 of the shared table (region 0 is the supervisor's).
+        if let fd = environment["EDGE_METRICS_FD"].flatMap({ Int32($0) }), let slot = environment["EDGE_WORKER"].flatMap({ Int($0) }),
+           let table = MetricsTable.map(fd: fd) {
+            ProcessMetrics.install(table, region: slot + 1)
+        }
         _ = CProcess_setParentDeathSignal(SIGTERM)
         if let supervisor = environment["EDGE_SUPERVISOR_PID"].flatMap({ pid_t($0) }), getppid() != supervisor {
             exit(0)  // the supervisor died before we could ask to follow it

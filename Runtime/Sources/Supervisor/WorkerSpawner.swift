@@ -9,12 +9,15 @@ struct WorkerSpawner: Sendable {
     static let listenFD: Int32 = 3
     static let readyFD: Int32 = 4
     static let inFlightFD: Int32 = 5
+    static let metricsFD: Int32 = 6
 
     let executable: String
     let arguments: [String]
     let environment: [String: String]
     let listenSocket: Int32
     let readyPipe: Int32
+    /// The ``MetricsTable`` every worker shares, if one could be made.
+    let metrics: Int32?
 
     struct SpawnError: Error, CustomStringConvertible {
         let description: String
@@ -36,6 +39,7 @@ struct WorkerSpawner: Sendable {
         posix_spawn_file_actions_adddup2(&actions, listenSocket, Self.listenFD)
         posix_spawn_file_actions_adddup2(&actions, readyPipe, Self.readyFD)
         if let inFlight { posix_spawn_file_actions_adddup2(&actions, inFlight, Self.inFlightFD) }
+        if let metrics { posix_spawn_file_actions_adddup2(&actions, metrics, Self.metricsFD) }
 
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
@@ -57,6 +61,7 @@ struct WorkerSpawner: Sendable {
         env["EDGE_READY_FD"] = String(Self.readyFD)
         env["EDGE_SUPERVISOR_PID"] = String(getpid())
         if inFlight != nil { env["EDGE_INFLIGHT_FD"] = String(Self.inFlightFD) } else { env.removeValue(forKey: "EDGE_INFLIGHT_FD") }
+        if metrics != nil { env["EDGE_METRICS_FD"] = String(Self.metricsFD) } else { env.removeValue(forKey: "EDGE_METRICS_FD") }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

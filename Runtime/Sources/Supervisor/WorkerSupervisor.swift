@@ -1,3 +1,5 @@
+import CoreMetrics
+import EdgeMetrics
 public import Logging
 public import ServiceLifecycle
 import UnixSignals
@@ -26,6 +28,9 @@ public final class WorkerSupervisor: Service, Sendable {
     let logger: Logger
     let onReady: @Sendable () -> Void
     let readPipe: Int32
+    /// The figures every worker adds to (region 0 is this process's, region n + 1 worker slot n's).
+    let metrics: MetricsTable?
+    let restarts: Counter
 
     public struct StartError: Error, CustomStringConvertible {
         public let description: String
@@ -42,8 +47,14 @@ public final class WorkerSupervisor: Service, Sendable {
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         self.workers = max(1, workers)
         self.readPipe = fds[0]
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let shared = MetricsTable.createShared(regions: self.workers + 1, createdAtUnixMs: Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000)
+        if let shared { ProcessMetrics.install(shared.table, region: 0) } else { logger.warning("no shared memory for metrics: /metrics counts nothing") }
+        self.metrics = shared?.table
+        self.restarts = Counter(label: "edge_worker_restarts_total")
         self.spawner = WorkerSpawner(executable: WorkerSpawner.currentExecutable(), arguments: arguments,
-                                     environment: environment, listenSocket: socket.fd, readyPipe: fds[1])
+                                     environment: environment, listenSocket: socket.fd, readyPipe: fds[1], metrics: shared?.fd)
         self.logger = logger
         self.onReady = onReady
     }
@@ -142,6 +153,9 @@ public final class WorkerSupervisor: Service, Sendable {
                 beginShutdown(&state, sink)
                 return state.running == 0
             }
+            // Its requests in flight are not any more; its counters stay for its successor to add to.
+            metrics?.resetGauges(region: slot + 1)
+            restarts.increment()
             let delay = state.slots[slot].backoff.delay(afterLifetime: lived)
             logger.error("worker exited; restarting", metadata: [
                 "pid": .stringConvertible(pid), "status": .string(exit.description), "crash": .stringConvertible(exit.isCrash),

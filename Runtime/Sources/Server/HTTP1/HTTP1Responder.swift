@@ -60,9 +60,11 @@ struct HTTP1Responder: Sendable {
         let written = await Self.write(response, isHead: head.method == .head, framing: framing, channel: channel, executor: executor)
         if let slot { inFlight?.end(slot) }
         ended(!framing.keepAlive || written.error != nil)
+        let duration = ContinuousClock.now - start
+        app.recordEnd(outcome, status: response.status.code, nanoseconds: duration.nanoseconds, bytesIn: source?.receivedBytes ?? 0, bytesOut: written.bytes)
         accessLog.record(
             method: head.method.rawValue, path: path, route: outcome.route, status: Int(response.status.code),
-            duration: ContinuousClock.now - start, bytes: written.bytes, requestId: requestId,
+            duration: duration, bytes: written.bytes, requestId: requestId,
             traceId: TraceParent.traceId(head.headerFields[Self.traceparent]), error: written.error,
             app: outcome.app, fields: outcome.logFields
         )

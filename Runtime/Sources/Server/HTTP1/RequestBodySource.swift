@@ -18,7 +18,7 @@ final class RequestBodySource: Sendable {
         var readBefore = false
         /// The function's `maxRequestBodySize` once the router has set it (``setLimit(_:)``).
         var limit: Int?
-        /// Bytes pushed so far, and the sizes chunk headers announced (``announce(_:)``).
+        /// Bytes pushed so far (the limit, the metrics), and the sizes chunk headers announced (``announce(_:)``).
         var received = 0
         var announced = 0
 
@@ -85,6 +85,9 @@ final class RequestBodySource: Sendable {
     static func tooLarge(_ limit: Int) -> HTTPError {
         HTTPError(.contentTooLarge, code: "payload_too_large", message: "Request body exceeds \(limit) bytes", headers: [.connection: "close"])
     }
+
+    /// Body bytes received so far.
+    var receivedBytes: Int { state.withLock { $0.received } }
 
     /// Marks the end of the body, or its failure (the client went away mid-body). Chunks already
     /// buffered are still delivered before a successful end, not before a failure.
