@@ -11,7 +11,7 @@ enum CronCommand {
 
     static func run(_ args: [String], routes: [RouteDescriptor], apps: [AppDescriptor]) async -> Int32 {
         guard let startup = Startup.load() else { return 1 }
-        let kv = startup.openKV()
+        let kv = await startup.openKV()
         defer { kv?.close() }
         guard let app = startup.application(routes: routes, apps: apps, kv: kv) else { return 1 }
         let scheduler: CronScheduler?

@@ -118,15 +118,15 @@ enum Serve {
     /// One serving process: a worker of a supervisor (`role`), or the whole server (`--workers 0`).
     static func serve(_ startup: Startup, routes: [RouteDescriptor], apps: [AppDescriptor], host: String, port: Int,
                       options: Options, role: WorkerRole?) async -> Int32 {
-        let kv = startup.openKV()
+        let kv = await startup.openKV()
         defer { kv?.close() }
         if kv == nil, !options.allowNoKV {
-            printError("edge: the KV store at \(startup.kvPath) could not be opened (see the log line above); fix the data directory, or serve without KV with --no-kv\n")
+            printError("edge: the KV store at \(startup.kvLocation) could not be opened (see the log line above); fix KV_PATH/KV_URL, or serve without KV with --no-kv\n")
             return 1
         }
         guard let app = startup.application(routes: routes, apps: apps, kv: kv) else { return 1 }
         if ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_URL", "KV_REST_API_TOKEN"].contains(where: { startup.env[$0] != nil }) {
-            startup.logger.info("UPSTASH_*/KV_REST_* are set but not used: functions store data in the runtime's KV at \(startup.kvPath)")
+            startup.logger.info("UPSTASH_*/KV_REST_* are set but not used: functions store data in the runtime's KV at \(startup.kvLocation)")
         }
         let server = EdgeServer(app: app, host: host, port: port, listenFD: role?.listenFD, logFormat: startup.format,
                                 accessLog: startup.env["ACCESS_LOG"]?.lowercased() != "off")

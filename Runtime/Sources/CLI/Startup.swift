@@ -44,16 +44,6 @@ struct Startup {
     /// The KV data directory: `KV_PATH`, else `vercel-like.json` `kv.path`, else `./.data/kv`.
     var kvPath: String { env["KV_PATH"] ?? config.kvPath ?? "./.data/kv" }
 
-    /// Opens the KV store. A failure is logged and leaves `context.kv` throwing 503 (never silent loss).
-    func openKV() -> Kv? {
-        do {
-            return try Kv.open(path: kvPath)
-        } catch {
-            logger.error("KV store unavailable", metadata: ["path": .string(kvPath), "error": .string("\(error)")])
-            return nil
-        }
-    }
-
     func application(routes: [RouteDescriptor], apps: [AppDescriptor], kv: Kv? = nil) -> EdgeApplication? {
         var services = Services()
         services[KvServiceKey.self] = kv

@@ -1,13 +1,17 @@
 import EdgeJSON
 public import KV
 import KVLMDB
+import KVPostgres
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `edge kv …`: operate on a KV data directory from the command line.
 ///
-/// The data directory is `--path DIR`, else `$KV_PATH`, else `./.data/kv`. Keys are JSON arrays
+/// The store is PostgreSQL when `$KV_URL` is `postgres://…` and no `--path` is given (as for
+/// `edge serve`); otherwise the
+/// LMDB data directory `--path DIR`, else `$KV_PATH`, else `./.data/kv`. On PostgreSQL, `backup`
+/// and `restore` are refused (use `export`/`import`, or `pg_dump`). Keys are JSON arrays
 /// (`'["prompts","by_id",1]'`; numbers are Deno numbers; use `{"$bigint":"1"}` or the kv-utils
 /// form `{"type":"bigint","value":"1"}` for other part types). Values are JSON (`set`), stored as
 /// structured values. Entries print as JSON lines in the `@deno/kv-utils` form, as `export` does.
@@ -25,19 +29,21 @@ public enum KVCommand {
                                            skip bad lines, reporting each, and import the rest)
           backup DIR                       consistent compacted snapshot (safe while serving)
           restore DIR                      replace the database with a backup (refused while a server has it open)
-        data directory: --path DIR, else $KV_PATH, else ./.data/kv
+        data directory: --path DIR, else $KV_PATH, else ./.data/kv; KV_URL=postgres://… selects PostgreSQL
+          (backup/restore are LMDB-only there: use export/import, or pg_dump)
         """
 
     public static func run(_ args: [String]) async -> Int32 {
         var rest: [String] = []
         var path = getenv("KV_PATH").map { String(cString: $0) } ?? "./.data/kv"
         var flags: [String: String] = [:]
+        var pathGiven = false
         var i = 0
         while i < args.count {
             let a = args[i]
             if a == "--path" || a == "--limit" || a == "--expire-in" {
                 guard i + 1 < args.count else { return fail("\(a) needs a value") }
-                if a == "--path" { path = args[i + 1] } else { flags[a] = args[i + 1] }
+                if a == "--path" { path = args[i + 1]; pathGiven = true } else { flags[a] = args[i + 1] }
                 i += 2
             } else if a == "--reverse" || a == "--keys-only" || a == "--continue" {
                 flags[a] = "1"
@@ -52,7 +58,20 @@ public enum KVCommand {
         }
         guard let command = rest.first else { printErr(usage + "\n"); return 2 }
         let operands = Array(rest.dropFirst())
+        let pgURL = getenv("KV_URL").map { String(cString: $0) }.flatMap { PostgresKvURL.isPostgres($0) && !pathGiven ? $0 : nil }
         do {
+            if let pgURL {
+                if command == "backup" || command == "restore" {
+                    return fail("\(command) works on the LMDB store only; with KV_URL=postgres://… use `edge kv export`/`import`, or pg_dump")
+                }
+                guard ["get", "set", "delete", "list", "count", "export", "import"].contains(command) else {
+                    printErr("unknown command \(command)\n" + usage + "\n")
+                    return 2
+                }
+                let store = try await PostgresKvStore(url: pgURL)
+                defer { store.close() }
+                return try await run(command, operands, flags, kv: Kv(store: store), store: nil)
+            }
             switch command {
             case "restore":
                 guard let dir = operands.first else { return fail("restore needs a backup directory") }
@@ -76,7 +95,7 @@ public enum KVCommand {
         }
     }
 
-    static func run(_ command: String, _ ops: [String], _ flags: [String: String], kv: Kv, store: LMDBStore) async throws -> Int32 {
+    static func run(_ command: String, _ ops: [String], _ flags: [String: String], kv: Kv, store: LMDBStore?) async throws -> Int32 {
         switch command {
         case "get":
             guard ops.count == 1 else { return fail("get needs KEY") }
@@ -116,6 +135,7 @@ public enum KVCommand {
             return try await importLines(from: file, skippingBad: flags["--continue"] != nil, kv: kv)
         case "backup":
             guard let dir = ops.first else { return fail("backup needs DIR") }
+            guard let store else { return fail("backup works on the LMDB store only") }
             try store.backup(to: dir)
             printErr("backup written to \(dir)\n")
         default:
