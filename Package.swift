@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(name: "EdgeJSONTests", dependencies: ["EdgeJSON"], path: "Tests/EdgeJSONTests", swiftSettings: strict),
         .testTarget(name: "KVTests", dependencies: ["KV"], path: "Tests/KVTests", swiftSettings: strict),
         .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests", swiftSettings: strict),
-        .testTarget(name: "KVPostgresTests", dependencies: ["KV", "KVPostgres", "EdgeTesting"], path: "Tests/KVPostgresTests", swiftSettings: strict),
+        .testTarget(name: "KVPostgresTests", dependencies: ["KV", "KVPostgres", "EdgeTesting", "Server", "Cron"], path: "Tests/KVPostgresTests", swiftSettings: strict),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests", swiftSettings: strict),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests", swiftSettings: strict),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB"], path: "Tests/ServerTests", swiftSettings: strict),
