@@ -1,7 +1,7 @@
 import Cron
 import EdgeTesting
 import KV
-import KVPostgres
+@testable import KVPostgres
 import Server
 import Synchronization
 import Testing

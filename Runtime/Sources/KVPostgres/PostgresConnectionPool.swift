@@ -51,9 +51,10 @@ final class PostgresConnectionPool: Sendable {
 
     static func nowMs() -> Int64 { KvClock.nowMs() }
 
-    /// Runs `body` on a leased connection with the operation timeout; the connection goes back to
+    /// Runs `body` on a leased connection with the operation timeout (futures only, so a
+    /// synchronous caller may block on the result); the connection goes back to
     /// the pool on success and is closed on any failure.
-    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+    func withConnectionFuture<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         let loop = group.next()
         return acquire(on: loop).flatMap { conn in
             let promise = conn.eventLoop.makePromise(of: T.self)
@@ -76,14 +77,14 @@ final class PostgresConnectionPool: Sendable {
         }
     }
 
-    /// The async form of `withConnection` for multi-statement transactions: the timeout closes the
+    /// The async form of `withConnectionFuture` for multi-statement transactions: the timeout closes the
     /// connection, which fails the statement in flight and rolls the transaction back.
     func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws(KvError) -> T {
         let conn: PostgresConnection
         do { conn = try await acquire(on: group.next()).get() } catch { throw Self.storageError(error) }
-        let timedOut = Atomic<Bool>(false)
+        let timedOut = TimeoutFlag()
         let timeout = conn.eventLoop.scheduleTask(in: .milliseconds(PostgresKvLimits.operationTimeoutMs)) {
-            timedOut.store(true, ordering: .relaxed)
+            timedOut.fired.store(true, ordering: .relaxed)
             _ = conn.close()
         }
         do {
@@ -94,7 +95,7 @@ final class PostgresConnectionPool: Sendable {
         } catch {
             timeout.cancel()
             release(conn, healthy: false)
-            if timedOut.load(ordering: .relaxed) {
+            if timedOut.fired.load(ordering: .relaxed) {
                 throw KvError(.storage, "PostgreSQL did not answer within \(PostgresKvLimits.operationTimeoutMs) ms")
             }
             throw Self.storageError(error)
@@ -186,5 +187,19 @@ final class PostgresConnectionPool: Sendable {
         }
         for c in idle { _ = c.close() }
         for w in waiters { w.fail(KvError.closedError) }
+    }
+}
+
+/// Set by an operation's deadline timer, read by the operation when it fails.
+final class TimeoutFlag: Sendable {
+    let fired = Atomic<Bool>(false)
+}
+
+extension PostgresConnection {
+    /// One statement, all rows (the future-based `query`, named so async code never picks the
+    /// row-sequence overload by accident).
+    func run(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
+        let result: EventLoopFuture<PostgresQueryResult> = self.query(query, logger: logger)
+        return Array(try await result.get().rows)
     }
 }

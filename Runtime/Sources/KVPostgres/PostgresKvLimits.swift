@@ -1,5 +1,8 @@
 /// Every limit and interval of the PostgreSQL store, in one place.
 public enum PostgresKvLimits {
+    /// Threads of the store's own event-loop group (its connections live there, apart from the
+    /// HTTP server's loops, on which a synchronous read may block).
+    public static let eventLoopThreads = 2
     /// Connections one store opens at most (commits use one at a time; the rest serve reads).
     public static let maxConnections = 8
     /// A statement (or a whole commit transaction) that takes longer fails with `storage`

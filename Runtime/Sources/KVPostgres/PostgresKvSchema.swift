@@ -36,26 +36,26 @@ enum PostgresKvSchema {
 
     /// Creates or migrates the schema; returns the version now in place.
     static func migrate(_ conn: PostgresConnection, logger: Logger) async throws -> Int {
-        func run(_ sql: String) async throws { _ = try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger).get() }
+        func run(_ sql: String) async throws { _ = try await conn.run(PostgresQuery(unsafeSQL: sql), logger) }
         try await run("BEGIN")
         do {
-            _ = try await conn.query("SELECT pg_advisory_xact_lock(\(advisoryLockID))", logger: logger).get()
+            _ = try await conn.run("SELECT pg_advisory_xact_lock(\(advisoryLockID))", logger)
             try await run("CREATE TABLE IF NOT EXISTS edge_kv_schema (version int4 NOT NULL)")
-            let rows = try await conn.query("SELECT coalesce(max(version), 0)::int4 FROM edge_kv_schema", logger: logger).get()
-            var version = Int(try rows.rows.first?.decode(Int32.self) ?? 0)
+            let rows = try await conn.run("SELECT coalesce(max(version), 0)::int4 FROM edge_kv_schema", logger)
+            var version = Int(try rows.first?.decode(Int32.self) ?? 0)
             if version > migrations.count {
                 throw KvError(.corrupt, "the database has KV schema version \(version), newer than this edge (\(migrations.count)): upgrade edge")
             }
             while version < migrations.count {
                 for sql in migrations[version] { try await run(sql) }
                 version += 1
-                _ = try await conn.query("INSERT INTO edge_kv_schema VALUES (\(Int32(version)))", logger: logger).get()
+                _ = try await conn.run("INSERT INTO edge_kv_schema VALUES (\(Int32(version)))", logger)
                 logger.info("KV schema migrated", metadata: ["version": "\(version)"])
             }
             try await run("COMMIT")
             return version
         } catch {
-            _ = try? await conn.query("ROLLBACK", logger: logger).get()
+            _ = try? await conn.run("ROLLBACK", logger)
             throw error
         }
     }

@@ -29,7 +29,7 @@ extension PostgresKvStore {
                     on: group.next(), configuration: pool.configuration, id: 0, logger: logger).get()
                 backoff = PostgresKvLimits.initialBackoffMs
                 conn.addListener(channel: "edge_kv") { [weak self] _, note in self?.received(note.payload) }
-                _ = try await conn.query("LISTEN edge_kv", logger: logger).get()
+                _ = try await conn.run("LISTEN edge_kv", logger)
                 publish(nil)
                 await withTaskCancellationHandler {
                     try? await conn.closeFuture.get()
@@ -75,10 +75,10 @@ extension PostgresKvStore {
         let logger = self.logger
         let now = clock.nowMs()
         _ = try? await pool.withConnection { (conn: PostgresConnection) async throws in
-            _ = try await conn.query("""
+            _ = try await conn.run("""
                 DELETE FROM edge_kv_data WHERE key IN (
                   SELECT key FROM edge_kv_data WHERE expire_at <= \(now) AND expire_at < \(PostgresKvSchema.never) LIMIT \(Int64(PostgresKvLimits.sweepBatch)))
-                """, logger: logger).get()
+                """, logger)
         }
     }
 
@@ -87,8 +87,8 @@ extension PostgresKvStore {
     public func eraseAllDataForTesting() async throws(KvError) {
         let logger = self.logger
         try await pool.withConnection { (conn: PostgresConnection) async throws in
-            _ = try await conn.query("TRUNCATE edge_kv_data, edge_kv_queue", logger: logger).get()
-            _ = try await conn.query("UPDATE edge_kv_counter SET counter = 0 WHERE id = 1", logger: logger).get()
+            _ = try await conn.run("TRUNCATE edge_kv_data, edge_kv_queue", logger)
+            _ = try await conn.run("UPDATE edge_kv_counter SET counter = 0 WHERE id = 1", logger)
         }
     }
 }

@@ -18,9 +18,10 @@ struct PlannedWrites {
     var touched: [[UInt8]] = []
     var enqueues: [(id: [UInt8], enqueue: KvCommitRequest.Enqueue)] = []
 
-    mutating func apply(_ w: KvWrite) {
-        if records.index(forKey: w.key) == nil { touched.append(w.key) }
-        records[w.key] = .some(w.record)
+    /// Records the final state of `key` (nil: deleted), remembering first-touch order.
+    mutating func apply(_ key: [UInt8], _ record: KvStoredRecord?) {
+        if records.index(forKey: key) == nil { touched.append(key) }
+        records[key] = .some(record)
     }
 }
 
@@ -71,14 +72,14 @@ extension PostgresKvStore {
         }
         let readKeys = keys.map { ByteBuffer(bytes: $0) }
         return try await pool.withConnection { (conn: PostgresConnection) async throws -> [Result<Versionstamp?, KvError>] in
-            _ = try await conn.query("BEGIN", logger: logger).get()
-            let counterRow = try await conn.query("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE", logger: logger).get()
-            guard let first = counterRow.rows.first else { throw KvError(.corrupt, "edge_kv_counter has no row") }
+            _ = try await conn.run("BEGIN", logger)
+            let counterRow = try await conn.run("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE", logger)
+            guard let first = counterRow.first else { throw KvError(.corrupt, "edge_kv_counter has no row") }
             let base = UInt64(bitPattern: try first.decode(Int64.self))
             var state: [[UInt8]: KvStoredRecord] = [:]
             if !readKeys.isEmpty {
-                let rows = try await conn.query("SELECT key, value, versionstamp, expire_at FROM edge_kv_data WHERE key = ANY(\(readKeys))", logger: logger).get()
-                for row in rows.rows {
+                let rows = try await conn.run("SELECT key, value, versionstamp, expire_at FROM edge_kv_data WHERE key = ANY(\(readKeys))", logger)
+                for row in rows {
                     let (k, v, vs, exp) = try row.decode((ByteBuffer, ByteBuffer, Int64, Int64).self)
                     state[Array(k.readableBytesView)] = KvStoredRecord(
                         value: try KvStoredValue(serialized: v.readableBytesView), versionstamp: Versionstamp(counter: UInt64(bitPattern: vs)),
@@ -97,7 +98,7 @@ extension PostgresKvStore {
                     }
                     guard case .writes(let writes) = outcome else { results.append(.success(nil)); continue }
                     counter += 1
-                    for w in writes { planned.apply(w) }
+                    for w in writes { planned.apply(w.key, w.record) }
                     for (i, e) in r.enqueues.enumerated() { planned.enqueues.append((candidate.bytes + [UInt8(i >> 8), UInt8(i & 0xFF)], e)) }
                     results.append(.success(candidate))
                 } catch {
@@ -105,11 +106,11 @@ extension PostgresKvStore {
                 }
             }
             if counter == base {
-                _ = try await conn.query("ROLLBACK", logger: logger).get()
+                _ = try await conn.run("ROLLBACK", logger)
                 return results
             }
             try await Self.write(planned, counter: counter, on: conn, logger: logger)
-            _ = try await conn.query("COMMIT", logger: logger).get()
+            _ = try await conn.run("COMMIT", logger)
             return results
         }
     }
@@ -131,24 +132,24 @@ extension PostgresKvStore {
             }
         }
         if !deletes.isEmpty {
-            _ = try await conn.query("DELETE FROM edge_kv_data WHERE key = ANY(\(deletes))", logger: logger).get()
+            _ = try await conn.run("DELETE FROM edge_kv_data WHERE key = ANY(\(deletes))", logger)
         }
         if !upKeys.isEmpty {
-            _ = try await conn.query("""
+            _ = try await conn.run("""
                 INSERT INTO edge_kv_data (key, value, versionstamp, expire_at)
                 SELECT * FROM unnest(\(upKeys)::bytea[], \(upValues)::bytea[], \(upStamps)::int8[], \(upExpiry)::int8[])
                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, versionstamp = EXCLUDED.versionstamp, expire_at = EXCLUDED.expire_at
-                """, logger: logger).get()
+                """, logger)
         }
         for (id, e) in planned.enqueues {
             let keys = e.keysIfUndelivered.map { ByteBuffer(bytes: $0) }
             let backoff = e.backoffSchedule.map { Int64($0) }
-            _ = try await conn.query("""
+            _ = try await conn.run("""
                 INSERT INTO edge_kv_queue (id, ready_at, payload, keys_if_undelivered, backoff)
                 VALUES (\(ByteBuffer(bytes: id)), \(e.readyAt), \(ByteBuffer(bytes: e.payload.serialized)), \(keys)::bytea[], \(backoff)::int8[])
-                """, logger: logger).get()
+                """, logger)
         }
-        _ = try await conn.query("UPDATE edge_kv_counter SET counter = \(Int64(bitPattern: counter)) WHERE id = 1", logger: logger).get()
+        _ = try await conn.run("UPDATE edge_kv_counter SET counter = \(Int64(bitPattern: counter)) WHERE id = 1", logger)
         try await notify(planned.touched, queue: !planned.enqueues.isEmpty, on: conn, logger: logger)
     }
 
@@ -161,7 +162,7 @@ extension PostgresKvStore {
             if payload.utf8.count > PostgresKvLimits.maxNotifyPayload { payload = queue ? "q" : "k"; break }
         }
         if keys.isEmpty && !queue { return }
-        _ = try await conn.query("SELECT pg_notify('edge_kv', \(payload))", logger: logger).get()
+        _ = try await conn.run("SELECT pg_notify('edge_kv', \(payload))", logger)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -177,28 +178,28 @@ extension PostgresKvStore {
         let logger = self.logger
         let now = clock.nowMs()
         return try await pool.withConnection { (conn: PostgresConnection) async throws -> Int in
-            _ = try await conn.query("BEGIN", logger: logger).get()
-            let c = try await conn.query("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE", logger: logger).get()
-            guard let first = c.rows.first else { throw KvError(.corrupt, "edge_kv_counter has no row") }
+            _ = try await conn.run("BEGIN", logger)
+            let c = try await conn.run("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE", logger)
+            guard let first = c.first else { throw KvError(.corrupt, "edge_kv_counter has no row") }
             let counter = try first.decode(Int64.self)
-            let rows = try await conn.query("""
+            let rows = try await conn.run("""
                 DELETE FROM edge_kv_data WHERE key >= \(ByteBuffer(bytes: start)) AND key < \(ByteBuffer(bytes: end))
                 RETURNING key, expire_at > \(now)
-                """, logger: logger).get()
+                """, logger)
             var live = 0
             var keys: [[UInt8]] = []
-            for row in rows.rows {
+            for row in rows {
                 let (k, isLive) = try row.decode((ByteBuffer, Bool).self)
                 keys.append(Array(k.readableBytesView))
                 if isLive { live += 1 }
             }
             if keys.isEmpty {
-                _ = try await conn.query("ROLLBACK", logger: logger).get()
+                _ = try await conn.run("ROLLBACK", logger)
                 return 0
             }
-            _ = try await conn.query("UPDATE edge_kv_counter SET counter = \(counter &+ 1) WHERE id = 1", logger: logger).get()
+            _ = try await conn.run("UPDATE edge_kv_counter SET counter = \(counter &+ 1) WHERE id = 1", logger)
             try await notify(keys, queue: false, on: conn, logger: logger)
-            _ = try await conn.query("COMMIT", logger: logger).get()
+            _ = try await conn.run("COMMIT", logger)
             return live
         }
     }

@@ -37,14 +37,14 @@ extension PostgresKvStore {
         let logger = self.logger
         let now = clock.nowMs()
         return try await pool.withConnection { (conn: PostgresConnection) async throws -> KvQueueMessage? in
-            let rows = try await conn.query("""
+            let rows = try await conn.run("""
                 UPDATE edge_kv_queue SET lease_until = \(now + KvLimits.queueLeaseMs) WHERE id = (
                   SELECT id FROM edge_kv_queue
                   WHERE (lease_until = 0 AND ready_at <= \(now)) OR (lease_until <> 0 AND lease_until < \(now))
                   ORDER BY ready_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                 RETURNING id, payload, keys_if_undelivered, backoff
-                """, logger: logger).get()
-            guard let row = rows.rows.first else { return nil }
+                """, logger)
+            guard let row = rows.first else { return nil }
             let (id, payload, keys, backoff) = try row.decode((ByteBuffer, ByteBuffer, [ByteBuffer], [Int64]).self)
             return KvQueueMessage(
                 id: Array(id.readableBytesView), payload: try KvStoredValue(serialized: payload.readableBytesView),
@@ -60,31 +60,31 @@ extension PostgresKvStore {
         let id = ByteBuffer(bytes: message.id)
         try await pool.withConnection { (conn: PostgresConnection) async throws in
             if success {
-                _ = try await conn.query("DELETE FROM edge_kv_queue WHERE id = \(id)", logger: logger).get()
+                _ = try await conn.run("DELETE FROM edge_kv_queue WHERE id = \(id)", logger)
                 return
             }
             if let delay = message.backoffSchedule.first {
                 let rest = message.backoffSchedule.dropFirst().map { Int64($0) }
-                _ = try await conn.query("""
+                _ = try await conn.run("""
                     UPDATE edge_kv_queue SET lease_until = 0, ready_at = \(now + Int64(delay)), backoff = \(rest)::int8[] WHERE id = \(id)
-                    """, logger: logger).get()
+                    """, logger)
                 try await Self.notify([], queue: true, on: conn, logger: logger)
                 return
             }
             let keys = message.keysIfUndelivered.filter { !$0.isEmpty }
-            _ = try await conn.query("BEGIN", logger: logger).get()
-            let gone = try await conn.query("DELETE FROM edge_kv_queue WHERE id = \(id) RETURNING id", logger: logger).get()
-            if keys.isEmpty || gone.rows.first == nil {
-                _ = try await conn.query("COMMIT", logger: logger).get()
+            _ = try await conn.run("BEGIN", logger)
+            let gone = try await conn.run("DELETE FROM edge_kv_queue WHERE id = \(id) RETURNING id", logger)
+            if keys.isEmpty || gone.first == nil {
+                _ = try await conn.run("COMMIT", logger)
                 return
             }
-            let c = try await conn.query("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE", logger: logger).get()
-            guard let first = c.rows.first else { throw KvError(.corrupt, "edge_kv_counter has no row") }
+            let c = try await conn.run("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE", logger)
+            guard let first = c.first else { throw KvError(.corrupt, "edge_kv_counter has no row") }
             let vs = Versionstamp(counter: UInt64(bitPattern: try first.decode(Int64.self)) + 1)
             var planned = PlannedWrites()
-            for k in keys { planned.apply(KvWrite(key: k, record: KvStoredRecord(value: message.payload, versionstamp: vs, expireAt: nil))) }
+            for k in keys { planned.apply(k, KvStoredRecord(value: message.payload, versionstamp: vs, expireAt: nil)) }
             try await Self.write(planned, counter: vs.counter, on: conn, logger: logger)
-            _ = try await conn.query("COMMIT", logger: logger).get()
+            _ = try await conn.run("COMMIT", logger)
         }
     }
 
@@ -95,7 +95,7 @@ extension PostgresKvStore {
         let logger = self.logger
         let until = clock.nowMs() + KvLimits.queueLeaseMs
         _ = try? await pool.withConnection { (conn: PostgresConnection) async throws in
-            _ = try await conn.query("UPDATE edge_kv_queue SET lease_until = \(until) WHERE lease_until <> 0 AND id = ANY(\(ids))", logger: logger).get()
+            _ = try await conn.run("UPDATE edge_kv_queue SET lease_until = \(until) WHERE lease_until <> 0 AND id = ANY(\(ids))", logger)
         }
     }
 }

@@ -23,17 +23,18 @@ import Synchronization
 ///   in arrival order; a commit whose check fails or that throws (type mismatch) leaves no trace
 ///   and does not affect the others.
 /// - Reads are one statement (one snapshot for all ranges), filtered by strict expiry against
-///   `clock`. They block the calling thread on an NIO future (`KvStore.read` is synchronous);
-///   see the hazard below.
+///   `clock`. `Kv.get`, `getMany` and list iteration use the async path; the synchronous
+///   `KvStore.read` (`getSync`, `count`, `nextSync`, export) blocks its thread; see the hazard below.
 /// - Watch: commits `NOTIFY edge_kv` with the changed keys; every instance `LISTEN`s on a
 ///   dedicated connection and feeds its watchers, plus a 1 s empty tick to re-check.
 /// - Queues: see `PostgresKvStore+Queue.swift` (`FOR UPDATE SKIP LOCKED`, leases).
 /// - Outage: every operation fails with `KvError(.storage)` (503 `storage_unavailable`) within
 ///   `PostgresKvLimits.operationTimeoutMs`, and the pool reconnects with back-off by itself.
 ///
-/// Hazard: a synchronous read holds its thread for one round trip (or until the timeout during
-/// an outage). With few cores, many concurrent reads can occupy the cooperative pool; reads
-/// never wait for commits, though, and nothing the read waits for runs on that pool.
+/// Hazard: a synchronous read (`getSync`, `count`, `nextSync`) holds its thread for one round
+/// trip, or up to `operationTimeoutMs` during an outage; called from a handler, that thread is an
+/// HTTP event loop. Use the async API in handlers. Nothing a blocked read waits for runs on the
+/// caller's thread (the store has its own event loops), so it cannot deadlock.
 public final class PostgresKvStore: KvStore, @unchecked Sendable {
     public struct Options: Sendable {
         public var clock: any KvTimeSource
@@ -68,7 +69,10 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
         self.url = try PostgresKvURL(url)
         clock = options.clock
         logger = options.logger
-        group = MultiThreadedEventLoopGroup.singleton
+        // Our own threads: a synchronous read may block the caller's thread, which can be one of
+        // the HTTP server's event loops (handlers run on them); the connection it waits for must
+        // never be on that loop.
+        group = MultiThreadedEventLoopGroup(numberOfThreads: PostgresKvLimits.eventLoopThreads)
         pool = PostgresConnectionPool(url: self.url, group: group, logger: options.logger)
         let logger = self.logger
         do {
@@ -76,7 +80,7 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
                 try await PostgresKvSchema.migrate(conn, logger: logger)
             }
         } catch {
-            pool.close()
+            close()
             throw error
         }
         startBackground()
@@ -89,6 +93,25 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
     package func read(_ ranges: [KvReadRange]) throws(KvError) -> [[KvRawEntry]] {
         if isClosed.load(ordering: .relaxed) { throw .closedError }
         if ranges.isEmpty { return [] }
+        return try Self.entries(try blocking(readQuery(ranges)), ranges)
+    }
+
+    package func readAsync(_ ranges: [KvReadRange]) async throws(KvError) -> [[KvRawEntry]] {
+        if isClosed.load(ordering: .relaxed) { throw .closedError }
+        if ranges.isEmpty { return [] }
+        let query = readQuery(ranges)
+        let logger = self.logger
+        let rows = try await pool.withConnection { (conn: PostgresConnection) async throws -> [PostgresRow] in try await conn.run(query, logger) }
+        return try Self.entries(rows, ranges)
+    }
+
+    package func readOneAsync(_ key: [UInt8]) async throws(KvError) -> KvRawEntry? {
+        try await readAsync([KvReadRange(start: key, end: key + [0], limit: 1)])[0].first
+    }
+
+    /// One statement for all ranges (one snapshot): a `UNION ALL` of per-range scans, each in key
+    /// order with its limit, live records only (strict expiry at the store clock's now).
+    func readQuery(_ ranges: [KvReadRange]) -> PostgresQuery {
         let now = clock.nowMs()
         var sql = ""
         var binds = PostgresBindings()
@@ -102,10 +125,16 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
             binds.append(now)
             binds.append(Int64(r.limit))
         }
-        let rows = try blocking(PostgresQuery(unsafeSQL: sql, binds: binds))
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// Splits the rows of `readQuery` back into per-range entry lists, each in its range's order.
+    static func entries(_ rows: [PostgresRow], _ ranges: [KvReadRange]) throws(KvError) -> [[KvRawEntry]] {
         var out = [[KvRawEntry]](repeating: [], count: ranges.count)
         for row in rows {
-            let (i, key, value, vs) = try Self.decode(row, as: (Int32, ByteBuffer, ByteBuffer, Int64).self)
+            let columns: (Int32, ByteBuffer, ByteBuffer, Int64)
+            do { columns = try row.decode((Int32, ByteBuffer, ByteBuffer, Int64).self) } catch { throw Self.corrupt(error) }
+            let (i, key, value, vs) = columns
             guard let slot = Int(exactly: i), out.indices.contains(slot) else { throw KvError(.corrupt, "unexpected range index from PostgreSQL") }
             out[slot].append(KvRawEntry(key: ArraySlice(key.readableBytesView), value: try KvStoredValue(serialized: value.readableBytesView),
                                         versionstamp: Versionstamp(counter: UInt64(bitPattern: vs))))
@@ -121,23 +150,27 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
         if isClosed.load(ordering: .relaxed) { throw .closedError }
         let q: PostgresQuery = "SELECT count(*)::int8 FROM edge_kv_data WHERE key >= \(ByteBuffer(bytes: start)) AND key < \(ByteBuffer(bytes: end)) AND expire_at > \(clock.nowMs())"
         guard let row = try blocking(q).first else { return 0 }
-        return Int(try Self.decode(row, as: Int64.self))
+        do { return Int(try row.decode(Int64.self)) } catch { throw Self.corrupt(error) }
     }
 
-    /// Runs one statement on a pooled connection, blocking this thread (never an event loop).
+    /// Runs one statement on a pooled connection, blocking this thread until it completes or the
+    /// operation timeout fails it. The connection lives on the store's own event loops, so this is
+    /// safe on any other thread, an HTTP event loop included (NIO's `wait()` refuses every event
+    /// loop, hence the semaphore).
     @available(*, noasync)
     func blocking(_ query: PostgresQuery) throws(KvError) -> [PostgresRow] {
         let logger = self.logger
-        do {
-            return try pool.withConnection { conn in conn.query(query, logger: logger).map { Array($0.rows) } }.wait()
-        } catch {
-            throw PostgresConnectionPool.storageError(error)
+        let future = pool.withConnectionFuture { conn in
+            let result: EventLoopFuture<PostgresQueryResult> = conn.query(query, logger: logger)
+            return result.map { Array($0.rows) }
+        }
+        switch BlockingResult.wait(for: future) {
+        case .success(let rows): return rows
+        case .failure(let error): throw PostgresConnectionPool.storageError(error)
         }
     }
 
-    static func decode<T>(_ row: PostgresRow, as: T.Type) throws(KvError) -> T {
-        do { return try row.decode(T.self) } catch { throw KvError(.corrupt, "unexpected row from PostgreSQL: \(error)") }
-    }
+    static func corrupt(_ error: any Error) -> KvError { KvError(.corrupt, "unexpected row from PostgreSQL: \(error)") }
 
     // MARK: watch
 
@@ -172,6 +205,7 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
         let pending = batcher.withLock { b in defer { b.pending.removeAll() }; return b.pending }
         for p in pending { p.continuation.resume(returning: .failure(.closedError)) }
         pool.close()
+        group.shutdownGracefully { _ in }
     }
 }
 
