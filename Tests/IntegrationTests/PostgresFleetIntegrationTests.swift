@@ -10,8 +10,7 @@ import Glibc
 @Suite(.serialized) struct PostgresFleetIntegrationTests {
     /// Runs `edge kv ARGS` with `KV_URL`; returns its exit status.
     static func edgeKV(_ url: String, _ args: String) -> Int32 {
-        let status = system("KV_URL='\(url)' '\(EdgeProcess.binary)' kv \(args) >/dev/null 2>&1")
-        return (status >> 8) & 0xff
+        ShellCommand.run("'\(EdgeProcess.binary)' kv \(args) >/dev/null 2>&1", environment: ["KV_URL": url])
     }
 
     @Test func twoInstancesShareTheStoreAnswer503DuringAnOutageAndRecover() throws {

@@ -36,7 +36,7 @@ public final class TemporaryPostgres: Sendable {
     public func stop() { try? Self.run("stop", directory.path) }
 
     static func run(_ verb: String, _ dir: String) throws {
-        let status = system("'\(script)' \(verb) '\(dir)' >'\(dir)/\(verb).out' 2>&1")
+        let status = ShellCommand.run("'\(script)' \(verb) '\(dir)' >'\(dir)/\(verb).out' 2>&1")
         guard status == 0 else {
             throw RawHTTP.Failure(description: "postgres-server.sh \(verb) failed (\(status)):\n\(Self.readText(dir + "/\(verb).out"))")
         }

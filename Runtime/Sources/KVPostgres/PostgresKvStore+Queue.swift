@@ -16,18 +16,23 @@ import PostgresNIO
 ///   versionstamp) and deletes the row.
 extension PostgresKvStore {
     package func dequeue() async throws(KvError) -> KvQueueMessage? {
+        var failing = false
         while true {
             if isClosed.load(ordering: .relaxed) || Task.isCancelled { return nil }
             do {
-                if let m = try await leaseOne() {
+                let m = try await leaseOne()
+                if failing { logger.info("queue polling resumed") }
+                failing = false
+                if let m {
                     _ = leased.withLock { $0.insert(m.id) }
                     return m
                 }
             } catch where error.code == .closed {
                 return nil
             } catch {
-                // An outage: keep waiting (listenQueue resumes when the server is back).
-                logger.warning("queue poll failed", metadata: ["error": "\(error.message)"])
+                // An outage: keep waiting (listenQueue resumes when the server is back); log once.
+                if !failing { logger.warning("queue poll failed; retrying", metadata: ["error": "\(error.message)"]) }
+                failing = true
             }
             do { try await Task.sleep(nanoseconds: UInt64(PostgresKvLimits.queuePollMs) * 1_000_000) } catch { return nil }
         }
