@@ -60,7 +60,7 @@ final class PostgresConnectionPool: Sendable {
             let promise = conn.eventLoop.makePromise(of: T.self)
             let timeout = conn.eventLoop.scheduleTask(in: .milliseconds(PostgresKvLimits.operationTimeoutMs)) {
                 promise.fail(KvError(.storage, "PostgreSQL did not answer within \(PostgresKvLimits.operationTimeoutMs) ms"))
-                _ = conn.close()
+                conn.closeNow()
             }
             body(conn).whenComplete { result in
                 timeout.cancel()
@@ -85,7 +85,7 @@ final class PostgresConnectionPool: Sendable {
         let timedOut = TimeoutFlag()
         let timeout = conn.eventLoop.scheduleTask(in: .milliseconds(PostgresKvLimits.operationTimeoutMs)) {
             timedOut.fired.store(true, ordering: .relaxed)
-            _ = conn.close()
+            conn.closeNow()
         }
         do {
             let v = try await body(conn)
@@ -171,7 +171,7 @@ final class PostgresConnectionPool: Sendable {
         case .keep: break
         case .handOver(let p): p.succeed(conn)
         case .close:
-            _ = conn.close()
+            conn.closeNow()
             // A waiter may now open a fresh connection in its own acquire.
             let w = state.withLock { s -> EventLoopPromise<PostgresConnection>? in s.waiters.isEmpty ? nil : s.waiters.removeFirst() }
             if let w { w.completeWith(acquire(on: w.futureResult.eventLoop)) }
@@ -185,7 +185,7 @@ final class PostgresConnectionPool: Sendable {
             defer { s.idle.removeAll(); s.waiters.removeAll() }
             return (s.idle, s.waiters)
         }
-        for c in idle { _ = c.close() }
+        for c in idle { c.closeNow() }
         for w in waiters { w.fail(KvError.closedError) }
     }
 }
@@ -196,6 +196,12 @@ final class TimeoutFlag: Sendable {
 }
 
 extension PostgresConnection {
+    /// Closes without waiting (the future-returning `close`, chosen explicitly).
+    func closeNow() {
+        let done: EventLoopFuture<Void> = self.close()
+        _ = done
+    }
+
     /// One statement, all rows (the future-based `query`, named so async code never picks the
     /// row-sequence overload by accident).
     func run(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {

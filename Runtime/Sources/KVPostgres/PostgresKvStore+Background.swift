@@ -1,4 +1,4 @@
-import KV
+public import KV
 import NIOCore
 import PostgresNIO
 
@@ -6,7 +6,10 @@ import PostgresNIO
 /// sweeps, lease renewal). Both end when the store closes.
 extension PostgresKvStore {
     func startBackground() {
-        let listen = Task { [weak self] in await self?.listenLoop() }
+        let listen = Task { [weak self] in
+            guard let self else { return }
+            await self.listenLoop()
+        }
         let house = Task { [weak self] in
             while !Task.isCancelled {
                 do { try await Task.sleep(nanoseconds: UInt64(PostgresKvLimits.tickMs) * 1_000_000) } catch { return }
@@ -34,7 +37,7 @@ extension PostgresKvStore {
                 await withTaskCancellationHandler {
                     try? await conn.closeFuture.get()
                 } onCancel: {
-                    _ = conn.close()
+                    conn.closeNow()
                 }
             } catch {
                 logger.debug("LISTEN connection failed", metadata: ["error": "\(error)"])

@@ -1,4 +1,4 @@
-package import KV
+public import KV
 import NIOCore
 import PostgresNIO
 
@@ -101,8 +101,10 @@ extension PostgresKvStore {
                     for w in writes { planned.apply(w.key, w.record) }
                     for (i, e) in r.enqueues.enumerated() { planned.enqueues.append((candidate.bytes + [UInt8(i >> 8), UInt8(i & 0xFF)], e)) }
                     results.append(.success(candidate))
+                } catch let e as KvError {
+                    results.append(.failure(e))
                 } catch {
-                    results.append(.failure(error))
+                    results.append(.failure(KvError(.storage, "\(error)")))
                 }
             }
             if counter == base {
@@ -198,7 +200,7 @@ extension PostgresKvStore {
                 return 0
             }
             _ = try await conn.run("UPDATE edge_kv_counter SET counter = \(counter &+ 1) WHERE id = 1", logger)
-            try await notify(keys, queue: false, on: conn, logger: logger)
+            try await Self.notify(keys, queue: false, on: conn, logger: logger)
             _ = try await conn.run("COMMIT", logger)
             return live
         }
