@@ -27,17 +27,17 @@ import Glibc
         #expect(access(kvDir.file("must-not-be-created"), F_OK) != 0, "with KV_URL no LMDB directory is made")
 
         pg.stop()
-        var started = timeNow()
+        var started = Self.timeNow()
         let down = try RawHTTP.request(port: a.port, "GET", "/hello/kv")
         #expect(down.status == 503 && down.text.contains("storage_unavailable"), "\(down.status) \(down.text)")
-        #expect(timeNow() - started < 12, "an outage answers, never hangs")
+        #expect(Self.timeNow() - started < 12, "an outage answers, never hangs")
         let health = try RawHTTP.request(port: b.port, "GET", "/healthz")
         #expect(health.status == 200, "the process stays up and serves what needs no KV")
 
         try pg.start()
-        started = timeNow()
+        started = Self.timeNow()
         var recovered = [false, false]
-        while recovered.contains(false) && timeNow() - started < 20 {
+        while recovered.contains(false) && Self.timeNow() - started < 20 {
             for (i, edge) in [a, b].enumerated() where !recovered[i] {
                 recovered[i] = (try? RawHTTP.request(port: edge.port, "GET", "/hello/kv"))?.status == 200
             }

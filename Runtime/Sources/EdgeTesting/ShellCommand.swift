@@ -15,7 +15,8 @@ public enum ShellCommand {
             e += 1
         }
         for (k, v) in extra { env[k] = v }
-        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", commandLine].map { strdup($0) } + [nil]
+        let words: [String] = ["/bin/sh", "-c", commandLine]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
         var pid: pid_t = 0

@@ -196,10 +196,12 @@ final class TimeoutFlag: Sendable {
 }
 
 extension PostgresConnection {
-    /// Closes without waiting (the future-returning `close`, chosen explicitly).
+    /// Closes without waiting (the future-returning `close`, chosen explicitly). The callback
+    /// keeps the connection alive until it is closed: postgres-nio asserts that a connection is
+    /// never deinitialised open.
     func closeNow() {
         let done: EventLoopFuture<Void> = self.close()
-        _ = done
+        done.whenComplete { _ in withExtendedLifetime(self) {} }
     }
 
     /// One statement, all rows (the future-based `query`, named so async code never picks the

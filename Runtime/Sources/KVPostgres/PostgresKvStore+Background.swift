@@ -30,6 +30,7 @@ extension PostgresKvStore {
             do {
                 let conn = try await PostgresConnection.connect(
                     on: group.next(), configuration: pool.configuration, id: 0, logger: logger).get()
+                defer { conn.closeNow() }
                 backoff = PostgresKvLimits.initialBackoffMs
                 conn.addListener(channel: "edge_kv") { [weak self] _, note in self?.received(note.payload) }
                 _ = try await conn.run("LISTEN edge_kv", logger)
