@@ -72,7 +72,7 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
         // Our own threads: a synchronous read may block the caller's thread, which can be one of
         // the HTTP server's event loops (handlers run on them); the connection it waits for must
         // never be on that loop.
-        group = MultiThreadedEventLoopGroup(numberOfThreads: PostgresKvLimits.eventLoopThreads)
+        group = Self.eventLoops
         pool = PostgresConnectionPool(url: self.url, group: group, logger: options.logger)
         let logger = self.logger
         do {
@@ -205,8 +205,12 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
         let pending = batcher.withLock { b in defer { b.pending.removeAll() }; return b.pending }
         for p in pending { p.continuation.resume(returning: .failure(.closedError)) }
         pool.close()
-        group.shutdownGracefully { _ in }
     }
+
+    /// One group for every PostgreSQL store of the process, never shut down (like NIO's singleton,
+    /// but apart from the HTTP server's loops): connections still closing after a store closes
+    /// always have a live loop to finish on.
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: PostgresKvLimits.eventLoopThreads)
 }
 
 extension Kv {
