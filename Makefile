@@ -4,8 +4,9 @@ PORT       ?= 8000
 SYS_PKGS   := liblmdb-dev libcurl4-openssl-dev libstb-dev
 # What the test suites use besides: python3 (loopback upstreams, conformance diff; the `openai` package for
 # the 001 SDK test; `schemathesis` for the OpenAPI fuzz run), openssl (test
-# certificates), nghttpd (HTTP/2 upstream for the fetch tests).
-TEST_PKGS  := python3 openssl nghttp2-server
+# certificates), nghttpd (HTTP/2 upstream for the fetch tests), postgresql (the server the PostgreSQL
+# KV tests start themselves as `nobody` in a temp dir: Tests/support/postgres-server.sh).
+TEST_PKGS  := python3 openssl nghttp2-server postgresql
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 
@@ -53,6 +54,7 @@ test: test-deps
 	$(SWIFT) test --skip-build --no-parallel
 	KV_CONFORMANCE_STORE=lmdb conformance/check.sh .build/debug/kv-conformance
 	KV_CONFORMANCE_STORE=memory conformance/check.sh .build/debug/kv-conformance
+	Tests/support/postgres-server.sh run env KV_CONFORMANCE_STORE=postgres conformance/check.sh .build/debug/kv-conformance
 	conformance/openapi/run.sh .build/debug/edge
 
 bench: release

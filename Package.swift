@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // Only KVPostgres imports this (Docs/Decisions/0019).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // Only bench/codecs links these two (Docs/Decisions/0009 and 0010 say why the runtime does not).
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
@@ -119,8 +121,21 @@ let package = Package(
         .target(name: "CLMDB", path: "Runtime/Shims/CLMDB", linkerSettings: [.linkedLibrary("lmdb")]),
         .target(name: "KV", dependencies: ["EdgeJSON"], path: "Runtime/Sources/KV", swiftSettings: strict),
         .target(name: "KVLMDB", dependencies: ["KV", "CLMDB", .product(name: "CoreMetrics", package: "swift-metrics")], path: "Runtime/Sources/KVLMDB", swiftSettings: strict),
-        .target(name: "KVTool", dependencies: ["EdgeJSON", "KV", "KVLMDB"], path: "Runtime/Sources/KVTool", swiftSettings: strict),
-        .executableTarget(name: "KVConformance", dependencies: ["EdgeJSON", "KV", "KVLMDB"], path: "Runtime/Sources/KVConformance", swiftSettings: strict),
+        // The fleet store: the same semantics on PostgreSQL (Docs/Decisions/0019). The only importer of postgres-nio.
+        .target(
+            name: "KVPostgres",
+            dependencies: [
+                "KV",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Runtime/Sources/KVPostgres",
+            swiftSettings: strict
+        ),
+        .target(name: "KVTool", dependencies: ["EdgeJSON", "KV", "KVLMDB", "KVPostgres"], path: "Runtime/Sources/KVTool", swiftSettings: strict),
+        .executableTarget(name: "KVConformance", dependencies: ["EdgeJSON", "KV", "KVLMDB", "KVPostgres"], path: "Runtime/Sources/KVConformance", swiftSettings: strict),
 
         // MARK: fetch on libcurl: one multi handle on its own thread.
         // libcurl is dlopen'ed on first use (see CCurl.c); its headers are still needed to build.
@@ -158,7 +173,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Server", "Functions", "EdgeRuntime", "EdgeJSON", "Cron", "KV", "KVLMDB", "KVTool", "DevServer", "Supervisor",
+                "Server", "Functions", "EdgeRuntime", "EdgeJSON", "Cron", "KV", "KVLMDB", "KVPostgres", "KVTool", "DevServer", "Supervisor",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -167,7 +182,7 @@ let package = Package(
         ),
 
         // MARK: Benchmarks (bench/*/run.sh drive them).
-        .executableTarget(name: "KVBench", dependencies: ["KV", "KVLMDB"], path: "bench/kv/Sources/KVBench", swiftSettings: strict),
+        .executableTarget(name: "KVBench", dependencies: ["KV", "KVLMDB", "KVPostgres"], path: "bench/kv/Sources/KVBench", swiftSettings: strict),
         .executableTarget(name: "FetchBench", dependencies: ["Fetch"], path: "bench/fetch/Sources/FetchBench", swiftSettings: strict),
         .executableTarget(name: "CronBench", dependencies: ["Cron"], path: "bench/cron/Sources/CronBench", swiftSettings: strict),
         .executableTarget(
@@ -187,6 +202,7 @@ let package = Package(
         .testTarget(name: "EdgeJSONTests", dependencies: ["EdgeJSON"], path: "Tests/EdgeJSONTests", swiftSettings: strict),
         .testTarget(name: "KVTests", dependencies: ["KV"], path: "Tests/KVTests", swiftSettings: strict),
         .testTarget(name: "KVLMDBTests", dependencies: ["KV", "KVLMDB", "KVTool"], path: "Tests/KVLMDBTests", swiftSettings: strict),
+        .testTarget(name: "KVPostgresTests", dependencies: ["KV", "KVPostgres", "EdgeTesting", "Server", "Cron"], path: "Tests/KVPostgresTests", swiftSettings: strict),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests", swiftSettings: strict),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests", swiftSettings: strict),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB"], path: "Tests/ServerTests", swiftSettings: strict),

@@ -18,8 +18,9 @@
 #   KV_CONFORMANCE_ONLY  comma separated case ids to run (passed as --only;
 #                        cases not run are then reported MISSING)
 #   KV_CONFORMANCE_TIMEOUT  seconds per case (default 60)
-#   KV_CONFORMANCE_STORE store the binary runs the cases on: lmdb (default) or
-#                        memory (passed as `--store NAME`)
+#   KV_CONFORMANCE_STORE store the binary runs the cases on: lmdb (default),
+#                        memory or postgres (passed as `--store NAME`; postgres
+#                        runs on the database KV_URL names, see conformance/with-postgres.sh)
 # Extra arguments after the binary go to compare.py, e.g. --ignore-error-class,
 # --opaque-cursors, --messages, --quiet.
 set -u
@@ -44,8 +45,8 @@ ONLY=()
 TIMEOUT="${KV_CONFORMANCE_TIMEOUT:-60}"
 STORE="${KV_CONFORMANCE_STORE:-lmdb}"
 case "$STORE" in
-  lmdb|memory) ;;
-  *) echo "error: KV_CONFORMANCE_STORE must be lmdb or memory, not '$STORE'" >&2; exit 2 ;;
+  lmdb|memory|postgres) ;;
+  *) echo "error: KV_CONFORMANCE_STORE must be lmdb, memory or postgres, not '$STORE'" >&2; exit 2 ;;
 esac
 # run_impl.py runs the command through the shell: quote the path.
 CMD="$(printf '%q' "$BIN") --store $STORE"

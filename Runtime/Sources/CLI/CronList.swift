@@ -16,7 +16,7 @@ struct CronList: AsyncParsableCommand {
 
     func run() async throws {
         let startup = try Startup.load(options)
-        let kv = startup.openExistingKV()
+        let kv = await startup.openExistingKV()
         defer { kv?.close() }
         let app = try startup.application(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps, kv: kv)
         guard let scheduler = try startup.cronScheduler(app: app, kv: kv) else {

@@ -20,7 +20,7 @@ struct CronRun: AsyncParsableCommand {
 
     func run() async throws {
         let startup = try Startup.load(options)
-        let kv = startup.openKV()
+        let kv = await startup.openKV()
         defer { kv?.close() }
         let app = try startup.application(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps, kv: kv)
         guard let scheduler = try startup.cronScheduler(app: app, kv: kv) else {

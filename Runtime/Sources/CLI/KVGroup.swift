@@ -3,7 +3,8 @@ import KVTool
 
 /// `edge kv …`: operate on the KV data directory. The directory is the one `edge serve` uses (the
 /// configuration loader's: `--data DIR`, else `KV_PATH`, else `kv.path` in vercel-like.json, else
-/// `./.data/kv`). Read-only subcommands never create it.
+/// `./.data/kv`), or PostgreSQL when `KV_URL=postgres://…` and no `--data` is given. Read-only
+/// subcommands never create a data directory.
 struct KVGroup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kv",
@@ -24,7 +25,7 @@ struct KVGroup: ParsableCommand {
     /// Runs `operation` on the configured data directory; throws the exit status when it is not 0.
     static func perform(_ operation: KVCommand.Operation, _ options: ConfigOptions) async throws {
         let startup = try Startup.load(options)
-        let rc = await KVCommand.perform(operation, path: startup.kvPath)
+        let rc = await KVCommand.perform(operation, path: startup.kvPath, postgresURL: options.data == nil ? startup.kvURL : nil)
         if rc != 0 { throw ExitCode(rc) }
     }
 }

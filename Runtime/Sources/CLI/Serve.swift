@@ -124,10 +124,10 @@ struct Serve: AsyncParsableCommand {
     static func serve(_ startup: Startup, routes: [RouteDescriptor], apps: [AppDescriptor], host: String, port: Int,
                       allowNoKV: Bool, role: WorkerRole?) async -> Int32 {
         if role == nil { EdgeServer.installSingleProcessMetrics() }
-        let kv = startup.openKV()
+        let kv = await startup.openKV()
         defer { kv?.close() }
         if kv == nil, !allowNoKV {
-            printError("edge: the KV store at \(startup.kvPath) could not be opened (see the log line above); fix the data directory, or serve without KV with --no-kv\n")
+            printError("edge: the KV store at \(startup.kvLocation) could not be opened (see the log line above); fix KV_PATH/KV_URL or the data directory, or serve without KV with --no-kv\n")
             return 1
         }
         let app: EdgeApplication
@@ -136,7 +136,7 @@ struct Serve: AsyncParsableCommand {
             return 1
         }
         if ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_URL", "KV_REST_API_TOKEN"].contains(where: { startup.env[$0] != nil }) {
-            startup.logger.info("UPSTASH_*/KV_REST_* are set but not used: functions store data in the runtime's KV at \(startup.kvPath)")
+            startup.logger.info("UPSTASH_*/KV_REST_* are set but not used: functions store data in the runtime's KV at \(startup.kvLocation)")
         }
         let server = EdgeServer(app: app, host: host, port: port, listenFD: role?.listenFD, logFormat: startup.format,
                                 accessLog: startup.configuration.accessLog && startup.configuration.logLevel <= .info)

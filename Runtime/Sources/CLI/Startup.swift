@@ -50,20 +50,10 @@ struct Startup {
         return try CronRuntime.scheduler(app: app, jobs: jobs, lease: lease, store: store, cronSecret: secret)
     }
 
-    /// Opens (creating if needed) the KV store. A failure is logged and leaves `context.kv` throwing 503
-    /// (never silent loss).
-    func openKV() -> Kv? {
-        do {
-            return try Kv.open(path: kvPath)
-        } catch {
-            logger.error("KV store unavailable", metadata: ["path": .string(kvPath), "error": .string("\(error)")])
-            return nil
-        }
-    }
-
-    /// Opens the KV store only if one exists (read-only commands never create a data directory).
-    func openExistingKV() -> Kv? {
-        KVCommand.storeExists(at: kvPath) ? openKV() : nil
+    /// Opens the KV store only if one exists (read-only commands never create a data directory); a
+    /// PostgreSQL store (`KV_URL`) is opened as it is.
+    func openExistingKV() async -> Kv? {
+        kvURL != nil || KVCommand.storeExists(at: kvPath) ? await openKV() : nil
     }
 
     func application(routes: [RouteDescriptor], apps: [AppDescriptor], kv: Kv? = nil) throws -> EdgeApplication {

@@ -20,17 +20,23 @@ public final class Kv: Sendable {
     /// Reads one key; a missing key gives an entry with nil value and versionstamp. `get([])`
     /// returns a missing entry (as in Deno).
     nonisolated(nonsending) public func get(_ key: KvKey, consistency: KvConsistency = .strong) async throws(KvError) -> KvEntry {
-        try getSync(key)
+        guard let e = try await store.readOneAsync(try Self.readKey(key)) else { return KvEntry(key: key, stored: nil, versionstamp: nil) }
+        return KvEntry(key: key, stored: e.value, versionstamp: e.versionstamp)
     }
 
-    /// Synchronous `get` (reads never wait for writers, so this never blocks on a commit).
+    /// Synchronous `get` (reads never wait for writers, so this never blocks on a commit; on
+    /// PostgreSQL it blocks the calling thread for one round trip: prefer `get` there).
     public func getSync(_ key: KvKey) throws(KvError) -> KvEntry {
+        guard let e = try store.readOne(try Self.readKey(key)) else { return KvEntry(key: key, stored: nil, versionstamp: nil) }
+        return KvEntry(key: key, stored: e.value, versionstamp: e.versionstamp)
+    }
+
+    static func readKey(_ key: KvKey) throws(KvError) -> [UInt8] {
         let kb = try KeyCodec.encode(key)
         if kb.count + 1 > KvLimits.maxReadKeyBytes {
             throw KvError(.keyTooLargeRead, "Key too large for read (max \(KvLimits.maxReadKeyBytes) bytes)")
         }
-        guard let e = try store.readOne(kb) else { return KvEntry(key: key, stored: nil, versionstamp: nil) }
-        return KvEntry(key: key, stored: e.value, versionstamp: e.versionstamp)
+        return kb
     }
 
     /// Reads up to 10 keys in one snapshot; entries come back in request order, duplicates allowed.
@@ -39,7 +45,7 @@ public final class Kv: Sendable {
         if keys.isEmpty { return [] }
         var ranges: [KvReadRange] = []
         for k in keys { ranges.append(try Self.pointRange(try KeyCodec.encode(k))) }
-        let r = try store.read(ranges)
+        let r = try await store.readAsync(ranges)
         return zip(keys, r).map { key, found in
             found.first.map { KvEntry(key: key, stored: $0.value, versionstamp: $0.versionstamp) }
                 ?? KvEntry(key: key, stored: nil, versionstamp: nil)
@@ -55,7 +61,7 @@ public final class Kv: Sendable {
 
     /// Reads and decodes one key into a Decodable type; nil if missing.
     nonisolated(nonsending) public func get<T: Decodable & Sendable>(_ key: KvKey, as type: T.Type) async throws(KvError) -> KvTypedEntry<T>? {
-        let e = try getSync(key)
+        let e = try await get(key)
         guard let stored = e.stored, let vs = e.versionstamp else { return nil }
         return KvTypedEntry(key: key, value: try stored.decode(as: type), versionstamp: vs)
     }

@@ -58,28 +58,50 @@ public final class KvListIterator: AsyncIteratorProtocol {
         }
     }
 
-    nonisolated(nonsending) public func next() async throws(KvError) -> KvEntry? { try nextSync() }
+    /// The next entry; a batch is fetched with the store's async read (no thread blocked on I/O).
+    nonisolated(nonsending) public func next() async throws(KvError) -> KvEntry? {
+        if let range = try pendingRead() { fill(try await kv.store.readAsync([range])[0]) }
+        return take()
+    }
 
     /// Synchronous `next()`.
     public func nextSync() throws(KvError) -> KvEntry? {
+        if let range = try pendingRead() { fill(try kv.store.read([range])[0]) }
+        return take()
+    }
+
+    /// The range of the next batch, if the buffer is used up and more may follow (an empty range
+    /// is settled here without a read).
+    private func pendingRead() throws(KvError) -> KvReadRange? {
         if done { return nil }
         if let l = options.limit, count >= l { return nil }
-        if bufferIndex >= buffer.count && !lastBatch {
-            let sel: KvResolvedSelector
-            if let resolved { sel = resolved } else { sel = try selector.resolve(); resolved = sel }
-            if let k = lastKey { currentCursor = sel.cursor(after: Array(k)); lastKey = nil }
-            let (start, end) = try sel.bounds(reverse: options.reverse, cursor: currentCursor)
-            if start.count > KvLimits.maxReadKeyBytes || end.count > KvLimits.maxReadKeyBytes {
-                throw KvError(.keyTooLargeRead, "Key too large for read (max \(KvLimits.maxReadKeyBytes) bytes)")
-            }
-            if batchSize > KvLimits.maxReadEntries {
-                throw KvError(.tooManyEntries, "Too many entries (max \(KvLimits.maxReadEntries))")
-            }
-            let range = KvReadRange(start: start, end: end, limit: batchSize, reverse: options.reverse)
-            buffer = start.lexicographicallyPrecedes(end) ? try kv.store.read([range])[0] : []
-            bufferIndex = 0
-            if buffer.count < batchSize { lastBatch = true }
+        guard bufferIndex >= buffer.count && !lastBatch else { return nil }
+        let sel: KvResolvedSelector
+        if let resolved { sel = resolved } else { sel = try selector.resolve(); resolved = sel }
+        if let k = lastKey { currentCursor = sel.cursor(after: Array(k)); lastKey = nil }
+        let (start, end) = try sel.bounds(reverse: options.reverse, cursor: currentCursor)
+        if start.count > KvLimits.maxReadKeyBytes || end.count > KvLimits.maxReadKeyBytes {
+            throw KvError(.keyTooLargeRead, "Key too large for read (max \(KvLimits.maxReadKeyBytes) bytes)")
         }
+        if batchSize > KvLimits.maxReadEntries {
+            throw KvError(.tooManyEntries, "Too many entries (max \(KvLimits.maxReadEntries))")
+        }
+        guard start.lexicographicallyPrecedes(end) else {
+            fill([])
+            return nil
+        }
+        return KvReadRange(start: start, end: end, limit: batchSize, reverse: options.reverse)
+    }
+
+    private func fill(_ entries: [KvRawEntry]) {
+        buffer = entries
+        bufferIndex = 0
+        if buffer.count < batchSize { lastBatch = true }
+    }
+
+    private func take() -> KvEntry? {
+        if done { return nil }
+        if let l = options.limit, count >= l { return nil }
         guard bufferIndex < buffer.count else {
             done = true
             currentCursor = ""

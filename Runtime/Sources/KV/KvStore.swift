@@ -45,6 +45,11 @@ package protocol KvStore: AnyObject, Sendable {
     func read(_ ranges: [KvReadRange]) throws(KvError) -> [[KvRawEntry]]
     /// A point read of one encoded key (same semantics as a one-key range read).
     func readOne(_ key: [UInt8]) throws(KvError) -> KvRawEntry?
+    /// `read` for async callers (`Kv.get`, `getMany`, list iteration). Defaults to `read`; a store
+    /// whose reads wait on the network (PostgreSQL) overrides it so no thread blocks.
+    func readAsync(_ ranges: [KvReadRange]) async throws(KvError) -> [[KvRawEntry]]
+    /// `readOne` for async callers (default: `readOne`).
+    func readOneAsync(_ key: [UInt8]) async throws(KvError) -> KvRawEntry?
     func commit(_ request: KvCommitRequest) async throws(KvError) -> Versionstamp?
 
     /// Number of live keys in `[start, end)`.
@@ -73,4 +78,8 @@ extension KvStore {
     public func readOne(_ key: [UInt8]) throws(KvError) -> KvRawEntry? {
         try read([KvReadRange(start: key, end: key + [0], limit: 1)])[0].first
     }
+
+    public func readAsync(_ ranges: [KvReadRange]) async throws(KvError) -> [[KvRawEntry]] { try read(ranges) }
+
+    public func readOneAsync(_ key: [UInt8]) async throws(KvError) -> KvRawEntry? { try readOne(key) }
 }

@@ -14,7 +14,7 @@ final class ConformanceRunner {
     var kv: Kv
     var saved: [String: JSONValue] = [:]
 
-    init(store: ConformanceStore) throws {
+    init(store: ConformanceStore) async throws {
         self.store = store
         if store == .lmdb {
             var template = Array("/tmp/kv-conformance-XXXXXX".utf8CString)
@@ -23,7 +23,7 @@ final class ConformanceRunner {
         } else {
             dir = nil
         }
-        kv = try store.open(dir: dir)
+        kv = try await store.open(dir: dir)
     }
 
     func finish() {
@@ -120,7 +120,7 @@ final class ConformanceRunner {
             try await Task.sleep(nanoseconds: UInt64(max(0, op["ms"]?.numberValue ?? 0) * 1_000_000))
             return .null
         case "reopen":
-            kv = try store.reopen(kv, dir: dir)
+            kv = try await store.reopen(kv, dir: dir)
             return .null
         case let other:
             throw KvError(.invalidInput, "unknown op \(other)", jsClass: "Error")
@@ -197,7 +197,7 @@ final class ConformanceRunner {
         try await Task.sleep(nanoseconds: UInt64(waitMs * 1_000_000))
         listener.cancel()
         _ = await listener.result
-        self.kv = try store.reopen(self.kv, dir: dir)
+        self.kv = try await store.reopen(self.kv, dir: dir)
         let items = delivered.items.sorted { Array($0.text.utf16).lexicographicallyPrecedes(Array($1.text.utf16)) }
         return .object([("delivered", .array(items))])
     }

@@ -7,7 +7,7 @@ import Glibc
 
 /// kv-conformance: speaks the conformance kit's `--cmd` protocol (one JSON request on stdin,
 /// `{"results": [...]}` on stdout), plus test-only modes:
-///   kv-conformance [--store lmdb|memory]   run the request on a fresh store of that kind (default lmdb)
+///   kv-conformance [--store lmdb|memory|postgres]   run the request on a fresh store of that kind (default lmdb; postgres: on the database KV_URL names)
 ///   kv-conformance crash-child DIR         commit forever, printing each acknowledged versionstamp and key
 func readStdin() -> [UInt8] {
     var out: [UInt8] = []
@@ -37,12 +37,12 @@ if args.count >= 3 && args[1] == "crash-child" {
     exit(0)
 }
 guard let store = ConformanceStore.parse(Array(args.dropFirst())) else {
-    FileHandleLite.stderr("usage: kv-conformance [--store lmdb|memory] < request.json\n")
+    FileHandleLite.stderr("usage: kv-conformance [--store lmdb|memory|postgres] < request.json\n")
     exit(2)
 }
 do {
     let request = try JSONValue.parseKv(readStdin())
-    let runner = try ConformanceRunner(store: store)
+    let runner = try await ConformanceRunner(store: store)
     let results = await runner.run(request["ops"]?.arrayValue ?? [])
     runner.finish()
     writeStdout(JSONValue.object([("results", .array(results))]).text)

@@ -1,6 +1,7 @@
 import EdgeJSON
 public import KV
 import KVLMDB
+import KVPostgres
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,9 @@ import Glibc
 ///
 /// Read-only operations (`get`, `list`, `count`, `export`, `backup`) never create a data directory:
 /// on a path that holds no store they fail with exit status 1 and leave the file system as it was.
+///
+/// The store is PostgreSQL when the caller passes a `postgres://` URL (`KV_URL`, as for `edge serve`);
+/// there `backup` and `restore` are refused (use `export`/`import`, or `pg_dump`).
 public enum KVCommand {
     /// One `edge kv` operation with its already-validated operands.
     public enum Operation: Sendable {
@@ -43,9 +47,20 @@ public enum KVCommand {
         return stat(path + "/data.mdb", &st) == 0
     }
 
-    /// Runs `operation` on the store at `path`; the exit status (0 done, 1 failed or not found).
-    public static func perform(_ operation: Operation, path: String) async -> Int32 {
+    /// Runs `operation` on the LMDB store at `path`, or on PostgreSQL at `postgresURL` when given; the
+    /// exit status (0 done, 1 failed or not found).
+    public static func perform(_ operation: Operation, path: String, postgresURL: String? = nil) async -> Int32 {
         do {
+            if let postgresURL {
+                switch operation {
+                case .backup, .restore:
+                    return fail("backup and restore work on the LMDB store only; with KV_URL=postgres://… use `edge kv export`/`import`, or pg_dump")
+                default:
+                    let store = try await PostgresKvStore(url: postgresURL)
+                    defer { store.close() }
+                    return try await run(operation, kv: Kv(store: store), store: nil)
+                }
+            }
             if case .restore(let dir) = operation {
                 let kept = try LMDBStore.restore(from: dir, to: path)
                 printErr("restored \(path) from \(dir)" + (kept.map { "; the previous database is kept at \($0)" } ?? "") + "\n")
@@ -65,7 +80,7 @@ public enum KVCommand {
         }
     }
 
-    static func run(_ operation: Operation, kv: Kv, store: LMDBStore) async throws -> Int32 {
+    static func run(_ operation: Operation, kv: Kv, store: LMDBStore?) async throws -> Int32 {
         switch operation {
         case .get(let key):
             let e = try await kv.get(try parseKey(key))
@@ -98,6 +113,7 @@ public enum KVCommand {
         case .importLines(let file, let continueOnError):
             return try await importLines(from: file, skippingBad: continueOnError, kv: kv)
         case .backup(let dir):
+            guard let store else { return fail("backup works on the LMDB store only") }
             try store.backup(to: dir)
             printErr("backup written to \(dir)\n")
         case .restore:

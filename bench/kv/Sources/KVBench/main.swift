@@ -1,11 +1,13 @@
 import KV
 import KVLMDB
+import KVPostgres
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// kv-bench: our public KV API on LMDB, the workloads of bench/kv/run.py. Prints one JSON object.
+/// kv-bench: our public KV API on LMDB (or PostgreSQL), the workloads of bench/kv/run.py. Prints one JSON object.
 ///   kv-bench DIR [seconds-per-workload]
+///   kv-bench postgres://… [seconds-per-workload]   (erases that database's KV tables first)
 func now() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -15,7 +17,14 @@ func now() -> Double {
 let args = CommandLine.arguments
 let dir = args.count > 1 ? args[1] : "/tmp/kv-bench-swift"
 let seconds = args.count > 2 ? Double(args[2]) ?? 1.5 : 1.5
-let kv = try Kv.open(path: dir)
+let kv: Kv
+if PostgresKvURL.isPostgres(dir) {
+    let store = try await PostgresKvStore(url: dir)
+    try await store.eraseAllDataForTesting()
+    kv = Kv(store: store)
+} else {
+    kv = try Kv.open(path: dir)
+}
 
 // Sequential get over 1000 existing keys.
 for i in 0..<1000 { try await kv.set(["get", .number(Double(i))], ["n": .number(Double(i)), "s": "value"]) }
