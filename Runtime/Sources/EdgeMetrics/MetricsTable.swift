@@ -49,16 +49,8 @@ public final class MetricsTable: @unchecked Sendable {
     /// the spawner hands it on) and the table mapped here, or nil.
     public static func createShared(regions: Int, createdAtUnixMs: Int64) -> (fd: Int32, table: MetricsTable)? {
         let n = max(1, min(regions, MetricsLayout.maxRegions))
-        var template = Array("/dev/shm/edge-metrics-XXXXXX".utf8CString)
-        var fd = mkstemp(&template)
-        if fd < 0 {
-            template = Array("/tmp/edge-metrics-XXXXXX".utf8CString)
-            fd = mkstemp(&template)
-        }
-        guard fd >= 0 else { return nil }
-        unlink(template)
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        guard ftruncate(fd, off_t(byteCount(regions: n))) == 0, let table = map(fd: fd, regions: n) else { close(fd); return nil }
+        guard let fd = SharedMemoryFile.create(prefix: "edge-metrics", size: byteCount(regions: n)) else { return nil }
+        guard let table = map(fd: fd, regions: n) else { close(fd); return nil }
         table.writeHeader(createdAtUnixMs: createdAtUnixMs)
         return (fd, table)
     }

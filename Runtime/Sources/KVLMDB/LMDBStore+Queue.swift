@@ -131,7 +131,7 @@ extension LMDBStore {
             }
             return (watch, sweep, leased)
         }
-        if doWatch { tickAll() }
+        if doWatch { watchers.tickAll() }
         if doSweepCheck, (try? sweepDue(nowMs: now)) == true {
             writer.earliestExpiry.withLock { $0 = nil }
             jobs.append(WriteJob(run: { (w: borrowing LMDBWriteTxn) throws(KvError) in try Self.sweep(in: w, nowMs: now) },

@@ -33,24 +33,18 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
 
     let env: LMDBEnvironment
     let writer: LMDBWriter
-    let subscribers = Mutex<[Int: Subscriber]>([:])
-    let nextSubscriber = Atomic<Int>(0)
+    let watchers = KvWatchHub()
     let queueState = Mutex<QueueState>(QueueState())
     var dbs: LMDBDatabases { env.dbs }
     public let path: String
     package let clock: any KvTimeSource
-
-    struct Subscriber {
-        let matches: @Sendable ([UInt8]) -> Bool
-        let continuation: AsyncStream<[[UInt8]]>.Continuation
-    }
 
     public init(path: String, options: Options = .init()) throws(KvError) {
         self.path = path
         clock = options.clock
         env = try LMDBEnvironment(path: path, mapSize: options.mapSize, maxMapSize: options.maxMapSize)
         writer = LMDBWriter(env: env)
-        writer.onCommit = { [weak self] changed, enqueued in self?.publish(changed) }
+        writer.onCommit = { [weak self] changed, enqueued in self?.watchers.publish(changed) }
         writer.onTick = { [weak self] in self?.tickJobs() ?? [] }
         writer.start()
     }
@@ -140,40 +134,14 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
     }
 
     public func changes(matching: @escaping @Sendable ([UInt8]) -> Bool) -> AsyncStream<[[UInt8]]> {
-        let (stream, continuation) = AsyncStream<[[UInt8]]>.makeStream(bufferingPolicy: .bufferingNewest(64))
-        if env.isClosed {
-            continuation.finish()
-            return stream
-        }
-        let id = nextSubscriber.add(1, ordering: .relaxed).newValue
-        subscribers.withLock { $0[id] = Subscriber(matches: matching, continuation: continuation) }
-        continuation.onTermination = { [weak self] _ in _ = self?.subscribers.withLock { $0.removeValue(forKey: id) } }
-        return stream
-    }
-
-    func publish(_ changed: [[UInt8]]) {
-        let subs = subscribers.withLock { Array($0.values) }
-        for s in subs {
-            let hits = changed.filter(s.matches)
-            if !hits.isEmpty { s.continuation.yield(hits) }
-        }
-    }
-
-    func tickAll() {
-        let subs = subscribers.withLock { Array($0.values) }
-        for s in subs { s.continuation.yield([]) }
+        watchers.subscribe(closed: env.isClosed, matching: matching)
     }
 
     /// Closes the store: drains queued writes, ends watch streams and queue listeners, closes LMDB.
     public func close() {
         if env.isClosed { return }
         writer.stop()
-        let subs = subscribers.withLock { s -> [Subscriber] in
-            let all = Array(s.values)
-            s.removeAll()
-            return all
-        }
-        for s in subs { s.continuation.finish() }
+        watchers.finishAll()
         env.close()
     }
 

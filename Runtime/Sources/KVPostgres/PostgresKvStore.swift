@@ -51,16 +51,10 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
     let group: any EventLoopGroup
     let pool: PostgresConnectionPool
     let batcher = Mutex(CommitBatch())
-    let subscribers = Mutex<[Int: Subscriber]>([:])
-    let nextSubscriber = Atomic<Int>(0)
+    let watchers = KvWatchHub()
     let leased = Mutex<Set<[UInt8]>>([])
     let isClosed = Atomic<Bool>(false)
     let background = Mutex<[Task<Void, Never>]>([])
-
-    struct Subscriber {
-        let matches: @Sendable ([UInt8]) -> Bool
-        let continuation: AsyncStream<[[UInt8]]>.Continuation
-    }
 
     /// Connects, creates or migrates the schema, and starts the listener and housekeeping.
     /// Throws `storage` if the server cannot be reached (the caller decides: `edge serve` answers
@@ -175,33 +169,19 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
     // MARK: watch
 
     public func changes(matching: @escaping @Sendable ([UInt8]) -> Bool) -> AsyncStream<[[UInt8]]> {
-        let (stream, continuation) = AsyncStream<[[UInt8]]>.makeStream(bufferingPolicy: .bufferingNewest(64))
-        if isClosed.load(ordering: .relaxed) {
-            continuation.finish()
-            return stream
-        }
-        let id = nextSubscriber.add(1, ordering: .relaxed).newValue
-        subscribers.withLock { $0[id] = Subscriber(matches: matching, continuation: continuation) }
-        continuation.onTermination = { [weak self] _ in _ = self?.subscribers.withLock { $0.removeValue(forKey: id) } }
-        return stream
+        watchers.subscribe(closed: isClosed.load(ordering: .relaxed), matching: matching)
     }
 
     /// Feeds changed keys (nil: unknown, re-check) to the watchers they match.
     func publish(_ changed: [[UInt8]]?) {
-        let subs = subscribers.withLock { Array($0.values) }
-        for s in subs {
-            guard let changed else { s.continuation.yield([]); continue }
-            let hits = changed.filter(s.matches)
-            if !hits.isEmpty { s.continuation.yield(hits) }
-        }
+        if let changed { watchers.publish(changed) } else { watchers.tickAll() }
     }
 
     /// Closes the store: stops background work, ends watch streams, closes connections.
     public func close() {
         if isClosed.exchange(true, ordering: .relaxed) { return }
         for t in background.withLock({ b in defer { b.removeAll() }; return b }) { t.cancel() }
-        let subs = subscribers.withLock { s -> [Subscriber] in defer { s.removeAll() }; return Array(s.values) }
-        for s in subs { s.continuation.finish() }
+        watchers.finishAll()
         let pending = batcher.withLock { b in defer { b.pending.removeAll() }; return b.pending }
         for p in pending { p.continuation.resume(returning: .failure(.closedError)) }
         pool.close()

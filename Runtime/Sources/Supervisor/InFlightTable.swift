@@ -1,3 +1,4 @@
+import EdgeMetrics
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -57,17 +58,7 @@ public final class InFlightTable: @unchecked Sendable {
 
     /// A new, empty table file for one worker (unlinked; the descriptor is its only name).
     static func create() -> Int32? {
-        var template = Array("/dev/shm/edge-inflight-XXXXXX".utf8CString)
-        var fd = mkstemp(&template)
-        if fd < 0 {
-            template = Array("/tmp/edge-inflight-XXXXXX".utf8CString)
-            fd = mkstemp(&template)
-        }
-        guard fd >= 0 else { return nil }
-        unlink(template)
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        guard ftruncate(fd, off_t(byteCount)) == 0 else { close(fd); return nil }
-        return fd
+        SharedMemoryFile.create(prefix: "edge-inflight", size: byteCount)
     }
 
     /// The entries still marked in flight in a dead worker's table.
