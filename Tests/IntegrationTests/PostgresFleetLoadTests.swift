@@ -106,3 +106,35 @@ import Glibc
         #expect(missing.isEmpty, "acknowledged writes lost: \(missing.count) of \(ack.count): \(missing.prefix(5))")
     }
 }
+
+/// Issue 19, bad configuration at start-up: each is a clear message naming the problem (never the
+/// password) and exit status 1, at once rather than after the 30 s wait for an unreachable server.
+@Suite(.serialized) struct PostgresStartupErrorTests {
+    /// Runs `edge serve --workers 0` with `KV_URL`; returns (exit status, output, seconds).
+    static func serve(_ url: String) -> (Int32, String, Double) {
+        let out = "/tmp/edge-pg-bad-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
+        defer { unlink(out) }
+        let start = PostgresFleetIntegrationTests.timeNow()
+        let status = ShellCommand.run("cd /tmp && timeout 25 '\(EdgeProcess.binary)' serve --workers 0 >'\(out)' 2>&1",
+                                      environment: ["KV_URL": url, "PORT": "0", "HOST": "127.0.0.1"])
+        return (status, EdgeProcess.readFile(out), PostgresFleetIntegrationTests.timeNow() - start)
+    }
+
+    @Test func badKVURLsFailAtOnceWithAClearMessage() throws {
+        let pg = try TemporaryPostgres()
+        let base = String(pg.url.dropLast("/postgres".count))
+        let cases: [(url: String, says: String)] = [
+            ("mysql://edge:s3cretpw@127.0.0.1/db", "KV_URL must start with postgres://"),
+            ("postgres://s3cretpw", "KV_URL needs a user"),
+            ("postgres://edge:s3cretpw@127.0.0.1:99999/db", "KV_URL has an invalid port"),
+            (base.replacingOccurrences(of: "edge@", with: "edge:s3cretpw@") + "/nosuchdb", #"database \"nosuchdb\" does not exist"#),
+        ]
+        for c in cases {
+            let (status, output, seconds) = Self.serve(c.url)
+            #expect(status == 1, "\(c.url): exit \(status)\n\(output)")
+            #expect(output.contains(c.says), "\(c.url) names the problem\n\(output)")
+            #expect(!output.contains("s3cretpw"), "the password never appears\n\(output)")
+            #expect(seconds < 10, "\(c.url) fails at once, took \(seconds) s")
+        }
+    }
+}
