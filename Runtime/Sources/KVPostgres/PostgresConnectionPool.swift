@@ -102,11 +102,19 @@ final class PostgresConnectionPool: Sendable {
         }
     }
 
+    /// SQLSTATEs that mean the server refuses this configuration (wrong password or user, no such
+    /// database, no privilege): retrying cannot help, so start-up fails at once on them.
+    static let refusalStates: Set<String> = ["28P01", "28000", "3D000", "42501"]
+    static let refusalPrefix = "PostgreSQL refused the configuration ("
+
     /// Maps anything from postgres-nio or NIO to `KvError(.storage)`, keeping KvErrors as they are.
     static func storageError(_ error: any Error) -> KvError {
         if let e = error as? KvError { return e }
         if let e = error as? PSQLError {
             let server = e.serverInfo?[.message] ?? ""
+            if let state = e.serverInfo?[.sqlState], refusalStates.contains(state) {
+                return KvError(.storage, "\(refusalPrefix)\(state)): \(server)")
+            }
             return KvError(.storage, "PostgreSQL error: \(e.code)\(server.isEmpty ? "" : ": " + server)")
         }
         return KvError(.storage, "PostgreSQL unavailable: \(error)")

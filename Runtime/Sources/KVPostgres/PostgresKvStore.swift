@@ -205,14 +205,16 @@ extension PostgresKvStore {
     public static let startupWaitMs: Int64 = 30_000
 
     /// `init(url:options:)`, retrying with back-off while the server is unreachable (up to
-    /// `startupWaitMs`); a malformed URL or a schema newer than this build fails at once.
+    /// `startupWaitMs`); a malformed URL, a schema newer than this build or a refusal (wrong
+    /// password, no such database, no privilege: `PostgresConnectionPool.refusalStates`) fails at once.
     public static func open(url: String, options: Options = .init()) async throws(KvError) -> PostgresKvStore {
         let deadline = KvClock.nowMs() + startupWaitMs
         var backoff = PostgresKvLimits.initialBackoffMs
         while true {
             do {
                 return try await PostgresKvStore(url: url, options: options)
-            } catch where error.code == .storage && KvClock.nowMs() + backoff < deadline {
+            } catch where error.code == .storage && !error.message.hasPrefix(PostgresConnectionPool.refusalPrefix)
+                            && KvClock.nowMs() + backoff < deadline {
                 options.logger.warning("waiting for PostgreSQL", metadata: ["error": "\(error.message)"])
                 try? await Task.sleep(nanoseconds: UInt64(backoff) * 1_000_000)
                 backoff = min(backoff * 2, PostgresKvLimits.maxBackoffMs)
