@@ -11,7 +11,10 @@ extension Startup {
 
     /// Where the KV lives, for messages: the PostgreSQL host and database (never the password), or the LMDB directory.
     var kvLocation: String {
-        guard let kvURL else { return kvPath }
+        guard let kvURL else {
+            if let other = env["KV_URL"], !other.isEmpty { return "KV_URL (not a postgres:// URL)" }
+            return kvPath
+        }
         guard let u = try? PostgresKvURL(kvURL) else { return "KV_URL (malformed)" }
         return "postgres://\(u.username)@\(u.host):\(u.port)/\(u.database)"
     }
