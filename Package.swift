@@ -64,6 +64,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: sync_file_range(2) for StagedFile's early writeback (Glibc does not import it).
+        .target(name: "CFileSync", path: "Runtime/Shims/CFileSync"),
+
         // MARK: What handlers import.
         .target(
             name: "EdgeRuntime",
@@ -74,6 +77,7 @@ let package = Package(
                 "Fetch",
                 "Cron",  // calendar math for WallClock's timestamps
                 "EdgeMetrics",  // Context.traffic: the monitor summary reads the runtime's own figures
+                "CFileSync",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 for ConstantTime

@@ -1,5 +1,8 @@
 """A plain file sink for the upload benchmark: POST bodies are streamed to a file in 1 MiB reads, then
-200 {}. The peer a multipart upload is compared against (no parsing, no hashing: the floor)."""
+200 {}. The peer a multipart upload is compared against (no parsing, no hashing: the floor).
+
+Usage: sink.py PORT DIR [fsync]. With `fsync` the file is flushed to disk before the answer, as edge's
+upload is (the durable floor); without it the answer comes while the data may still be in the page cache."""
 import http.server, os, sys, tempfile
 
 class Sink(http.server.BaseHTTPRequestHandler):
@@ -15,6 +18,9 @@ class Sink(http.server.BaseHTTPRequestHandler):
                     break
                 f.write(b)
                 left -= len(b)
+            if DURABLE:
+                f.flush()
+                os.fsync(f.fileno())
         os.unlink(path)
         self.send_response(200)
         self.send_header("content-type", "application/json")
@@ -25,4 +31,5 @@ class Sink(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
+DURABLE = len(sys.argv) > 3 and sys.argv[3] == "fsync"
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()

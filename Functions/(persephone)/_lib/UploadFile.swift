@@ -3,68 +3,43 @@ import Glibc
 #endif
 import EdgeRuntime
 
-/// One artifact being written: a hidden temporary file in the upload directory that becomes the
-/// artifact only by ``commit(as:)`` (fsync, then rename), so a reader never sees a partial file.
-/// ``discard()`` removes it; every path that does not commit must call it (a failed write, a client
-/// that disconnects, a rejected file).
+/// One artifact being written: a ``StagedFile`` in the upload directory (hashed and written off the event
+/// loop while the next bytes arrive) that becomes the artifact only by ``commit(as:)`` (fsync, then
+/// rename), so a reader never sees a partial file. ``discard()`` removes it; every path that does not
+/// commit must call it (a failed write, a client that disconnects, a rejected file).
 ///
 /// Writes that fail for lack of space (`ENOSPC`, `EDQUOT`, `EFBIG`) throw 507 `insufficient_storage`;
 /// other I/O failures throw 500.
-final class UploadFile: @unchecked Sendable {
-    let dir: String
-    let tempPath: String
-    private var fd: Int32
-    private(set) var written = 0
+struct UploadFile: Sendable {
+    let staged: StagedFile
     /// Test fault: fail as a full disk would once more than this many bytes are written.
     let failAfter: Int?
 
     init(dir: String, failAfter: Int?) throws {
         try Self.makeDirectories(dir)
-        self.dir = dir
-        self.tempPath = dir + "/.upload-" + PersephoneIds.newId() + ".part"
         self.failAfter = failAfter
-        fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Self.ioError("create", errno) }
-    }
-
-    deinit { if fd >= 0 { close(fd) } }
-
-    func write(_ bytes: ArraySlice<UInt8>) throws {
-        if let failAfter, written + bytes.count > failAfter { throw Self.ioError("write", ENOSPC) }
-        try bytes.withUnsafeBytes { raw in
-            guard var p = raw.baseAddress else { return }
-            var left = raw.count
-            while left > 0 {
-                let n = Glibc.write(fd, p, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw Self.ioError("write", errno)
-                }
-                p += n
-                left -= n
-            }
+        do { staged = try StagedFile(directory: dir, temporaryName: "upload-" + PersephoneIds.newId()) } catch {
+            throw Self.ioError(error.operation, error.code)
         }
-        written += bytes.count
     }
 
-    /// Flushes the file to disk (off the event loop) and renames it to `name` in the same directory.
-    /// Returns the final path.
-    func commit(as name: String) async throws -> String {
-        let fd = self.fd
-        let rc = try await CPUWork.run { fsync(fd) == 0 ? 0 : errno }
-        if rc != 0 { throw Self.ioError("fsync", rc) }
-        close(fd)
-        self.fd = -1
-        let final = dir + "/" + name
-        guard rename(tempPath, final) == 0 else { throw Self.ioError("rename", errno) }
-        return final
+    func write(_ bytes: ArraySlice<UInt8>) async throws {
+        if let failAfter, staged.size + bytes.count > failAfter { throw Self.ioError("write", ENOSPC) }
+        do { try await staged.append(bytes) } catch let failure as StagedFile.Failure {
+            throw Self.ioError(failure.operation, failure.code)
+        }
     }
 
-    /// Closes and removes the temporary file (safe to call more than once).
-    func discard() {
-        if fd >= 0 { close(fd); fd = -1 }
-        unlink(tempPath)
+    /// Flushes the file to disk and renames it to `name` in the same directory: its final path, size
+    /// and SHA-256.
+    func commit(as name: String) async throws -> StagedFile.Committed {
+        do { return try await staged.commit(as: name) } catch let failure as StagedFile.Failure {
+            throw Self.ioError(failure.operation, failure.code)
+        }
     }
+
+    /// Removes the temporary file (safe to call more than once).
+    func discard() async { await staged.discard() }
 
     static func ioError(_ what: String, _ code: Int32) -> HTTPError {
         if code == ENOSPC || code == EDQUOT || code == EFBIG { return PersephoneErrors.diskFull }

@@ -6,13 +6,14 @@ struct ReceivedArtifact: Sendable {
     let type: ArtifactType
     let ext: String
     let size: Int
-    let sha256: String
+    /// Written but not yet committed: its SHA-256 comes with ``UploadFile/commit(as:)``.
     let file: UploadFile
 }
 
-/// Reads a `multipart/form-data` upload (CONTRACTS §4.3) into a temporary file as it arrives: each body
-/// piece is hashed (SHA-256) and written before the next is read, so memory stays at one network chunk
-/// whatever the file's size, and back-pressure reaches the client.
+/// Reads a `multipart/form-data` upload (CONTRACTS §4.3) into a temporary file as it arrives: body pieces
+/// are handed to an ``UploadFile``, which hashes (SHA-256) and writes them off the event loop while the
+/// next ones arrive, so memory stays at two write batches whatever the file's size, and back-pressure
+/// reaches the client.
 ///
 /// Checks, in order: the declared `Content-Length` (413 before anything is read), multipart with a
 /// boundary (400), the `file` part's name extension (400, before its body is read), a running count of
@@ -40,7 +41,7 @@ enum UploadReceiver {
                 received = try await readFile(head, &parts, config: config)
             }
         } catch {
-            received?.file.discard()
+            await received?.file.discard()
             throw error
         }
         guard let received else { throw PersephoneErrors.bad("multipart field 'file' is required") }
@@ -55,7 +56,6 @@ enum UploadReceiver {
         }
         let file = try UploadFile(dir: config.uploadDir, failAfter: config.faultDiskFullAfterBytes)
         do {
-            var hash = SHA256Stream()
             var sniff: [UInt8] = []
             var size = 0
             while let piece = try await parts.nextChunk() {
@@ -65,14 +65,13 @@ enum UploadReceiver {
                     sniff += piece.prefix(PersephoneLimits.sniffBytes - sniff.count)
                     try checkContent(sniff, type, name, final: false)
                 }
-                hash.update(piece)
-                try file.write(piece)
+                try await file.write(piece)
             }
             guard size > 0 else { throw PersephoneErrors.bad("the uploaded file '\(name)' is empty") }
             try checkContent(sniff, type, name, final: true)
-            return ReceivedArtifact(fileName: name, type: type, ext: ext, size: size, sha256: hash.hexDigest(), file: file)
+            return ReceivedArtifact(fileName: name, type: type, ext: ext, size: size, file: file)
         } catch {
-            file.discard()
+            await file.discard()
             throw error
         }
     }

@@ -19,13 +19,14 @@ struct Upload: EdgeFunction {
         let kv = try context.kv
         let artifact = try await UploadReceiver.receive(request, config: config)
         let runId = PersephoneIds.newId()
-        let path: String
-        do { path = try await artifact.file.commit(as: runId + artifact.ext) } catch {
-            artifact.file.discard()
+        let stored: StagedFile.Committed
+        do { stored = try await artifact.file.commit(as: runId + artifact.ext) } catch {
+            await artifact.file.discard()
             throw error
         }
+        let path = stored.path
         let record = RunRecord(runId: runId, fileName: artifact.fileName, artifactType: artifact.type, sizeBytes: artifact.size,
-                               sha256: artifact.sha256, path: path, createdMs: kv.clock.nowMs(), prepare: nil)
+                               sha256: stored.sha256, path: path, createdMs: kv.clock.nowMs(), prepare: nil)
         do { _ = try await kv.set(PersephoneKeys.run(runId), encoding: record) } catch {
             unlink(path)
             throw error

@@ -1,0 +1,78 @@
+import EdgeRuntime
+import EdgeTesting
+import FoundationEssentials
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `StagedFile`: what is committed is exactly what was appended (across batch and writeback boundaries,
+/// in pieces of any size) with the SHA-256 of those bytes; nothing under the final name before the
+/// commit; discard leaves nothing behind.
+@Suite struct StagedFileTests {
+    /// Bytes that differ from position to position, so a lost, repeated or reordered batch shows.
+    static func pattern(_ count: Int, seed: UInt64) -> [UInt8] {
+        var x = seed | 1
+        return (0..<count).map { _ in
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            return UInt8(truncatingIfNeeded: x)
+        }
+    }
+
+    static func names(_ dir: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    }
+
+    @Test(arguments: [0, 1, 4095, EdgeLimits.stagedFileBatchBytes, EdgeLimits.stagedFileWritebackBytes * 2 + 12345])
+    func committedBytesAndDigestAreWhatWasAppended(size: Int) async throws {
+        let dir = try TemporaryDirectory(prefix: "edge-staged")
+        let data = Self.pattern(size, seed: UInt64(size) + 7)
+        let file = try StagedFile(directory: dir.path, temporaryName: "t")
+        var offset = 0
+        var step = 1
+        while offset < data.count {  // pieces of 1, 2, 4, ... bytes up to 256 KiB, then repeating
+            let end = min(data.count, offset + step)
+            try await file.append(data[offset..<end])
+            offset = end
+            step = step >= 256 * 1024 ? 1 : step * 2
+        }
+        #expect(file.size == size)
+        #expect(try Self.names(dir.path) == [".t.part"])
+        let committed = try await file.commit(as: "final.bin")
+        var reference = SHA256Stream()
+        reference.update(data[...])
+        #expect(committed.sha256 == reference.hexDigest())
+        #expect(committed.size == size)
+        #expect(committed.path == dir.path + "/final.bin")
+        #expect(try Self.names(dir.path) == ["final.bin"])
+        let stored = try Data(contentsOf: URL(filePath: committed.path))
+        #expect(stored.count == size)
+        #expect(Array(stored) == data)
+    }
+
+    @Test func discardLeavesNothingAndFurtherAppendsFail() async throws {
+        let dir = try TemporaryDirectory(prefix: "edge-staged")
+        let file = try StagedFile(directory: dir.path, temporaryName: "gone")
+        try await file.append(Self.pattern(3 * EdgeLimits.stagedFileBatchBytes + 5, seed: 3)[...])
+        await file.discard()
+        await file.discard()
+        #expect(try Self.names(dir.path) == [])
+        await #expect(throws: StagedFile.Failure.self) { try await file.append([1, 2, 3][...]) }
+    }
+
+    @Test func aMissingDirectoryIsAFailureNamingTheCall() async throws {
+        #expect(throws: StagedFile.Failure(operation: "create", code: ENOENT)) {
+            _ = try StagedFile(directory: "/nonexistent-edge-dir/x", temporaryName: "t")
+        }
+    }
+
+    @Test func aTemporaryNameInUseIsRefused() async throws {
+        let dir = try TemporaryDirectory(prefix: "edge-staged")
+        let first = try StagedFile(directory: dir.path, temporaryName: "same")
+        #expect(throws: StagedFile.Failure(operation: "create", code: EEXIST)) {
+            _ = try StagedFile(directory: dir.path, temporaryName: "same")
+        }
+        await first.discard()
+    }
+}
