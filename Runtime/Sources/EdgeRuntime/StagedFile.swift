@@ -10,8 +10,8 @@ import Glibc
 ///
 /// Bytes given to ``append(_:)`` are gathered into batches of ``EdgeLimits/stagedFileBatchBytes``; each
 /// batch is written to a hidden temporary file in the target directory and hashed (SHA-256) on a
-/// ``CPUWork`` thread while the caller goes on receiving the next one. At most one batch is in flight, so
-/// memory stays at two batches and back-pressure reaches the sender. Every
+/// ``CPUWork`` thread while the caller goes on filling the other of two buffers. At most one batch is in
+/// flight, so memory stays at two batches and back-pressure reaches the sender. Every
 /// ``EdgeLimits/stagedFileWritebackBytes`` the kernel's writeback of what was written is started (and the
 /// range before it awaited), so the disk works while the network does and ``commit(as:)``'s `fsync`
 /// waits only for the tail. Writeback hints are advisory: a file system that refuses them is written
@@ -51,7 +51,9 @@ public final class StagedFile: @unchecked Sendable {
     public private(set) var size = 0
 
     private let writer: Writer
-    private var batch: [UInt8] = []
+    /// The buffer being filled (0 or 1; the other one may be in flight) and its byte count.
+    private var filling = 0
+    private var filled = 0
     private var inFlight: Task<Void, any Error>?
     private var finished = false
 
@@ -62,7 +64,6 @@ public final class StagedFile: @unchecked Sendable {
         let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(operation: "create", code: errno) }
         writer = Writer(fd: fd)
-        batch.reserveCapacity(EdgeLimits.stagedFileBatchBytes)
     }
 
     /// Adds `bytes` to the file. Suspends while a full batch waits for the one in flight.
@@ -70,11 +71,16 @@ public final class StagedFile: @unchecked Sendable {
         if finished { throw Failure(operation: "append", code: EBADF) }
         var rest = bytes
         while !rest.isEmpty {
-            let take = min(rest.count, EdgeLimits.stagedFileBatchBytes - batch.count)
-            batch.append(contentsOf: rest.prefix(take))
+            let take = min(rest.count, EdgeLimits.stagedFileBatchBytes - filled)
+            let target = writer.buffers[filling]
+            rest.prefix(take).withUnsafeBytes { source in
+                guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                (to + filled).copyMemory(from: from, byteCount: take)
+            }
             rest = rest.dropFirst(take)
+            filled += take
             size += take
-            if batch.count == EdgeLimits.stagedFileBatchBytes { try await submitBatch() }
+            if filled == EdgeLimits.stagedFileBatchBytes { try await submitBatch() }
         }
     }
 
@@ -101,26 +107,28 @@ public final class StagedFile: @unchecked Sendable {
         finished = true
         _ = try? await inFlight?.value
         inFlight = nil
-        batch = []
         writer.close()
         unlink(temporaryPath)
     }
 
-    /// Hands the gathered batch to the writing thread once the previous one is done.
+    /// Hands the buffer being filled to the writing thread once the other one is written, and goes on
+    /// filling the other one.
     private func submitBatch() async throws {
         try await inFlight?.value
         inFlight = nil
-        guard !batch.isEmpty else { return }
-        let bytes = batch
-        batch = []
-        batch.reserveCapacity(EdgeLimits.stagedFileBatchBytes)
-        let writer = self.writer
-        inFlight = Task { try await CPUWork.run { try writer.write(bytes) } }
+        guard filled > 0 else { return }
+        let (writer, buffer, count) = (self.writer, filling, filled)
+        inFlight = Task { try await CPUWork.run { try writer.write(buffer: buffer, count: count) } }
+        filling ^= 1
+        filled = 0
     }
 
-    /// The descriptor, the digest and the writeback position. Only one batch job touches it at a time
-    /// (``StagedFile`` awaits the previous job before it submits the next), hence `@unchecked Sendable`.
+    /// The descriptor, the digest, the writeback position and the two batch buffers (allocated once, so a
+    /// large file costs no allocation, page fault or unmapping per batch). Only one batch job touches the
+    /// descriptor and digest at a time, and the caller fills only the buffer not in flight (``StagedFile``
+    /// awaits the previous job before it submits the next), hence `@unchecked Sendable`.
     private final class Writer: @unchecked Sendable {
+        let buffers: [UnsafeMutableRawBufferPointer]
         private var fd: Int32
         private var hasher = SHA256()
         private var written: Int64 = 0
@@ -129,26 +137,33 @@ public final class StagedFile: @unchecked Sendable {
         private var previousStart: Int64 = 0
         private var hints = true
 
-        init(fd: Int32) { self.fd = fd }
-
-        deinit { close() }
-
-        func write(_ bytes: [UInt8]) throws {
-            try bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws in
-                guard var p = raw.baseAddress else { return }
-                var left = raw.count
-                while left > 0 {
-                    let n = Glibc.write(fd, p, left)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw Failure(operation: "write", code: errno)
-                    }
-                    p += n
-                    left -= n
-                }
-                hasher.update(bufferPointer: raw)
+        init(fd: Int32) {
+            self.fd = fd
+            buffers = (0..<2).map { _ in
+                UnsafeMutableRawBufferPointer.allocate(byteCount: EdgeLimits.stagedFileBatchBytes, alignment: 4096)
             }
-            written += Int64(bytes.count)
+        }
+
+        deinit {
+            close()
+            for b in buffers { b.deallocate() }
+        }
+
+        func write(buffer: Int, count: Int) throws {
+            let raw = UnsafeRawBufferPointer(rebasing: buffers[buffer][0..<count])
+            guard var p = raw.baseAddress else { return }
+            var left = count
+            while left > 0 {
+                let n = Glibc.write(fd, p, left)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure(operation: "write", code: errno)
+                }
+                p += n
+                left -= n
+            }
+            hasher.update(bufferPointer: raw)
+            written += Int64(count)
             if hints && written - started >= Int64(EdgeLimits.stagedFileWritebackBytes) { writeBack() }
         }
 
