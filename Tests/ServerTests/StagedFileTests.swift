@@ -7,8 +7,8 @@ import Testing
 import Glibc
 #endif
 
-/// `StagedFile`: what is committed is exactly what was appended (across batch and writeback boundaries,
-/// in pieces of any size) with the SHA-256 of those bytes; nothing under the final name before the
+/// `StagedFile`: what is committed is exactly what was appended (across writeback boundaries, in pieces of
+/// any size) with the SHA-256 of those bytes; nothing under the final name before the
 /// commit; discard leaves nothing behind.
 @Suite struct StagedFileTests {
     /// Bytes that differ from position to position, so a lost, repeated or reordered batch shows.
@@ -24,7 +24,7 @@ import Glibc
         try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
     }
 
-    @Test(arguments: [0, 1, 4095, EdgeLimits.stagedFileBatchBytes, EdgeLimits.stagedFileWritebackBytes * 2 + 12345])
+    @Test(arguments: [0, 1, 4095, 1 << 20, EdgeLimits.stagedFileWritebackBytes * 2 + 12345])
     func committedBytesAndDigestAreWhatWasAppended(size: Int) async throws {
         let dir = try TemporaryDirectory(prefix: "edge-staged")
         let data = Self.pattern(size, seed: UInt64(size) + 7)
@@ -33,7 +33,7 @@ import Glibc
         var step = 1
         while offset < data.count {  // pieces of 1, 2, 4, ... bytes up to 256 KiB, then repeating
             let end = min(data.count, offset + step)
-            try await file.append(data[offset..<end])
+            try file.append(data[offset..<end])
             offset = end
             step = step >= 256 * 1024 ? 1 : step * 2
         }
@@ -54,11 +54,11 @@ import Glibc
     @Test func discardLeavesNothingAndFurtherAppendsFail() async throws {
         let dir = try TemporaryDirectory(prefix: "edge-staged")
         let file = try StagedFile(directory: dir.path, temporaryName: "gone")
-        try await file.append(Self.pattern(3 * EdgeLimits.stagedFileBatchBytes + 5, seed: 3)[...])
-        await file.discard()
-        await file.discard()
+        try file.append(Self.pattern(3 << 20 + 5, seed: 3)[...])
+        file.discard()
+        file.discard()
         #expect(try Self.names(dir.path) == [])
-        await #expect(throws: StagedFile.Failure.self) { try await file.append([1, 2, 3][...]) }
+        #expect(throws: StagedFile.Failure.self) { try file.append([1, 2, 3][...]) }
     }
 
     @Test func aMissingDirectoryIsAFailureNamingTheCall() async throws {
@@ -73,6 +73,6 @@ import Glibc
         #expect(throws: StagedFile.Failure(operation: "create", code: EEXIST)) {
             _ = try StagedFile(directory: dir.path, temporaryName: "same")
         }
-        await first.discard()
+        first.discard()
     }
 }

@@ -3,8 +3,8 @@ import Glibc
 #endif
 import EdgeRuntime
 
-/// One artifact being written: a ``StagedFile`` in the upload directory (hashed and written off the event
-/// loop while the next bytes arrive) that becomes the artifact only by ``commit(as:)`` (fsync, then
+/// One artifact being written: a ``StagedFile`` in the upload directory (hashed as written, its writeback
+/// to disk started as it grows) that becomes the artifact only by ``commit(as:)`` (fsync, then
 /// rename), so a reader never sees a partial file. ``discard()`` removes it; every path that does not
 /// commit must call it (a failed write, a client that disconnects, a rejected file).
 ///
@@ -23,11 +23,9 @@ struct UploadFile: Sendable {
         }
     }
 
-    func write(_ bytes: ArraySlice<UInt8>) async throws {
+    func write(_ bytes: ArraySlice<UInt8>) throws {
         if let failAfter, staged.size + bytes.count > failAfter { throw Self.ioError("write", ENOSPC) }
-        do { try await staged.append(bytes) } catch let failure as StagedFile.Failure {
-            throw Self.ioError(failure.operation, failure.code)
-        }
+        do { try staged.append(bytes) } catch { throw Self.ioError(error.operation, error.code) }
     }
 
     /// Flushes the file to disk and renames it to `name` in the same directory: its final path, size
@@ -39,7 +37,7 @@ struct UploadFile: Sendable {
     }
 
     /// Removes the temporary file (safe to call more than once).
-    func discard() async { await staged.discard() }
+    func discard() { staged.discard() }
 
     static func ioError(_ what: String, _ code: Int32) -> HTTPError {
         if code == ENOSPC || code == EDQUOT || code == EFBIG { return PersephoneErrors.diskFull }

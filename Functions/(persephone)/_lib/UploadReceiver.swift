@@ -10,10 +10,9 @@ struct ReceivedArtifact: Sendable {
     let file: UploadFile
 }
 
-/// Reads a `multipart/form-data` upload (CONTRACTS §4.3) into a temporary file as it arrives: body pieces
-/// are handed to an ``UploadFile``, which hashes (SHA-256) and writes them off the event loop while the
-/// next ones arrive, so memory stays at two write batches whatever the file's size, and back-pressure
-/// reaches the client.
+/// Reads a `multipart/form-data` upload (CONTRACTS §4.3) into a temporary file as it arrives: each body
+/// piece is hashed (SHA-256) and written before the next is read, so memory stays at one network chunk
+/// whatever the file's size, and back-pressure reaches the client.
 ///
 /// Checks, in order: the declared `Content-Length` (413 before anything is read), multipart with a
 /// boundary (400), the `file` part's name extension (400, before its body is read), a running count of
@@ -41,7 +40,7 @@ enum UploadReceiver {
                 received = try await readFile(head, &parts, config: config)
             }
         } catch {
-            await received?.file.discard()
+            received?.file.discard()
             throw error
         }
         guard let received else { throw PersephoneErrors.bad("multipart field 'file' is required") }
@@ -65,13 +64,13 @@ enum UploadReceiver {
                     sniff += piece.prefix(PersephoneLimits.sniffBytes - sniff.count)
                     try checkContent(sniff, type, name, final: false)
                 }
-                try await file.write(piece)
+                try file.write(piece)
             }
             guard size > 0 else { throw PersephoneErrors.bad("the uploaded file '\(name)' is empty") }
             try checkContent(sniff, type, name, final: true)
             return ReceivedArtifact(fileName: name, type: type, ext: ext, size: size, file: file)
         } catch {
-            await file.discard()
+            file.discard()
             throw error
         }
     }

@@ -21,7 +21,7 @@ struct Upload: EdgeFunction {
         let runId = PersephoneIds.newId()
         let stored: StagedFile.Committed
         do { stored = try await artifact.file.commit(as: runId + artifact.ext) } catch {
-            await artifact.file.discard()
+            artifact.file.discard()
             throw error
         }
         let path = stored.path

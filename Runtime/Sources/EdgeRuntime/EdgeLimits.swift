@@ -53,11 +53,8 @@ public enum EdgeLimits {
     /// A connection accepted just before its worker began draining has this long (ms) to send its first
     /// request, which is then answered before the connection closes.
     public static let quiesceFirstRequestGraceMs: Int64 = 1000
-    /// ``StagedFile`` hands its bytes to the writing thread in batches of this many bytes (one batch is
-    /// written and hashed while the next one is received).
-    public static let stagedFileBatchBytes = 1 << 20
-    /// ``StagedFile`` starts the kernel's writeback every this many bytes written and waits for the range
-    /// before it, so the commit's `fsync` finds at most about twice this much still to write.
+    /// ``StagedFile`` starts the kernel's writeback every this many bytes written, so the commit's `fsync`
+    /// finds about this much still to write when the disk keeps up with the network.
     public static let stagedFileWritebackBytes = 8 << 20
     /// CPU-bound computations (``CPUWork``) that run at once: one core fewer than the machine has (at least
     /// one), so the event loops always keep a core.
