@@ -15,6 +15,7 @@ import argparse
 import http.client
 import json
 import os
+import pickle
 import platform
 import re
 import signal
@@ -89,8 +90,9 @@ class System:
     peer: str                     # bench/routes/peers/<peer>
     ready_path: str
     env: dict                     # for both servers
-    seed: Callable[[int], dict]   # port -> facts the routes need (e.g. ids); must give the same on both
-    routes: Callable[[dict], list[Route]]
+    seed: Callable[[int], dict]   # port -> facts the routes need (ids the server generated)
+    routes: Callable[[dict], list[Route]]  # called per server with its own facts; same route names on both
+    same_facts: bool = True       # False: facts are ids each server generates (runIds), they differ
 
 
 DIRECTOR_STATE = {
@@ -147,11 +149,43 @@ def vlm_routes(f: dict) -> list[Route]:
     ]
 
 
+MODEL_PKL = pickle.dumps({"weights": [0.5] * 2000, "name": "bench"}, protocol=4)  # a real pickle (magic 0x80 0x04)
+
+
+def multipart(field: str, filename: str, data: bytes) -> tuple[bytes, dict]:
+    boundary = "----edgebench7d3f"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def persephone_seed(port: int) -> dict:
+    body, h = multipart("file", "model.pkl", MODEL_PKL)
+    run_id = json.loads(must(port, "POST", "/upload", body, h)[2])["runId"]
+    must(port, "POST", f"/prepare/start?runId={run_id}")
+    time.sleep(0.05)  # PREPARE_STEP_MS=1: four steps, then Succeeded
+    must(port, "POST", f"/deploy/start?runId={run_id}&env=stage")
+    return {"runId": run_id}
+
+
+def persephone_routes(f: dict) -> list[Route]:
+    ids = ("runId", "completedAt", "updatedAt", "startedAt")
+    return [
+        Route("003 prepare status", "GET", f"/prepare/status?runId={f['runId']}", normalise=ids,
+              note="4 steps Succeeded; Set-Cookie psphn_session on every answer (wrk sends no cookie)"),
+        Route("003 deploy status", "GET", f"/deploy/status?runId={f['runId']}&env=stage", normalise=ids,
+              note="deployment Pending (DEPLOY_MS=1 h)"),
+    ]
+
+
 SYSTEMS: dict[str, System] = {
     "director": System("director", "000 Director sessions", "director.ts", "/api/health", {}, director_seed, director_routes),
     "vlm": System("vlm", "004 VLM prompts", "vlm.ts", "/healthz",
                   {"ADMIN_TOKEN": ADMIN["X-Admin-Token"], "WRITE_RL_LIMIT": "1000000000", "WRITE_RL_WINDOW_SEC": "60"},
                   vlm_seed, vlm_routes),
+    "persephone": System("persephone", "003 Persephone status polls", "persephone.ts", "/prepare/status?runId=none",
+                         {"PREPARE_STEP_MS": "1", "DEPLOY_MS": "3600000", "PERSEPHONE_NVIDIA_SMI": "off"},
+                         persephone_seed, persephone_routes, same_facts=False),
 }
 ORDER = ["director", "chat", "jobs", "persephone", "vlm"]
 
@@ -180,7 +214,7 @@ class Proc:
             if self.p.poll() is not None:
                 raise RuntimeError(f"{self.name} exited ({self.p.returncode}):\n{self.tail()}")
             try:
-                if call(self.port, "GET", path, timeout=1)[0] == 200:
+                if call(self.port, "GET", path, timeout=1)[0] < 500:  # any answer: it is serving
                     return
             except OSError:
                 pass
@@ -246,9 +280,11 @@ def normalised(body: bytes, members: tuple[str, ...]) -> bytes:
     return body
 
 
-def identity(route: Route, procs: dict[str, Proc]) -> dict:
+def identity(routes: dict[str, Route], procs: dict[str, Proc]) -> dict:
     got = {}
+    route = routes["edge"]
     for name, p in procs.items():
+        route = routes[name]
         if route.check:
             st, body = route.check(p.port)
             ctype = ""
@@ -270,7 +306,7 @@ def identity(route: Route, procs: dict[str, Proc]) -> dict:
 def wrk(port: int, route: Route, a, seconds: float, prefix: str) -> dict:
     url = f"http://127.0.0.1:{port}{route.path if not route.write else ''}"
     cmd = ["wrk", f"-t{a.threads}", f"-c{a.connections}", f"-d{max(1, round(seconds))}s", "--timeout", "2s"]
-    script = a.scratch / ("write.lua" if route.write else (f"read-{abs(hash(route.name))}.lua"))
+    script = a.scratch / ("write.lua" if route.write else f"read-{abs(hash((route.method, route.body, tuple(route.headers.items()))))}.lua")
     if not script.exists():
         text = ""
         if route.write:
@@ -362,11 +398,13 @@ def main() -> int:
         procs = {}
         try:
             procs = start_pair(sysm, edge_bin, a.scratch)
-            facts = [sysm.seed(p.port) for p in procs.values()]
-            if facts[0] != facts[1]:
-                raise RuntimeError(f"seeding gave different facts: edge {facts[0]}, deno {facts[1]}")
-            for route in sysm.routes(facts[0]):
-                ident = identity(route, procs)
+            facts = {n: sysm.seed(p.port) for n, p in procs.items()}
+            if sysm.same_facts and facts["edge"] != facts["deno"]:
+                raise RuntimeError(f"seeding gave different facts: edge {facts['edge']}, deno {facts['deno']}")
+            per_server = {n: sysm.routes(f) for n, f in facts.items()}
+            for i, route in enumerate(per_server["edge"]):
+                routes = {n: per_server[n][i] for n in procs}
+                ident = identity(routes, procs)
                 flag = "identical" if ident["identical"] else "DIFFERENT"
                 print(f"{route.name:<22} bodies {flag} (status {ident['status']}, bytes {ident['bytes']}"
                       f"{', normalised ' + ','.join(route.normalise) if route.normalise else ''})", flush=True)
@@ -376,7 +414,7 @@ def main() -> int:
                 for r in range(a.rounds):
                     for n in (("edge", "deno") if r % 2 == 0 else ("deno", "edge")):
                         try:
-                            res = measure(procs[n], route, a, f"r{r}{n[0]}")
+                            res = measure(procs[n], routes[n], a, f"r{r}{n[0]}")
                         except Exception as exc:  # noqa: BLE001 - report and go on
                             print(f"  round {r + 1} {n}: FAILED {exc}", file=sys.stderr)
                             failures.append({"route": route.name, "server": n, "round": r + 1, "error": str(exc)})
