@@ -93,6 +93,7 @@ class System:
     seed: Callable[[int], dict]   # port -> facts the routes need (ids the server generated)
     routes: Callable[[dict], list[Route]]  # called per server with its own facts; same route names on both
     same_facts: bool = True       # False: facts are ids each server generates (runIds), they differ
+    provider: bool = False        # True: start peers/fake_provider.ts; both servers get PROVIDER_BASE_URL
 
 
 DIRECTOR_STATE = {
@@ -178,8 +179,21 @@ def persephone_routes(f: dict) -> list[Route]:
     ]
 
 
+CHAT_BODY = jdump({"messages": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Say hello."}],
+                   "temperature": 0.2, "conversation_id": "ui-only", "streamingEnabled": False})
+
+
+def chat_routes(_: dict) -> list[Route]:
+    return [Route("001 completion", "POST", "/v1/chat/completions", CHAT_BODY, {"X-Forwarded-For": "{ip}"}, write=True,
+                  check=lambda p: must(p, "POST", "/v1/chat/completions", CHAT_BODY, {"X-Forwarded-For": "10.9.9.9"})[::2],
+                  note="non-streaming, through a fake provider (Deno.serve); a new client IP every 40 requests")]
+
+
 SYSTEMS: dict[str, System] = {
     "director": System("director", "000 Director sessions", "director.ts", "/api/health", {}, director_seed, director_routes),
+    "chat": System("chat", "001 chat proxy", "chat.ts", "/healthz",
+                   {"PROVIDER_API_KEY": "bench-key", "TRUST_PROXY": "1", "PERSIST_TRANSCRIPTS": "false"},
+                   lambda _port: {}, chat_routes, provider=True),
     "vlm": System("vlm", "004 VLM prompts", "vlm.ts", "/healthz",
                   {"ADMIN_TOKEN": ADMIN["X-Admin-Token"], "WRITE_RL_LIMIT": "1000000000", "WRITE_RL_WINDOW_SEC": "60"},
                   vlm_seed, vlm_routes),
@@ -270,6 +284,13 @@ def start_pair(sysm: System, edge_bin: Path, scratch: Path) -> dict[str, Proc]:
     return procs
 
 
+def start_provider(scratch: Path) -> Proc:
+    p = Proc("provider", [S.deno_bin(), "run", "--allow-net", "--allow-env", "--no-prompt", str(HERE / "peers" / "fake_provider.ts")],
+             {"DENO_NO_UPDATE_CHECK": "1"}, scratch, scratch)
+    p.wait_ready("/")
+    return p
+
+
 # ------------------------------------------------------------------ identity check
 
 
@@ -331,11 +352,20 @@ def wrk(port: int, route: Route, a, seconds: float, prefix: str) -> dict:
     raise RuntimeError("wrk printed no report line:\n" + p.stdout + p.stderr)
 
 
+RUNS = [0]
+
+
+def prefix(tag: str) -> str:
+    """A unique key prefix per wrk run, ending in the run's number (wrk_write.lua derives client IPs from it)."""
+    RUNS[0] += 1
+    return f"{tag}-{RUNS[0]}"
+
+
 def measure(proc: Proc, route: Route, a, tag: str) -> dict:
     if a.warmup > 0:
-        wrk(proc.port, route, a, a.warmup, f"{tag}w")
+        wrk(proc.port, route, a, a.warmup, prefix(tag + "w"))
     cpu0 = S.cpu_seconds(proc.pid)
-    w = wrk(proc.port, route, a, a.duration, tag)
+    w = wrk(proc.port, route, a, a.duration, prefix(tag))
     cpu1 = S.cpu_seconds(proc.pid)
     if proc.p.poll() is not None:
         raise RuntimeError(f"{proc.name} died:\n{proc.tail()}")
@@ -395,8 +425,11 @@ def main() -> int:
     rows, failures = [], []
     for sk in names:
         sysm = SYSTEMS[sk]
-        procs = {}
+        procs, provider = {}, None
         try:
+            if sysm.provider:
+                provider = start_provider(a.scratch)
+                sysm.env["PROVIDER_BASE_URL"] = f"http://127.0.0.1:{provider.port}/v1"
             procs = start_pair(sysm, edge_bin, a.scratch)
             facts = {n: sysm.seed(p.port) for n, p in procs.items()}
             if sysm.same_facts and facts["edge"] != facts["deno"]:
@@ -441,6 +474,8 @@ def main() -> int:
         finally:
             for p in procs.values():
                 p.stop()
+            if provider:
+                provider.stop()
 
     la1 = S_load()
     print_table(rows, a)
