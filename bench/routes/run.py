@@ -506,8 +506,9 @@ def main() -> int:
                        "note": route.note, "identity": ident, "summary": summ, "runs": runs}
                 if "edge" in summ and "deno" in summ:
                     e, d = summ["edge"], summ["deno"]
-                    row["ratio_rps"] = e["rps"] / d["rps"] if d["rps"] else None
-                    row["ratio_cpu"] = d["cpu_us_per_req"] / e["cpu_us_per_req"] if e["cpu_us_per_req"] else None
+                    row["ratio_rps"] = e["rps"] / d["rps"] if e["rps"] and d["rps"] else None
+                    row["ratio_cpu"] = (d["cpu_us_per_req"] / e["cpu_us_per_req"]
+                                        if e["cpu_us_per_req"] and d["cpu_us_per_req"] else None)
                 rows.append(row)
         except Exception as exc:  # noqa: BLE001
             print(f"{sysm.title}: FAILED {exc}", file=sys.stderr)
