@@ -365,7 +365,7 @@ def identity(routes: dict[str, Route], procs: dict[str, Proc]) -> dict:
 
 def wrk(port: int, route: Route, a, seconds: float, prefix: str) -> dict:
     url = f"http://127.0.0.1:{port}{route.path if not route.write else ''}"
-    cmd = ["wrk", f"-t{a.threads}", f"-c{a.connections}", f"-d{max(1, round(seconds))}s", "--timeout", "2s"]
+    cmd = ["wrk", f"-t{a.threads}", f"-c{a.connections}", f"-d{max(1, round(seconds))}s", "--timeout", f"{a.timeout}s"]
     script = a.scratch / ("write.lua" if route.write else f"read-{abs(hash((route.method, route.body, tuple(route.headers.items()))))}.lua")
     if not script.exists():
         text = ""
@@ -432,6 +432,8 @@ def main() -> int:
     ap.add_argument("--warmup", type=int, default=1, help="seconds of wrk before each measurement (default 1)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--timeout", type=int, default=10,
+                    help="wrk --timeout in seconds (default 10: durable writes at c64 on a busy disk take seconds)")
     ap.add_argument("--only", default="", help="systems, comma list from: " + ",".join(k for k in ORDER if k in SYSTEMS))
     ap.add_argument("--edge-bin", type=Path, default=ROOT / ".build" / "release" / "edge")
     ap.add_argument("--out", type=Path, default=None)
@@ -526,7 +528,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = {"bench": "routes", "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
            "config": {"rounds": a.rounds, "duration_s": a.duration, "warmup_s": a.warmup, "threads": a.threads,
-                      "connections": a.connections, "systems": names, "edge_bin": str(edge_bin)},
+                      "connections": a.connections, "timeout_s": a.timeout, "systems": names, "edge_bin": str(edge_bin)},
            "machine": {"cpus": os.cpu_count(), "kernel": platform.release(), "load_before": la0, "load_after": la1},
            "versions": versions, "goal": f"edge >= {GOAL:g}x deno on req/s and on CPU per request",
            "routes": rows, "failures": failures}
@@ -551,7 +553,7 @@ def print_table(rows: list[dict], a) -> None:
     print(f"# medians of {a.rounds} interleaved rounds; wrk -t{a.threads} -c{a.connections} -d{a.duration:g}s; "
           f"ratio = edge/deno req/s and deno/edge CPU per request (goal >= {GOAL:g}x each)")
     hdr = (f"| {'route':<18} | {'edge req/s':>10} | {'deno req/s':>10} | {'ratio':>5} | {'edge p99':>8} | {'deno p99':>8} "
-           f"| {'edge CPU us/req':>15} | {'deno CPU us/req':>15} | {'ratio':>5} | {'edge RSS':>8} | {'deno RSS':>8} | goal |")
+           f"| {'edge CPU us/req':>15} | {'deno CPU us/req':>15} | {'ratio':>5} | {'edge RSS':>8} | {'deno RSS':>8} | errors | goal |")
     print(hdr)
     print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
     for r in rows:
@@ -565,7 +567,8 @@ def print_table(rows: list[dict], a) -> None:
         print(f"| {r['route']:<18} | {f(e['rps'], '>10.0f')} | {f(d['rps'], '>10.0f')} | {f(r.get('ratio_rps'), '>4.2f', 'x')} | "
               f"{f(e['p99_ms'], '>5.2f', ' ms')} | {f(d['p99_ms'], '>5.2f', ' ms')} | {f(e['cpu_us_per_req'], '>15.1f')} | "
               f"{f(d['cpu_us_per_req'], '>15.1f')} | {f(r.get('ratio_cpu'), '>4.2f', 'x')} | {f(e['peak_rss_mib'], '>4.0f', ' MiB')} | "
-              f"{f(d['peak_rss_mib'], '>4.0f', ' MiB')} | {'met' if met else 'NOT met'} |")
+              f"{f(d['peak_rss_mib'], '>4.0f', ' MiB')} | {e['errors']}/{d['errors']} | {'met' if met else 'NOT met'} |")
+    print("# errors: wrk's socket errors, timeouts and non-2xx answers, edge/deno, summed over the rounds")
     print("# RSS: peak (VmHWM) of the server's processes (edge: supervisor + workers) since start, at the route's last round")
     bad = [r["route"] for r in rows if not r["identity"]["identical"]]
     print("# bodies byte-identical on every route" if not bad else f"# bodies DIFFER on: {', '.join(bad)}")
