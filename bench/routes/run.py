@@ -225,7 +225,7 @@ def jobs_routes(f: dict) -> list[Route]:
         Route("002 job poll", "GET", f"/jobs/{f['jobId']}", normalise=ids, note="a done job; cleanup gated to 1/s in both"),
         Route("002 job create", "POST", "/jobs", JOB_BODY, normalise=ids, min_duration=15,
               note="64x64 PNG; each job runs the detector on the server's queue runner (CPU counted); cap 200 jobs; "
-                   "15 s runs: at c64 Deno's creates take 5-10 s each, a 5 s run completed none"),
+                   "15 s runs, so the 200-job cap and the runner's backlog reach a steady state"),
     ]
 
 

@@ -5,7 +5,7 @@
 // by kv.listenQueue: pending -> running -> done|failed|timeout, the detector (PNG decode, stb_image's
 // gray, 3x3 edge filter, bounding box) on the JS thread. Cleanup (TTL, JOBS_MAX_ITEMS) runs at most
 // once a second (the original runs it on every access; edge gates it the same way in KV), the cap
-// is enforced after every create. Measured: POST /jobs and GET /jobs/:id
+// is enforced after every create (one pass at a time). Measured: POST /jobs and GET /jobs/:id
 // (GET /jobs/:id/result exists so run.py can compare the detector's output with edge's).
 const port = Number(Deno.env.get("PORT") ?? "8000");
 const kv = await Deno.openKv(Deno.env.get("DENO_KV_PATH"));
@@ -71,10 +71,18 @@ async function cleanupIfDue() {
   for (const j of purge) await remove(j);
 }
 
+// One pass at a time (one process): 64 concurrent creates each deleting the same overflow entries
+// made the commits quadratic and stalled the server for many seconds past 200 jobs.
+let capping = false;
 async function enforceCap() {
-  const it = kv.list<Job>({ prefix: ["jobs", "job"] }, { reverse: true });
-  let n = 0;
-  for await (const e of it) if (++n > maxItems) await remove(e.value);
+  if (capping) return;
+  capping = true;
+  try {
+    let n = 0;
+    for await (const e of kv.list<Job>({ prefix: ["jobs", "job"] }, { reverse: true })) if (++n > maxItems) await remove(e.value);
+  } finally {
+    capping = false;
+  }
 }
 
 async function end(entry: Deno.KvEntry<Job>, status: Status, error: string | null, onlyIf: (j: Job) => boolean, extra?: (op: Deno.AtomicOperation) => void) {
