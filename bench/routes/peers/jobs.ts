@@ -126,7 +126,7 @@ async function create(input: { imageBase64: string; minScore: number; debugSleep
 }
 
 // ---------------------------------------------------------------- detector
-async function inflate(data: Uint8Array): Promise<Uint8Array> {
+async function inflate(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream("deflate"))).arrayBuffer());
 }
 
@@ -202,7 +202,7 @@ kv.listenQueue(async (msg: { app?: string; kind?: string; jobId?: string }) => {
   const running: Job = { ...entry.value, status: "running", startedAt: iso(now), runToken: token };
   if (!(await kv.atomic().check(entry).set(entry.key, running).commit()).ok) return;
   const inRun = (j: Job) => j.status === "running" && j.runToken === token;
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<void>((resolve) => { timer = setTimeout(async () => {
     const e = await find(running.jobId);
     if (e) await end(e, "timeout", "job exceeded processing timeout", inRun);
