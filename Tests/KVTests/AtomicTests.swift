@@ -40,6 +40,37 @@ import Testing
         #expect(db[try KeyCodec.encode(["x"])] == nil)
     }
 
+    /// Short commits find a key's earlier write by comparison, long ones by index: both plan alike (last
+    /// write wins, sums accumulate, first-write order kept).
+    @Test(arguments: [3, KvLimits.plannerLinearScanMutations, KvLimits.plannerLinearScanMutations + 1, 200])
+    func repeatedKeysPlanAlikeInShortAndLongCommits(keys: Int) throws {
+        let op = KvAtomicOperation()
+        for round in 0..<3 {
+            for i in 0..<keys {
+                if i % 3 == 0 { op.sum(["n", .number(Double(i % 5))], KvU64(UInt64(round + 1))) }
+                else if i % 3 == 1 { op.set(["s", .number(Double(i % 7))], .number(Double(round))) }
+                else { op.delete(["s", .number(Double(i % 7))]) }
+            }
+        }
+        guard case .writes(let writes) = try plan(op) else { Issue.record("check failed"); return }
+        var expected: [[UInt8]: KvStoredRecord?] = [:]
+        var order: [[UInt8]] = []
+        let req = try op.prepare(nowMs: 1000)
+        for m in req.mutations {
+            if expected[m.key] == nil { order.append(m.key) }
+            switch m.kind {
+            case .sum(let n):
+                let old = expected[m.key]??.value.u64?.value ?? 0
+                expected[m.key] = .some(KvStoredRecord(value: KvStoredValue(u64: KvU64(old &+ n.value)), versionstamp: Versionstamp(counter: 10), expireAt: nil))
+            case .set(let v): expected[m.key] = .some(KvStoredRecord(value: v, versionstamp: Versionstamp(counter: 10), expireAt: m.expireAt))
+            case .delete: expected[m.key] = .some(nil)
+            default: Issue.record("unexpected mutation")
+            }
+        }
+        #expect(writes.map(\.key) == order)
+        for w in writes { #expect(w.record == expected[w.key] ?? nil) }
+    }
+
     @Test mutating func expiredRecordsAreAbsent() throws {
         apply(try plan(KvAtomicOperation().set(["n"], "v", expireIn: 10), now: 1000))
         #expect(try plan(KvAtomicOperation().check(["n"], versionstamp: nil), now: 1009).isCheckFailed)

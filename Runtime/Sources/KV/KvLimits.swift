@@ -48,4 +48,7 @@ public enum KvLimits {
     /// the clock after each slice, so wall-clock jumps are noticed and far deadlines (expiry up to
     /// `maxExpireAtMs`) never overflow a nanosecond count.
     public static let maxClockSleepSliceMs: Int64 = 60_000
+    /// Up to this many mutations a commit's planner finds a key's earlier write in the same commit by
+    /// comparing keys (cheaper than hashing them byte by byte); past it, by a hash index.
+    public static let plannerLinearScanMutations = 16
 }

@@ -43,15 +43,20 @@ package enum KvWritePlanner {
         for c in request.checks where try live(c.key)?.versionstamp != c.versionstamp {
             return .checkFailed
         }
+        // The commit's writes so far, in first-write order, found by comparison or, in long commits, by index.
         var order: [[UInt8]] = []
-        var overlay: [[UInt8]: KvStoredRecord?] = [:]
+        var records: [KvStoredRecord?] = []
+        var index: [[UInt8]: Int]? = request.mutations.count > KvLimits.plannerLinearScanMutations ? [:] : nil
+        func slot(_ key: [UInt8]) -> Int? { index != nil ? index?[key] : order.firstIndex(of: key) }
         func current(_ key: [UInt8]) throws(KvError) -> KvStoredRecord? {
-            if let o = overlay[key] { return o }
+            if let i = slot(key) { return records[i] }
             return try live(key)
         }
         func put(_ key: [UInt8], _ r: KvStoredRecord?) {
-            if overlay[key] == nil { order.append(key) }
-            overlay[key] = .some(r)
+            if let i = slot(key) { records[i] = r; return }
+            index?[key] = order.count
+            order.append(key)
+            records.append(r)
         }
         for m in request.mutations {
             switch m.kind {
@@ -80,6 +85,6 @@ package enum KvWritePlanner {
                 put(m.key, KvStoredRecord(value: KvStoredValue(u64: result), versionstamp: versionstamp, expireAt: nil))
             }
         }
-        return .writes(order.map { KvWrite(key: $0, record: overlay[$0]!) })
+        return .writes(zip(order, records).map { KvWrite(key: $0, record: $1) })
     }
 }
