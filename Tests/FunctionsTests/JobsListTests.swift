@@ -108,6 +108,21 @@ import Testing
         #expect(again != id, "the key is free again")
     }
 
+    /// More finished jobs than one purge commit holds (50, `JobsLimits.purgeBatch`) go in one cleanup,
+    /// each with its idempotency key, result and stored image.
+    @Test func aCleanupPurgesMoreJobsThanOneCommitHolds() async throws {
+        let h = try JobsHarness(["JOBS_TTL_SECONDS": "60"])
+        var ids: [String] = []
+        for i in 0..<57 { ids.append(try await h.createdId(#","idempotencyKey":"k\#(i)""#)) }
+        for id in ids { #expect(try await h.waitTerminal(id) == "done") }
+        h.clock.advance(by: 61_000)
+        let health = await h.client.send(.get, "/health")
+        #expect(health.json?["jobsInMemory"] == 0 && health.json?["idempotencyKeysInMemory"] == 0)
+        #expect(try h.client.kv.count(.prefix(["jobs", "result"])) == 0)
+        let again = try await h.createdId(#","idempotencyKey":"k3""#)
+        #expect(!ids.contains(again), "the key is free again")
+    }
+
     @Test func theOldestJobsGoPastTheCap() async throws {
         let h = try JobsHarness(["JOBS_MAX_ITEMS": "2"])
         let a = try await h.createdId(#","debugSleepMs":60000"#)

@@ -38,13 +38,36 @@ extension JobStore {
             purge += alive.prefix(alive.count - config.maxItems)
             alive.removeFirst(alive.count - config.maxItems)
         }
-        for job in purge { try await delete(job) }
+        try await delete(purge)
         return alive
     }
 
     /// Deletes a job and everything that belongs to it.
-    func delete(_ job: JobRecord) async throws {
-        let op = kv.atomic().delete(JobKeys.job(job.seq)).delete(JobKeys.id(job.jobId)).delete(JobKeys.result(job.jobId))
+    func delete(_ job: JobRecord) async throws { try await delete([job]) }
+
+    /// Deletes jobs and everything that belongs to them, ``JobsLimits/purgeBatch`` jobs per commit. A
+    /// batch whose commit loses a race on an idempotency key (another request took the key over) is
+    /// retried one job at a time, and that job's key is left to its new owner.
+    func delete(_ jobs: [JobRecord]) async throws {
+        var start = 0
+        while start < jobs.count {
+            let batch = jobs[start..<min(jobs.count, start + JobsLimits.purgeBatch)]
+            start += batch.count
+            let op = kv.atomic()
+            for job in batch { try await addDeletion(of: job, to: op) }
+            if case .ok = try await op.commit() {} else if batch.count > 1 {
+                for job in batch {
+                    let single = kv.atomic()
+                    try await addDeletion(of: job, to: single)
+                    _ = try await single.commit()
+                }
+            }
+            for job in batch { await deleteChunkedPayload(of: job) }
+        }
+    }
+
+    private func addDeletion(of job: JobRecord, to op: KvAtomicOperation) async throws {
+        op.delete(JobKeys.job(job.seq)).delete(JobKeys.id(job.jobId)).delete(JobKeys.result(job.jobId))
             .delete(JobKeys.inlinePayload(job.jobId))
         if let key = job.idempotencyKey {
             let entry = try await kv.get(JobKeys.idempotency(key))
@@ -52,8 +75,6 @@ extension JobStore {
                 op.check(JobKeys.idempotency(key), versionstamp: entry.versionstamp).delete(JobKeys.idempotency(key))
             }
         }
-        _ = try await op.commit()  // a lost race means another request changed the key: it is not ours to drop
-        await deleteChunkedPayload(of: job)
     }
 
     /// Ends the job in a terminal state if `onlyIf` holds for its current record, re-reading after a lost

@@ -58,7 +58,7 @@ extension JobStore {
         for try await e in try kv.list(.prefix(JobKeys.jobs), options: KvListOptions(limit: count - config.maxItems)) {
             if let job = try? e.decode(as: JobRecord.self) { oldest.append(job) }
         }
-        for job in oldest { try await delete(job) }
+        try await delete(oldest)
     }
 
     /// The live job an idempotency key names, if any.

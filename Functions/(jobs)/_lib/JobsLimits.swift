@@ -33,6 +33,9 @@ enum JobsLimits {
     static let cleanupIntervalMs = 1000
     /// Attempts of one check-and-set against concurrent writers before 503 `storage_busy`.
     static let maxCommitAttempts = 128
+    /// Jobs purged per KV commit (each takes 4 deletes and, with an idempotency key, a check and a delete:
+    /// within a commit's 100 checks and 1000 mutations).
+    static let purgeBatch = 50
 
     /// A process's liveness key expires this long after its last refresh …
     static let runnerHeartbeatTTLMs = 10_000
