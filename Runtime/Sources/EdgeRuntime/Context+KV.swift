@@ -25,7 +25,8 @@ extension KvError: HTTPErrorConvertible {
         case .valueTooLarge, .totalMutationSizeTooLarge, .totalKeySizeTooLarge:
             return HTTPError(.contentTooLarge, code: "value_too_large", message: description)
         case .closed, .storage, .mapFull:
-            return HTTPError(.serviceUnavailable, code: "storage_unavailable", message: description)
+            // The store's own words, without Deno's JS class ("TypeError: ..."): not a script error.
+            return HTTPError(.serviceUnavailable, code: "storage_unavailable", message: message)
         case .busy:
             return HTTPError(.serviceUnavailable, code: "storage_busy", message: description)
         case .corrupt:

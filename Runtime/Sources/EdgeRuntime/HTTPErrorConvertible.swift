@@ -11,11 +11,17 @@ extension HTTPError: HTTPErrorConvertible {
 extension HTTPError {
     /// The envelope for any error, the one mapping every layer uses (the runtime for uncaught errors, apps
     /// that add CORS or native texts to theirs): ``HTTPErrorConvertible`` errors keep their status,
-    /// cancellation is 503 `cancelled`, anything else is 500 `internal_error`. 5xx are logged with `route`.
+    /// cancellation is 503 `cancelled`, anything else is 500 `internal_error`. 5xx are logged with `route`,
+    /// as "function failed", except 503 `storage_unavailable`: an outage of the store is not the
+    /// function's failure (the store logs the outage itself), so it is one debug line.
     public init(converting error: any Error, requestId: String, logger: Logger, route: String) {
         if let c = error as? any HTTPErrorConvertible {
             self = c.httpError
-            if status.code >= 500 { logger.error("function failed", metadata: ["route": .string(route), "error": .string("\(error)")]) }
+            if status == .serviceUnavailable && code == "storage_unavailable" {
+                logger.debug("storage unavailable", metadata: ["route": .string(route), "error": .string(message)])
+            } else if status.code >= 500 {
+                logger.error("function failed", metadata: ["route": .string(route), "error": .string("\(error)")])
+            }
         } else if error is CancellationError {
             self = HTTPError(.serviceUnavailable, code: "cancelled", message: "The request was cancelled", error: "Cancelled")
         } else {

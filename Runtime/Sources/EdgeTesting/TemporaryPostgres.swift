@@ -35,8 +35,25 @@ public final class TemporaryPostgres: Sendable {
     /// Stops the server at once (`pg_ctl -m immediate`): open connections break, like a crash.
     public func stop() { try? Self.run("stop", directory.path) }
 
-    static func run(_ verb: String, _ dir: String) throws {
-        let status = ShellCommand.run("'\(script)' \(verb) '\(dir)' >'\(dir)/\(verb).out' 2>&1")
+    /// Adds a login role `name` (`[a-z0-9_]+`) on the running server and returns its `KV_URL`.
+    /// With a `password` the role must authenticate with scram-sha-256 (every other role stays
+    /// trusted; letters and digits only, it goes into the URL as is); `mayCreate` grants CREATE on schema `public`, without it the role cannot create
+    /// the store's tables (PUBLIC has no CREATE there).
+    public func addRole(_ name: String, password: String? = nil, mayCreate: Bool) throws -> String {
+        try Self.run("role", directory.path, "'\(name)' '\(password ?? "-")' \(mayCreate ? "create" : "nocreate")")
+        let auth = password.map { "\(name):\($0)" } ?? name
+        return url.replacingOccurrences(of: "postgres://edge@", with: "postgres://\(auth)@")
+    }
+
+    /// Runs `sql` (no single quotes) as the owner on database `postgres`; returns the rows, one
+    /// a line, columns separated by `|` (psql -tA). For tests that look at the tables themselves.
+    public func query(_ sql: String) throws -> String {
+        try Self.run("sql", directory.path, "'\(sql)'")
+        return Self.readText(directory.file("sql.out")).split(separator: "\n").joined(separator: "\n")
+    }
+
+    static func run(_ verb: String, _ dir: String, _ more: String = "") throws {
+        let status = ShellCommand.run("'\(script)' \(verb) '\(dir)' \(more) >'\(dir)/\(verb).out' 2>&1")
         guard status == 0 else {
             throw RawHTTP.Failure(description: "postgres-server.sh \(verb) failed (\(status)):\n\(Self.readText(dir + "/\(verb).out"))")
         }

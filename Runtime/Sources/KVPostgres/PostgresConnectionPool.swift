@@ -12,19 +12,29 @@ import Synchronization
 /// work it waits for.
 ///
 /// Failure behaviour (the contract `PostgresKvStore` relies on):
-/// - An operation that does not finish within `PostgresKvLimits.operationTimeoutMs` fails with
-///   `KvError(.storage)` and its connection is closed (a half-done transaction is rolled back by
-///   the server when the socket closes).
+/// - An operation (waiting for a connection included) ends within
+///   `PostgresKvLimits.operationTimeoutMs`: each of its statements runs through `PostgresLease.run`,
+///   which fails it with `KvError(.storage)` at the deadline and closes its connection (a half-done
+///   transaction is rolled back by the server when the socket closes), and a caller still waiting
+///   for a free connection at the deadline fails with `storage`. Nothing waits on a future that
+///   only the network could complete.
 /// - A failed connect starts a back-off window (100 ms doubling to 2 s); operations in the window
 ///   fail at once with `storage`. The first operation after the window tries again, so service
 ///   resumes by itself when the server is back.
 /// - A connection that saw any error is closed instead of returned, so no connection with unknown
 ///   transaction state is ever reused.
 final class PostgresConnectionPool: Sendable {
+    /// A caller waiting for a connection, until `deadline`.
+    struct Waiter {
+        let id: Int
+        let promise: EventLoopPromise<PostgresConnection>
+        let deadline: NIODeadline
+    }
+
     struct State {
         var idle: [PostgresConnection] = []
         var open = 0
-        var waiters: [EventLoopPromise<PostgresConnection>] = []
+        var waiters: [Waiter] = []
         var backoffUntilMs: Int64 = 0
         var backoffMs: Int64 = 0
         var closed = false
@@ -51,53 +61,40 @@ final class PostgresConnectionPool: Sendable {
 
     static func nowMs() -> Int64 { KvClock.nowMs() }
 
-    /// Runs `body` on a leased connection with the operation timeout (futures only, so a
-    /// synchronous caller may block on the result); the connection goes back to
-    /// the pool on success and is closed on any failure.
-    func withConnectionFuture<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        let loop = group.next()
-        return acquire(on: loop).flatMap { conn in
-            let promise = conn.eventLoop.makePromise(of: T.self)
-            let timeout = conn.eventLoop.scheduleTask(in: .milliseconds(PostgresKvLimits.operationTimeoutMs)) {
-                promise.fail(KvError(.storage, "PostgreSQL did not answer within \(PostgresKvLimits.operationTimeoutMs) ms"))
-                conn.closeNow()
+    static func operationDeadline() -> NIODeadline { .now() + .milliseconds(PostgresKvLimits.operationTimeoutMs) }
+
+    /// Runs `body` on a leased connection within the operation deadline (futures only, so a
+    /// synchronous caller may block on the result); the connection goes back to the pool on
+    /// success and is closed on any failure.
+    func withConnectionFuture<T: Sendable>(_ body: @escaping @Sendable (PostgresLease) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        let deadline = Self.operationDeadline()
+        let logger = self.logger
+        return acquire(on: group.next(), deadline: deadline).flatMap { conn in
+            let lease = PostgresLease(conn, deadline: deadline, logger: logger)
+            return body(lease).flatMapError { error in
+                self.release(conn, healthy: false)
+                return conn.eventLoop.makeFailedFuture(lease.timedOut.load(ordering: .relaxed) ? PostgresLease.timeoutError() : Self.storageError(error))
+            }.map { v in
+                self.release(conn, healthy: true)
+                return v
             }
-            body(conn).whenComplete { result in
-                timeout.cancel()
-                switch result {
-                case .success(let v):
-                    self.release(conn, healthy: true)
-                    promise.succeed(v)
-                case .failure(let e):
-                    self.release(conn, healthy: false)
-                    promise.fail(Self.storageError(e))
-                }
-            }
-            return promise.futureResult
-        }
+        }.flatMapErrorThrowing { throw Self.storageError($0) }
     }
 
-    /// The async form of `withConnectionFuture` for multi-statement transactions: the timeout closes the
-    /// connection, which fails the statement in flight and rolls the transaction back.
-    func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws(KvError) -> T {
+    /// The async form of `withConnectionFuture`, for multi-statement transactions: every statement
+    /// runs through the lease, so the body ends by the deadline.
+    func withConnection<T>(_ body: (PostgresLease) async throws -> T) async throws(KvError) -> T {
+        let deadline = Self.operationDeadline()
         let conn: PostgresConnection
-        do { conn = try await acquire(on: group.next()).get() } catch { throw Self.storageError(error) }
-        let timedOut = TimeoutFlag()
-        let timeout = conn.eventLoop.scheduleTask(in: .milliseconds(PostgresKvLimits.operationTimeoutMs)) {
-            timedOut.fired.store(true, ordering: .relaxed)
-            conn.closeNow()
-        }
+        do { conn = try await acquire(on: group.next(), deadline: deadline).get() } catch { throw Self.storageError(error) }
+        let lease = PostgresLease(conn, deadline: deadline, logger: logger)
         do {
-            let v = try await body(conn)
-            timeout.cancel()
+            let v = try await body(lease)
             release(conn, healthy: true)
             return v
         } catch {
-            timeout.cancel()
             release(conn, healthy: false)
-            if timedOut.fired.load(ordering: .relaxed) {
-                throw KvError(.storage, "PostgreSQL did not answer within \(PostgresKvLimits.operationTimeoutMs) ms")
-            }
+            if lease.timedOut.load(ordering: .relaxed) { throw PostgresLease.timeoutError() }
             throw Self.storageError(error)
         }
     }
@@ -120,8 +117,10 @@ final class PostgresConnectionPool: Sendable {
         return KvError(.storage, "PostgreSQL unavailable: \(error)")
     }
 
-    func acquire(on loop: any EventLoop) -> EventLoopFuture<PostgresConnection> {
-        enum Step { case use(PostgresConnection), connect(Int), wait(EventLoopPromise<PostgresConnection>), fail(KvError) }
+    /// A connection for one operation: an idle one, a new one (unless in back-off), or the next
+    /// one released, waiting no later than `deadline`.
+    func acquire(on loop: any EventLoop, deadline: NIODeadline) -> EventLoopFuture<PostgresConnection> {
+        enum Step { case use(PostgresConnection), connect(Int), wait(Int, EventLoopPromise<PostgresConnection>), fail(KvError) }
         let now = Self.nowMs()
         let step = state.withLock { s -> Step in
             if s.closed { return .fail(.closedError) }
@@ -136,19 +135,32 @@ final class PostgresConnectionPool: Sendable {
                 return .connect(s.nextID)
             }
             let p = loop.makePromise(of: PostgresConnection.self)
-            s.waiters.append(p)
-            return .wait(p)
+            s.nextID += 1
+            s.waiters.append(Waiter(id: s.nextID, promise: p, deadline: deadline))
+            return .wait(s.nextID, p)
         }
         switch step {
         case .use(let c): return loop.makeSucceededFuture(c)
         case .fail(let e): return loop.makeFailedFuture(e)
-        case .wait(let p): return p.futureResult
+        case .wait(let id, let p):
+            // A waiter still queued at its deadline fails; one already handed a connection is gone
+            // from the queue, so the timer finds nothing (no connection is ever lost to it).
+            let timer = loop.scheduleTask(deadline: deadline) {
+                let mine = self.state.withLock { s -> Bool in
+                    guard let i = s.waiters.firstIndex(where: { $0.id == id }) else { return false }
+                    s.waiters.remove(at: i)
+                    return true
+                }
+                if mine { p.fail(KvError(.storage, "no PostgreSQL connection free within \(PostgresKvLimits.operationTimeoutMs) ms")) }
+            }
+            p.futureResult.whenComplete { _ in timer.cancel() }
+            return p.futureResult
         case .connect(let id):
             return PostgresConnection.connect(on: loop, configuration: configuration, id: id, logger: logger).map { conn in
                 self.state.withLock { $0.backoffMs = 0 }
                 return conn
             }.flatMapErrorThrowing { error in
-                let waiters = self.state.withLock { s -> [EventLoopPromise<PostgresConnection>] in
+                let waiters = self.state.withLock { s -> [Waiter] in
                     s.open -= 1
                     s.backoffMs = s.backoffMs == 0 ? PostgresKvLimits.initialBackoffMs : min(s.backoffMs * 2, PostgresKvLimits.maxBackoffMs)
                     s.backoffUntilMs = Self.nowMs() + s.backoffMs
@@ -158,14 +170,14 @@ final class PostgresConnectionPool: Sendable {
                 }
                 let e = Self.storageError(error)
                 self.logger.warning("PostgreSQL connect failed", metadata: ["error": "\(e.message)"])
-                for w in waiters { w.fail(e) }
+                for w in waiters { w.promise.fail(e) }
                 throw e
             }
         }
     }
 
     func release(_ conn: PostgresConnection, healthy: Bool) {
-        enum Step { case handOver(EventLoopPromise<PostgresConnection>), close, keep }
+        enum Step { case handOver(Waiter), close, keep }
         let step = state.withLock { s -> Step in
             if healthy, !s.closed, !conn.isClosed {
                 if !s.waiters.isEmpty { return .handOver(s.waiters.removeFirst()) }
@@ -177,30 +189,25 @@ final class PostgresConnectionPool: Sendable {
         }
         switch step {
         case .keep: break
-        case .handOver(let p): p.succeed(conn)
+        case .handOver(let w): w.promise.succeed(conn)
         case .close:
             conn.closeNow()
             // A waiter may now open a fresh connection in its own acquire.
-            let w = state.withLock { s -> EventLoopPromise<PostgresConnection>? in s.waiters.isEmpty ? nil : s.waiters.removeFirst() }
-            if let w { w.completeWith(acquire(on: w.futureResult.eventLoop)) }
+            let w = state.withLock { s -> Waiter? in s.waiters.isEmpty ? nil : s.waiters.removeFirst() }
+            if let w { w.promise.completeWith(acquire(on: w.promise.futureResult.eventLoop, deadline: w.deadline)) }
         }
     }
 
     /// Closes every idle connection and fails waiters; leased connections close on release.
     func close() {
-        let (idle, waiters) = state.withLock { s -> ([PostgresConnection], [EventLoopPromise<PostgresConnection>]) in
+        let (idle, waiters) = state.withLock { s -> ([PostgresConnection], [Waiter]) in
             s.closed = true
             defer { s.idle.removeAll(); s.waiters.removeAll() }
             return (s.idle, s.waiters)
         }
         for c in idle { c.closeNow() }
-        for w in waiters { w.fail(KvError.closedError) }
+        for w in waiters { w.promise.fail(KvError.closedError) }
     }
-}
-
-/// Set by an operation's deadline timer, read by the operation when it fails.
-final class TimeoutFlag: Sendable {
-    let fired = Atomic<Bool>(false)
 }
 
 extension PostgresConnection {
@@ -210,12 +217,5 @@ extension PostgresConnection {
     func closeNow() {
         let done: EventLoopFuture<Void> = self.close()
         done.whenComplete { _ in withExtendedLifetime(self) {} }
-    }
-
-    /// One statement, all rows (the future-based `query`, named so async code never picks the
-    /// row-sequence overload by accident).
-    func run(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
-        let result: EventLoopFuture<PostgresQueryResult> = self.query(query, logger: logger)
-        return Array(try await result.get().rows)
     }
 }

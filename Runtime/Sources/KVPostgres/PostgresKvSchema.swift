@@ -35,13 +35,13 @@ enum PostgresKvSchema {
     ]
 
     /// Creates or migrates the schema; returns the version now in place.
-    static func migrate(_ conn: PostgresConnection, logger: Logger) async throws -> Int {
-        func run(_ sql: String) async throws { _ = try await conn.run(PostgresQuery(unsafeSQL: sql), logger) }
+    static func migrate(_ conn: PostgresLease, logger: Logger) async throws -> Int {
+        func run(_ sql: String) async throws { _ = try await conn.run(PostgresQuery(unsafeSQL: sql)) }
         try await run("BEGIN")
         do {
-            _ = try await conn.run("SELECT pg_advisory_xact_lock(\(advisoryLockID))", logger)
+            _ = try await conn.run("SELECT pg_advisory_xact_lock(\(advisoryLockID))")
             try await run("CREATE TABLE IF NOT EXISTS edge_kv_schema (version int4 NOT NULL)")
-            let rows = try await conn.run("SELECT coalesce(max(version), 0)::int4 FROM edge_kv_schema", logger)
+            let rows = try await conn.run("SELECT coalesce(max(version), 0)::int4 FROM edge_kv_schema")
             var version = Int(try rows.first?.decode(Int32.self) ?? 0)
             if version > migrations.count {
                 throw KvError(.corrupt, "the database has KV schema version \(version), newer than this edge (\(migrations.count)): upgrade edge")
@@ -49,13 +49,13 @@ enum PostgresKvSchema {
             while version < migrations.count {
                 for sql in migrations[version] { try await run(sql) }
                 version += 1
-                _ = try await conn.run("INSERT INTO edge_kv_schema VALUES (\(Int32(version)))", logger)
+                _ = try await conn.run("INSERT INTO edge_kv_schema VALUES (\(Int32(version)))")
                 logger.info("KV schema migrated", metadata: ["version": "\(version)"])
             }
             try await run("COMMIT")
             return version
         } catch {
-            _ = try? await conn.run("ROLLBACK", logger)
+            _ = try? await conn.run("ROLLBACK")
             throw error
         }
     }

@@ -33,7 +33,7 @@ extension PostgresKvStore {
                 defer { conn.closeNow() }
                 backoff = PostgresKvLimits.initialBackoffMs
                 conn.addListener(channel: "edge_kv") { [weak self] _, note in self?.received(note.payload) }
-                _ = try await conn.run("LISTEN edge_kv", logger)
+                _ = try await PostgresLease(conn, deadline: PostgresConnectionPool.operationDeadline(), logger: logger).run("LISTEN edge_kv")
                 publish(nil)
                 await withTaskCancellationHandler {
                     try? await conn.closeFuture.get()
@@ -76,23 +76,21 @@ extension PostgresKvStore {
 
     /// Deletes up to `sweepBatch` expired rows (they are already invisible: this reclaims space).
     func sweepExpired() async {
-        let logger = self.logger
         let now = clock.nowMs()
-        _ = try? await pool.withConnection { (conn: PostgresConnection) async throws in
+        _ = try? await pool.withConnection { (conn: PostgresLease) async throws in
             _ = try await conn.run("""
                 DELETE FROM edge_kv_data WHERE key IN (
                   SELECT key FROM edge_kv_data WHERE expire_at <= \(now) AND expire_at < \(PostgresKvSchema.never) LIMIT \(Int64(PostgresKvLimits.sweepBatch)))
-                """, logger)
+                """)
         }
     }
 
     /// Empties every table and resets the counter: for test harnesses that reuse one database
     /// per case (the conformance runner). Never called by `edge`.
     public func eraseAllDataForTesting() async throws(KvError) {
-        let logger = self.logger
-        try await pool.withConnection { (conn: PostgresConnection) async throws in
-            _ = try await conn.run("TRUNCATE edge_kv_data, edge_kv_queue", logger)
-            _ = try await conn.run("UPDATE edge_kv_counter SET counter = 0 WHERE id = 1", logger)
+        try await pool.withConnection { (conn: PostgresLease) async throws in
+            _ = try await conn.run("TRUNCATE edge_kv_data, edge_kv_queue")
+            _ = try await conn.run("UPDATE edge_kv_counter SET counter = 0 WHERE id = 1")
         }
     }
 }

@@ -63,7 +63,6 @@ extension PostgresKvStore {
     /// One transaction for `requests`: lock the counter, read every key they check or modify,
     /// plan each in order against the running state, write the union of effects, commit.
     func runBatch(_ requests: [KvCommitRequest]) async throws(KvError) -> [Result<Versionstamp?, KvError>] {
-        let logger = self.logger
         let now = clock.nowMs()
         var keys = Set<[UInt8]>()
         for r in requests {
@@ -71,14 +70,14 @@ extension PostgresKvStore {
             for m in r.mutations { if case .setVersionstampedKey = m.kind {} else { keys.insert(m.key) } }
         }
         let readKeys = keys.map { ByteBuffer(bytes: $0) }
-        return try await pool.withConnection { (conn: PostgresConnection) async throws -> [Result<Versionstamp?, KvError>] in
-            _ = try await conn.run("BEGIN", logger)
-            let counterRow = try await conn.run("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE", logger)
+        return try await pool.withConnection { (conn: PostgresLease) async throws -> [Result<Versionstamp?, KvError>] in
+            _ = try await conn.run("BEGIN")
+            let counterRow = try await conn.run("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE")
             guard let first = counterRow.first else { throw KvError(.corrupt, "edge_kv_counter has no row") }
             let base = UInt64(bitPattern: try first.decode(Int64.self))
             var state: [[UInt8]: KvStoredRecord] = [:]
             if !readKeys.isEmpty {
-                let rows = try await conn.run("SELECT key, value, versionstamp, expire_at FROM edge_kv_data WHERE key = ANY(\(readKeys))", logger)
+                let rows = try await conn.run("SELECT key, value, versionstamp, expire_at FROM edge_kv_data WHERE key = ANY(\(readKeys))")
                 for row in rows {
                     let (k, v, vs, exp) = try row.decode((ByteBuffer, ByteBuffer, Int64, Int64).self)
                     state[Array(k.readableBytesView)] = KvStoredRecord(
@@ -108,18 +107,18 @@ extension PostgresKvStore {
                 }
             }
             if counter == base {
-                _ = try await conn.run("ROLLBACK", logger)
+                _ = try await conn.run("ROLLBACK")
                 return results
             }
-            try await Self.write(planned, counter: counter, on: conn, logger: logger)
-            _ = try await conn.run("COMMIT", logger)
+            try await Self.write(planned, counter: counter, on: conn)
+            _ = try await conn.run("COMMIT")
             return results
         }
     }
 
     /// Applies `planned` and the new counter inside the open transaction on `conn`, and queues the
     /// NOTIFY that watchers on every instance receive after COMMIT.
-    static func write(_ planned: PlannedWrites, counter: UInt64, on conn: PostgresConnection, logger: Logger) async throws {
+    static func write(_ planned: PlannedWrites, counter: UInt64, on conn: PostgresLease) async throws {
         var upKeys: [ByteBuffer] = [], upValues: [ByteBuffer] = [], upStamps: [Int64] = [], upExpiry: [Int64] = []
         var deletes: [ByteBuffer] = []
         for k in planned.touched {
@@ -134,14 +133,14 @@ extension PostgresKvStore {
             }
         }
         if !deletes.isEmpty {
-            _ = try await conn.run("DELETE FROM edge_kv_data WHERE key = ANY(\(deletes))", logger)
+            _ = try await conn.run("DELETE FROM edge_kv_data WHERE key = ANY(\(deletes))")
         }
         if !upKeys.isEmpty {
             _ = try await conn.run("""
                 INSERT INTO edge_kv_data (key, value, versionstamp, expire_at)
                 SELECT * FROM unnest(\(upKeys)::bytea[], \(upValues)::bytea[], \(upStamps)::int8[], \(upExpiry)::int8[])
                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, versionstamp = EXCLUDED.versionstamp, expire_at = EXCLUDED.expire_at
-                """, logger)
+                """)
         }
         for (id, e) in planned.enqueues {
             let keys = e.keysIfUndelivered.map { ByteBuffer(bytes: $0) }
@@ -149,22 +148,22 @@ extension PostgresKvStore {
             _ = try await conn.run("""
                 INSERT INTO edge_kv_queue (id, ready_at, payload, keys_if_undelivered, backoff)
                 VALUES (\(ByteBuffer(bytes: id)), \(e.readyAt), \(ByteBuffer(bytes: e.payload.serialized)), \(keys)::bytea[], \(backoff)::int8[])
-                """, logger)
+                """)
         }
-        _ = try await conn.run("UPDATE edge_kv_counter SET counter = \(Int64(bitPattern: counter)) WHERE id = 1", logger)
-        try await notify(planned.touched, queue: !planned.enqueues.isEmpty, on: conn, logger: logger)
+        _ = try await conn.run("UPDATE edge_kv_counter SET counter = \(Int64(bitPattern: counter)) WHERE id = 1")
+        try await notify(planned.touched, queue: !planned.enqueues.isEmpty, on: conn)
     }
 
     /// `NOTIFY edge_kv` with the changed keys as comma-separated hex (empty: "re-check everything",
     /// used when they do not fit); a leading `q,` wakes queue consumers.
-    static func notify(_ keys: [[UInt8]], queue: Bool, on conn: PostgresConnection, logger: Logger) async throws {
+    static func notify(_ keys: [[UInt8]], queue: Bool, on conn: PostgresLease) async throws {
         var payload = queue ? "q" : "k"
         for k in keys {
             payload += "," + Self.hex(k)
             if payload.utf8.count > PostgresKvLimits.maxNotifyPayload { payload = queue ? "q" : "k"; break }
         }
         if keys.isEmpty && !queue { return }
-        _ = try await conn.run("SELECT pg_notify('edge_kv', \(payload))", logger)
+        _ = try await conn.run("SELECT pg_notify('edge_kv', \(payload))")
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -177,17 +176,16 @@ extension PostgresKvStore {
 
     public func deleteRange(start: [UInt8], end: [UInt8]) async throws(KvError) -> Int {
         if isClosed.load(ordering: .relaxed) { throw .closedError }
-        let logger = self.logger
         let now = clock.nowMs()
-        return try await pool.withConnection { (conn: PostgresConnection) async throws -> Int in
-            _ = try await conn.run("BEGIN", logger)
-            let c = try await conn.run("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE", logger)
+        return try await pool.withConnection { (conn: PostgresLease) async throws -> Int in
+            _ = try await conn.run("BEGIN")
+            let c = try await conn.run("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE")
             guard let first = c.first else { throw KvError(.corrupt, "edge_kv_counter has no row") }
             let counter = try first.decode(Int64.self)
             let rows = try await conn.run("""
                 DELETE FROM edge_kv_data WHERE key >= \(ByteBuffer(bytes: start)) AND key < \(ByteBuffer(bytes: end))
                 RETURNING key, expire_at > \(now)
-                """, logger)
+                """)
             var live = 0
             var keys: [[UInt8]] = []
             for row in rows {
@@ -196,12 +194,12 @@ extension PostgresKvStore {
                 if isLive { live += 1 }
             }
             if keys.isEmpty {
-                _ = try await conn.run("ROLLBACK", logger)
+                _ = try await conn.run("ROLLBACK")
                 return 0
             }
-            _ = try await conn.run("UPDATE edge_kv_counter SET counter = \(counter &+ 1) WHERE id = 1", logger)
-            try await Self.notify(keys, queue: false, on: conn, logger: logger)
-            _ = try await conn.run("COMMIT", logger)
+            _ = try await conn.run("UPDATE edge_kv_counter SET counter = \(counter &+ 1) WHERE id = 1")
+            try await Self.notify(keys, queue: false, on: conn)
+            _ = try await conn.run("COMMIT")
             return live
         }
     }

@@ -39,16 +39,15 @@ extension PostgresKvStore {
     }
 
     func leaseOne() async throws(KvError) -> KvQueueMessage? {
-        let logger = self.logger
         let now = clock.nowMs()
-        return try await pool.withConnection { (conn: PostgresConnection) async throws -> KvQueueMessage? in
+        return try await pool.withConnection { (conn: PostgresLease) async throws -> KvQueueMessage? in
             let rows = try await conn.run("""
                 UPDATE edge_kv_queue SET lease_until = \(now + KvLimits.queueLeaseMs) WHERE id = (
                   SELECT id FROM edge_kv_queue
                   WHERE (lease_until = 0 AND ready_at <= \(now)) OR (lease_until <> 0 AND lease_until < \(now))
                   ORDER BY ready_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                 RETURNING id, payload, keys_if_undelivered, backoff
-                """, logger)
+                """)
             guard let row = rows.first else { return nil }
             let (id, payload, keys, backoff) = try row.decode((ByteBuffer, ByteBuffer, [ByteBuffer], [Int64]).self)
             return KvQueueMessage(
@@ -60,36 +59,35 @@ extension PostgresKvStore {
     package func finish(_ message: KvQueueMessage, success: Bool) async throws(KvError) {
         defer { _ = leased.withLock { $0.remove(message.id) } }
         if isClosed.load(ordering: .relaxed) { throw .closedError }
-        let logger = self.logger
         let now = clock.nowMs()
         let id = ByteBuffer(bytes: message.id)
-        try await pool.withConnection { (conn: PostgresConnection) async throws in
+        try await pool.withConnection { (conn: PostgresLease) async throws in
             if success {
-                _ = try await conn.run("DELETE FROM edge_kv_queue WHERE id = \(id)", logger)
+                _ = try await conn.run("DELETE FROM edge_kv_queue WHERE id = \(id)")
                 return
             }
             if let delay = message.backoffSchedule.first {
                 let rest = message.backoffSchedule.dropFirst().map { Int64($0) }
                 _ = try await conn.run("""
                     UPDATE edge_kv_queue SET lease_until = 0, ready_at = \(now + Int64(delay)), backoff = \(rest)::int8[] WHERE id = \(id)
-                    """, logger)
-                try await Self.notify([], queue: true, on: conn, logger: logger)
+                    """)
+                try await Self.notify([], queue: true, on: conn)
                 return
             }
             let keys = message.keysIfUndelivered.filter { !$0.isEmpty }
-            _ = try await conn.run("BEGIN", logger)
-            let gone = try await conn.run("DELETE FROM edge_kv_queue WHERE id = \(id) RETURNING id", logger)
+            _ = try await conn.run("BEGIN")
+            let gone = try await conn.run("DELETE FROM edge_kv_queue WHERE id = \(id) RETURNING id")
             if keys.isEmpty || gone.first == nil {
-                _ = try await conn.run("COMMIT", logger)
+                _ = try await conn.run("COMMIT")
                 return
             }
-            let c = try await conn.run("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE", logger)
+            let c = try await conn.run("SELECT counter FROM edge_kv_counter WHERE id = 1 FOR UPDATE")
             guard let first = c.first else { throw KvError(.corrupt, "edge_kv_counter has no row") }
             let vs = Versionstamp(counter: UInt64(bitPattern: try first.decode(Int64.self)) + 1)
             var planned = PlannedWrites()
             for k in keys { planned.apply(k, KvStoredRecord(value: message.payload, versionstamp: vs, expireAt: nil)) }
-            try await Self.write(planned, counter: vs.counter, on: conn, logger: logger)
-            _ = try await conn.run("COMMIT", logger)
+            try await Self.write(planned, counter: vs.counter, on: conn)
+            _ = try await conn.run("COMMIT")
         }
     }
 
@@ -97,10 +95,9 @@ extension PostgresKvStore {
     func renewLeases() async {
         let ids = leased.withLock { Array($0) }.map { ByteBuffer(bytes: $0) }
         if ids.isEmpty { return }
-        let logger = self.logger
         let until = clock.nowMs() + KvLimits.queueLeaseMs
-        _ = try? await pool.withConnection { (conn: PostgresConnection) async throws in
-            _ = try await conn.run("UPDATE edge_kv_queue SET lease_until = \(until) WHERE lease_until <> 0 AND id = ANY(\(ids))", logger)
+        _ = try? await pool.withConnection { (conn: PostgresLease) async throws in
+            _ = try await conn.run("UPDATE edge_kv_queue SET lease_until = \(until) WHERE lease_until <> 0 AND id = ANY(\(ids))")
         }
     }
 }

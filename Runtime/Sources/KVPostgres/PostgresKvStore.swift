@@ -70,7 +70,7 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
         pool = PostgresConnectionPool(url: self.url, group: group, logger: options.logger)
         let logger = self.logger
         do {
-            _ = try await pool.withConnection { (conn: PostgresConnection) async throws -> Int in
+            _ = try await pool.withConnection { (conn: PostgresLease) async throws -> Int in
                 try await PostgresKvSchema.migrate(conn, logger: logger)
             }
         } catch {
@@ -94,8 +94,7 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
         if isClosed.load(ordering: .relaxed) { throw .closedError }
         if ranges.isEmpty { return [] }
         let query = readQuery(ranges)
-        let logger = self.logger
-        let rows = try await pool.withConnection { (conn: PostgresConnection) async throws -> [PostgresRow] in try await conn.run(query, logger) }
+        let rows = try await pool.withConnection { (conn: PostgresLease) async throws -> [PostgresRow] in try await conn.run(query) }
         return try Self.entries(rows, ranges)
     }
 
@@ -153,11 +152,7 @@ public final class PostgresKvStore: KvStore, @unchecked Sendable {
     /// loop, hence the semaphore).
     @available(*, noasync)
     func blocking(_ query: PostgresQuery) throws(KvError) -> [PostgresRow] {
-        let logger = self.logger
-        let future = pool.withConnectionFuture { conn in
-            let result: EventLoopFuture<PostgresQueryResult> = conn.query(query, logger: logger)
-            return result.map { Array($0.rows) }
-        }
+        let future = pool.withConnectionFuture { conn in conn.runFuture(query) }
         switch BlockingResult.wait(for: future) {
         case .success(let rows): return rows
         case .failure(let error): throw PostgresConnectionPool.storageError(error)
