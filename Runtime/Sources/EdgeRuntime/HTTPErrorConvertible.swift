@@ -13,12 +13,12 @@ extension HTTPError {
     /// that add CORS or native texts to theirs): ``HTTPErrorConvertible`` errors keep their status,
     /// cancellation is 503 `cancelled`, anything else is 500 `internal_error`. 5xx are logged with `route`,
     /// as "function failed", except 503 `storage_unavailable`: an outage of the store is not the
-    /// function's failure (the store logs the outage itself), so it is one debug line.
+    /// function's failure, so it is one warning line ("storage unavailable", with the store's words).
     public init(converting error: any Error, requestId: String, logger: Logger, route: String) {
         if let c = error as? any HTTPErrorConvertible {
             self = c.httpError
             if status == .serviceUnavailable && code == "storage_unavailable" {
-                logger.debug("storage unavailable", metadata: ["route": .string(route), "error": .string(message)])
+                logger.warning("storage unavailable", metadata: ["route": .string(route), "error": .string(message)])
             } else if status.code >= 500 {
                 logger.error("function failed", metadata: ["route": .string(route), "error": .string("\(error)")])
             }
