@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // Spans (request, KV commit, fetch) through the API; only EdgeOTel links an exporter (Docs/Decisions/0021).
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // OTLP over HTTP only: the gRPC trait would add grpc-swift and HTTP/2 to every build (Decisions/0021).
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         // Only KVPostgres imports this (Docs/Decisions/0019).
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // Only bench/codecs links these two (Docs/Decisions/0009 and 0010 say why the runtime does not).
@@ -81,6 +85,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 for ConstantTime
+                .product(name: "Tracing", package: "swift-distributed-tracing"),  // fetch spans, traceparent out
             ],
             path: "Runtime/Sources/EdgeRuntime",
             swiftSettings: strict
@@ -105,8 +110,20 @@ let package = Package(
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Runtime/Sources/Server",
+            swiftSettings: strict
+        ),
+
+        // MARK: Trace export: swift-otel's OTLP/HTTP exporter, installed only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        .target(
+            name: "EdgeOTel",
+            dependencies: [
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Runtime/Sources/EdgeOTel",
             swiftSettings: strict
         ),
 
@@ -116,6 +133,7 @@ let package = Package(
             dependencies: [
                 "EdgeRuntime", "Server", "KV", "CStbImageWrite",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Runtime/Sources/EdgeTesting",
             swiftSettings: strict
@@ -123,7 +141,7 @@ let package = Package(
 
         // MARK: KV: Deno KV semantics (no I/O) and the LMDB store.
         .target(name: "CLMDB", path: "Runtime/Shims/CLMDB", linkerSettings: [.linkedLibrary("lmdb")]),
-        .target(name: "KV", dependencies: ["EdgeJSON"], path: "Runtime/Sources/KV", swiftSettings: strict),
+        .target(name: "KV", dependencies: ["EdgeJSON", .product(name: "Tracing", package: "swift-distributed-tracing")], path: "Runtime/Sources/KV", swiftSettings: strict),
         .target(name: "KVLMDB", dependencies: ["KV", "CLMDB", .product(name: "CoreMetrics", package: "swift-metrics")], path: "Runtime/Sources/KVLMDB", swiftSettings: strict),
         // The fleet store: the same semantics on PostgreSQL (Docs/Decisions/0019). The only importer of postgres-nio.
         .target(
@@ -177,8 +195,9 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Server", "Functions", "EdgeRuntime", "EdgeJSON", "Cron", "KV", "KVLMDB", "KVPostgres", "KVTool", "DevServer", "Supervisor",
+                "Server", "Functions", "EdgeRuntime", "EdgeJSON", "Cron", "KV", "KVLMDB", "KVPostgres", "KVTool", "DevServer", "Supervisor", "EdgeOTel",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Runtime/Sources/CLI",
@@ -209,7 +228,7 @@ let package = Package(
         .testTarget(name: "KVPostgresTests", dependencies: ["KV", "KVPostgres", "EdgeTesting", "Server", "Cron"], path: "Tests/KVPostgresTests", swiftSettings: strict),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests", swiftSettings: strict),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests", swiftSettings: strict),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB"], path: "Tests/ServerTests", swiftSettings: strict),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTesting", "Cron", "KV", "KVLMDB", .product(name: "InMemoryTracing", package: "swift-distributed-tracing")], path: "Tests/ServerTests", swiftSettings: strict),
         .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "EdgeTesting", "KV", "KVLMDB"], path: "Tests/VLMTests", swiftSettings: strict),
         .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage", "EdgeTesting"], path: "Tests/EdgeImageTests", swiftSettings: strict),
         .testTarget(name: "FunctionsTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/FunctionsTests", swiftSettings: strict),

@@ -1,5 +1,6 @@
 import Testing
 @testable import Server
+import EdgeRuntime
 
 /// The access log's `traceId`: the trace id of a valid W3C `traceparent`, nothing otherwise.
 @Suite struct TraceParentTests {

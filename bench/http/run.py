@@ -22,7 +22,7 @@ from pathlib import Path
 
 import servers as S
 
-ORDER = ["edge", "edge-nometrics", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
+ORDER = ["edge", "edge-nometrics", "edge-traced", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
 PEERS = ["edge-1proc", "hummingbird", "deno", "node", "fastapi"]
 WRK_LUA = S.HERE / "wrk_report.lua"
 
@@ -206,6 +206,11 @@ def print_table(a, summary, rat) -> None:
     if "edge-nometrics" in summary and "edge" in summary:
         s, n = summary["edge"], summary["edge-nometrics"]
         print(f"# metrics cost: edge is {100 * (s['rps'] / n['rps'] - 1):+.1f}% req/s vs edge-nometrics (EDGE_METRICS=off); budget -5%")
+    if "edge-traced" in summary and "edge-nometrics" in summary:
+        t, n = summary["edge-traced"], summary["edge-nometrics"]
+        print(f"# metrics + tracing cost: edge-traced is {100 * (t['rps'] / n['rps'] - 1):+.1f}% req/s vs edge-nometrics "
+              f"(metrics and tracing off); budget -5%; OTLP sink got {S.OTLP_RECEIVED['posts']} exports, "
+              f"{S.OTLP_RECEIVED['bytes']} bytes")
     if "edge-log" in summary and "edge" in summary:
         s, l = summary["edge"], summary["edge-log"]
         print(f"# access-log cost: edge-log is {100 * (l['rps'] / s['rps'] - 1):+.1f}% req/s vs edge (log to /dev/null)")

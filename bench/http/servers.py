@@ -23,8 +23,43 @@ ROOT = HERE.parent.parent  # the swift-edge checkout
 PATH = "/hello"
 BODY = b"Hello, world!"
 # The servers that have the KV route (GET /hello/kv), and whether it is the one measured.
-KV_SERVERS = {"edge", "edge-1proc", "edge-log", "edge-nometrics", "deno"}
+KV_SERVERS = {"edge", "edge-1proc", "edge-log", "edge-nometrics", "edge-traced", "deno"}
 KV_ROUTE = False
+
+
+_OTLP_SINK: str | None = None
+OTLP_RECEIVED = {"posts": 0, "bytes": 0}
+
+
+def otlp_sink_url() -> str:
+    """An OTLP/HTTP receiver on loopback for edge-traced: answers every POST 200 with an empty
+    ExportTraceServiceResponse and counts what arrived (it runs in this Python process, so its CPU is not
+    in edge's figures)."""
+    global _OTLP_SINK
+    if _OTLP_SINK is None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Sink(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                n = int(self.headers.get("content-length") or 0)
+                self.rfile.read(n)
+                OTLP_RECEIVED["posts"] += 1
+                OTLP_RECEIVED["bytes"] += n
+                self.send_response(200)
+                self.send_header("content-type", "application/x-protobuf")
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        _OTLP_SINK = f"http://127.0.0.1:{server.server_address[1]}"
+    return _OTLP_SINK
 
 
 def use_kv_route() -> None:
@@ -68,6 +103,10 @@ def specs(edge_bin: Path) -> dict[str, Spec]:
                            note="one process (--workers 0); LOG_FORMAT=json, access log -> /dev/null"),
         "edge-nometrics": Spec("edge-nometrics", [str(edge_bin), "serve"], {**edge_env, "EDGE_METRICS": "off"}, SCRATCH,
                                note="edge with EDGE_METRICS=off: no request counted (the metrics cost's baseline)"),
+        "edge-traced": Spec("edge-traced", [str(edge_bin), "serve"],
+                            {**edge_env, "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_sink_url()}, SCRATCH,
+                            note="edge with metrics and tracing on: a span per request exported over OTLP/HTTP "
+                                 "(protobuf) to a loopback sink"),
         "edge-log": Spec("edge-log", [str(edge_bin), "serve"], dict(edge_env), SCRATCH, keep_stdout=True,
                          note="LOG_FORMAT=json, access log kept in a file"),
         "hummingbird": Spec("hummingbird", [str(HB_BIN)], {"HOST": "127.0.0.1"},

@@ -4,6 +4,7 @@ import Functions
 import EdgeRuntime
 import Server
 import ServiceLifecycle
+import Tracing
 import Supervisor
 
 #if canImport(Glibc)
@@ -131,7 +132,11 @@ struct Serve: AsyncParsableCommand {
             return 1
         }
         let app: EdgeApplication
-        do { app = try startup.application(routes: routes, apps: apps, kv: kv) } catch {
+        let tracing: (tracer: any Tracer, exporter: any Service)?
+        do {
+            tracing = try startup.startTracing()
+            app = try startup.application(routes: routes, apps: apps, kv: kv, tracer: tracing?.tracer)
+        } catch {
             printError("edge: \(error)\n")
             return 1
         }
@@ -155,7 +160,8 @@ struct Serve: AsyncParsableCommand {
         do {
             // Released after the last request and `waitUntil` task: queued KV commits are flushed and the
             // LMDB environment closed; transfers still open are aborted and the curl thread joined.
-            var resources: [any Service] = []
+            // The span exporter first: it is shut down last, after the last request's spans have ended.
+            var resources: [any Service] = tracing.map { [$0.exporter] } ?? []
             if let kv { resources.append(ResourceService("kv") { kv.close() }) }
             resources.append(ResourceService("fetch") { HTTPClient.shared.shutdown() })
             try await server.run(resources: resources, extraServices: services) { bound in

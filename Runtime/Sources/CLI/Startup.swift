@@ -1,3 +1,4 @@
+import Tracing
 import Cron
 import EdgeRuntime
 import KVLMDB
@@ -56,12 +57,12 @@ struct Startup {
         kvURL != nil || KVCommand.storeExists(at: kvPath) ? await openKV() : nil
     }
 
-    func application(routes: [RouteDescriptor], apps: [AppDescriptor], kv: Kv? = nil) throws -> EdgeApplication {
+    func application(routes: [RouteDescriptor], apps: [AppDescriptor], kv: Kv? = nil, tracer: (any Tracer)? = nil) throws -> EdgeApplication {
         var services = Services()
         services[KvServiceKey.self] = kv
         services[FetchServiceKey.self] = HTTPClient.shared
         do {
-            return try EdgeApplication(routes: routes, apps: apps, config: config, environment: env, logger: logger, services: services)
+            return try EdgeApplication(routes: routes, apps: apps, config: config, environment: env, logger: logger, services: services, tracer: tracer)
         } catch {
             throw ConfigurationError("\(error)")
         }

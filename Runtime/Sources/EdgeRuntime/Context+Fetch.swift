@@ -1,4 +1,5 @@
 public import Fetch
+import Tracing
 
 /// The process's HTTP client in ``Services``.
 package enum FetchServiceKey: ServiceKey {
@@ -8,9 +9,29 @@ package enum FetchServiceKey: ServiceKey {
 extension Context {
     /// Outbound HTTP on libcurl: streaming bodies, back-pressure, cancellation with the handler's task
     /// (a client that goes away aborts the upstream transfer).
+    ///
+    /// Trace context goes along unless the handler set its own `traceparent`:
+    /// - tracing on (the request runs in a span, ``FetchSpan``): the call is a client span, child of the
+    ///   request's, and the upstream gets `traceparent` with the request's trace id and that span's id;
+    /// - tracing off and the request carried a valid `traceparent`: the upstream gets the same trace id and
+    ///   flags with a new parent id (``TraceParent/child()``), so the trace still joins up downstream;
+    /// - otherwise nothing is added, and nothing is allocated for tracing.
     public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
-        try await (services[FetchServiceKey.self] ?? HTTPClient.shared).fetch(request)
+        let client = services[FetchServiceKey.self] ?? HTTPClient.shared
+        if request.headers[TraceParent.headerName] == nil {
+            if let parent = InstrumentationContext.current {
+                return try await FetchSpan.fetch(request, client: client, parent: parent)
+            }
+            if let incoming = TraceParent(requestHeaders[Self.traceparentField]) {
+                var request = request
+                request.headers.append(name: TraceParent.headerName, value: incoming.child())
+                return try await client.fetch(request)
+            }
+        }
+        return try await client.fetch(request)
     }
+
+    private static let traceparentField = HTTPField.Name(TraceParent.headerName)!
 
     /// `GET url`.
     public func fetch(_ url: String, headers: FetchHeaders = [:]) async throws(FetchError) -> FetchResponse {

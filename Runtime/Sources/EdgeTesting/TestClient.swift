@@ -1,6 +1,7 @@
 public import EdgeRuntime
 public import KV
 package import Server
+public import Tracing
 
 /// Sends requests through the real request pipeline (config phases, router, limits, the app layer,
 /// error envelopes) in-process: no socket, no LMDB file, no sleeping.
@@ -32,8 +33,12 @@ public final class TestClient: Sendable {
     ///   - env: the process environment the functions see (`APP__NAME` scoping applies).
     ///   - kv: the database; by default a fresh in-memory one (``MemoryKvStore``, Deno KV's semantics)
     ///     whose time is `clock`: pass a ``ManualKvClock`` to test expiry and queue delays without sleeping.
+    ///   - tracer: records each request as a span (nil: tracing off, as in production without
+    ///     `OTEL_EXPORTER_OTLP_ENDPOINT`). Fetch and KV commit spans go to `InstrumentationSystem.tracer`, so
+    ///     pass the tracer the test process bootstrapped (an `InMemoryTracer`).
     public init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: String = "{}",
-                env: [String: String] = [:], kv: Kv? = nil, clock: any KvTimeSource = KvSystemClock()) throws {
+                env: [String: String] = [:], kv: Kv? = nil, clock: any KvTimeSource = KvSystemClock(),
+                tracer: (any Tracer)? = nil) throws {
         let cfg = try EdgeConfig.parse(Array(config.utf8))
         let kv = kv ?? Kv(store: MemoryKvStore(clock: clock))
         var services = Services()
@@ -41,7 +46,7 @@ public final class TestClient: Sendable {
         self.kv = kv
         app = try EdgeApplication(routes: routes, apps: apps, config: cfg, environment: env,
                                   logger: Logger(label: "edge-testing", factory: { _ in SwiftLogNoOpLogHandler() }),
-                                  services: services)
+                                  services: services, tracer: tracer)
         let app = self.app
         appsTask = Task { await app.runApps() }
     }

@@ -1,3 +1,5 @@
+import Tracing
+
 /// A Deno KV database: the public API handlers use (`ctx.kv`).
 ///
 /// Every method has Deno's semantics and raises Deno's errors at the same points (see
@@ -88,7 +90,16 @@ public final class Kv: Sendable {
     /// Starts an atomic operation.
     public func atomic() -> KvAtomicOperation { KvAtomicOperation(kv: self) }
 
+    /// Every commit goes through here; inside a traced request (a span's context is the task's, see
+    /// ``KvCommitSpan``) it is recorded as a `kv.commit` span, otherwise nothing is added.
     func commit(_ request: KvCommitRequest) async throws(KvError) -> KvCommitResult {
+        if let parent = InstrumentationContext.current {
+            return try await KvCommitSpan.commit(request, on: self, parent: parent)
+        }
+        return try await commitUntraced(request)
+    }
+
+    func commitUntraced(_ request: KvCommitRequest) async throws(KvError) -> KvCommitResult {
         guard let vs = try await store.commit(request) else { return .failed }
         return .ok(vs)
     }

@@ -1,5 +1,6 @@
 import EdgeMetrics
 public import EdgeRuntime
+package import Tracing
 
 /// The whole request pipeline without sockets: config phases, routing, method dispatch, limits,
 /// deadlines, errors as the JSON envelope. The HTTP server and the in-process test client both call
@@ -24,6 +25,10 @@ public final class EdgeApplication: Sendable {
     /// False with `EDGE_METRICS=off`: requests are not counted and `/metrics` answers 404 (the benchmark's
     /// baseline).
     let metricsOn: Bool
+    /// The tracer requests are recorded with (``RequestSpan``), or nil: no span, nothing allocated for one.
+    /// Fetch and KV spans go to `InstrumentationSystem.tracer`, so this is the bootstrapped one (the CLI
+    /// passes it when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, tests an in-memory one).
+    let tracer: (any Tracer)?
 
     /// The outcome of one request: the response plus what the access log needs.
     public struct Outcome: Sendable {
@@ -35,11 +40,15 @@ public final class EdgeApplication: Sendable {
         /// The app the route belongs to, and the access-log fields it and the handler added.
         public var app: String? = nil
         public var logFields: [(String, String)] = []
+        /// The trace id of the request's span when tracing is on (the incoming `traceparent`'s, or a new one),
+        /// for the access log; nil when tracing is off (the log then reads the header itself).
+        public var traceId: String? = nil
         /// The metrics block the request was counted in flight in (``recordEnd(_:status:nanoseconds:bytesIn:bytesOut:)``).
         var metricsBlock = MetricsLayout.unmatchedBlock
     }
 
-    package init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services()) throws(ConfigError) {
+    package init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services(), tracer: (any Tracer)? = nil) throws(ConfigError) {
+        self.tracer = tracer
         self.table = try RouteTable(routes, apps: apps, config: config, env: Environment(environment))
         for (i, cron) in config.crons.enumerated() {
             let path = String(cron.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
@@ -118,6 +127,14 @@ public final class EdgeApplication: Sendable {
     /// server passes `.currentTask` (its task is the connection's, see ``Deadline/Placement``). The request
     /// is counted in flight in its outcome's metrics block; the caller ends it with ``recordEnd``.
     func respond(to request: consuming Request, requestId: String, isCron: Bool = false, placement: Deadline.Placement) async -> Outcome {
+        guard let tracer else { return await route(request, requestId: requestId, isCron: isCron, placement: placement) }
+        return await RequestSpan.record(request, tracer: tracer, isCron: isCron) { request in
+            await route(request, requestId: requestId, isCron: isCron, placement: placement)
+        }
+    }
+
+    /// ``respond(to:requestId:isCron:placement:)`` without the request span.
+    private func route(_ request: consuming Request, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
         var req = request
         let path = req.path
         guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {

@@ -1,0 +1,14 @@
+import EdgeOTel
+import ServiceLifecycle
+import Tracing
+
+extension Startup {
+    /// What a serving process records spans with: nothing unless `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+    /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; then swift-otel's tracer (bootstrapped as the process's)
+    /// and its exporter service, which must outlive the server (it flushes the last spans on shutdown).
+    /// Each worker process calls this for itself; the supervisor never does. (Docs/Decisions/0021.)
+    func startTracing() throws -> (tracer: any Tracer, exporter: any Service)? {
+        guard let exporter = try TraceExport.start(environment: env) else { return nil }
+        return (InstrumentationSystem.tracer, exporter)
+    }
+}

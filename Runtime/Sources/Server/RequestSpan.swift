@@ -1,0 +1,49 @@
+import EdgeRuntime
+import HTTPTypes
+import Tracing
+
+/// One request as a span, when the application has a tracer (``EdgeApplication``'s `tracer`).
+///
+/// The span's parent is what the tracer extracts from the request's headers (a valid W3C `traceparent`:
+/// the same trace id, its parent id as parent), else it starts a trace. Its context is the task's while the
+/// request is routed and handled, so `Context.fetch` and KV commits made for the request are its children
+/// (`InstrumentationContext.current`). It is named `<METHOD> <route pattern>` (`GET /api/users/:id`), or
+/// `<METHOD>` when no route matched (a raw path would make one span name per URL); its attributes follow
+/// OpenTelemetry's HTTP server conventions: `http.request.method`, `url.path`, `http.route`,
+/// `http.response.status_code`, and status error for a 5xx. It ends when the response is ready (a streamed
+/// body's transfer comes after). Cron invocations are internal spans, the rest server spans.
+enum RequestSpan {
+    static func record(
+        _ request: Request, tracer: any Tracer, isCron: Bool,
+        _ route: (Request) async -> EdgeApplication.Outcome
+    ) async -> EdgeApplication.Outcome {
+        var parent = InstrumentationContext.topLevel
+        tracer.extract(request.headers, into: &parent, using: HeaderExtractor())
+        let method = request.method.rawValue
+        let span = tracer.startSpan(method, context: parent, ofKind: isCron ? .internal : .server)
+        span.attributes["http.request.method"] = method
+        span.attributes["url.path"] = request.path
+        var outcome = await InstrumentationContext.$current.withValue(span.context) {
+            await route(request)
+        }
+        if let route = outcome.route {
+            span.operationName = "\(method) \(route)"
+            span.attributes["http.route"] = route
+        }
+        let status = outcome.response.status.code
+        span.attributes["http.response.status_code"] = status
+        if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
+        var carrier = TraceCarrier()
+        tracer.inject(span.context, into: &carrier, using: TraceCarrier.Writer())
+        outcome.traceId = carrier.traceParent?.traceId
+        span.end()
+        return outcome
+    }
+
+    /// Reads trace headers (`traceparent`, `tracestate`...) from the request's fields.
+    struct HeaderExtractor: Extractor, Sendable {
+        func extract(key: String, from carrier: HTTPFields) -> String? {
+            HTTPField.Name(key).flatMap { carrier[$0] }
+        }
+    }
+}
