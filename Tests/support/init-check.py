@@ -19,6 +19,7 @@ and rebuilds everything.
 Prints each step's time; exits 1 on the first failure, with the dev log.
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -172,6 +173,7 @@ def main():
                 os.killpg(dev.pid, signal.SIGKILL)
                 dev.wait()
         log_file.close()
+    shutil.rmtree(work, ignore_errors=True)  # only on success: a failure leaves the project and dev.log to read
     step("passed")
 
 
