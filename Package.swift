@@ -17,6 +17,10 @@ let package = Package(
         .executable(name: "kv-bench", targets: ["KVBench"]),
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
         .library(name: "EdgeTesting", targets: ["EdgeTesting"]),
+        // What another package builds on (Docs/Decisions/0023): the command line as a library, and the
+        // plugin that turns its own Functions/ into a route table. `edge init` writes such a package.
+        .library(name: "EdgeCLI", targets: ["EdgeCLI"]),
+        .plugin(name: "RouteTablePlugin", targets: ["RouteTablePlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -191,18 +195,21 @@ let package = Package(
         .executableTarget(name: "RouteGen", dependencies: ["RouteGenCore", "Cron"], path: "Runtime/Sources/RouteGen", swiftSettings: strict),
         .plugin(name: "RouteTablePlugin", capability: .buildTool(), dependencies: ["RouteGen"], path: "Runtime/Plugins/RouteTablePlugin"),
 
-        // MARK: The `edge` executable.
-        .executableTarget(
-            name: "CLI",
+        // MARK: The `edge` command line, as a library any app's executable calls with its route table.
+        .target(
+            name: "EdgeCLI",
             dependencies: [
-                "Server", "Functions", "EdgeRuntime", "EdgeJSON", "Cron", "KV", "KVLMDB", "KVPostgres", "KVTool", "DevServer", "Supervisor", "EdgeOTel",
+                "Server", "EdgeRuntime", "EdgeJSON", "Cron", "KV", "KVLMDB", "KVPostgres", "KVTool", "DevServer", "Supervisor", "EdgeOTel",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Runtime/Sources/CLI",
+            path: "Runtime/Sources/EdgeCLI",
             swiftSettings: strict
         ),
+
+        // MARK: This repository's `edge` executable: EdgeCLI serving the seed apps in Functions/.
+        .executableTarget(name: "CLI", dependencies: ["EdgeCLI", "Functions"], path: "Runtime/Sources/CLI", swiftSettings: strict),
 
         // MARK: Benchmarks (bench/*/run.sh drive them).
         .executableTarget(name: "KVBench", dependencies: ["KV", "KVLMDB", "KVPostgres"], path: "bench/kv/Sources/KVBench", swiftSettings: strict),

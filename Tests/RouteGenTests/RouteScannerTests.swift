@@ -91,5 +91,7 @@ import Testing
         let source = RouteTableEmitter.emit(routes, projectRoot: "/p")
         #expect(source.contains(#"#sourceLocation(file: "/p/Functions/(vlm)/v1/prompts/[id]/Prompt.swift", line: 1)"#))
         #expect(source.contains(#"routes.append(RouteDescriptor("/v1/prompts/:id", file: "Functions/(vlm)/v1/prompts/[id]/Prompt.swift", Prompt.self))"#))
+        // A project without route groups gets no "never mutated" warning from generated code.
+        #expect(source.contains("let apps: [AppDescriptor] = []"))
     }
 }

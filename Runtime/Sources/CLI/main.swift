@@ -1,15 +1,6 @@
-// `edge`: the swift-edge command line. See `edge --help`.
-import ArgumentParser
-import EdgeRuntime
-import Server
+// `edge`: this repository's own binary, the swift-edge command line (EdgeCLI) serving the seed apps in
+// Functions/. A project made by `edge init` has the same three lines with its own Functions/ target.
+import EdgeCLI
+import Functions
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-// Before any event loop starts.
-EventLoops.configure(FileIO.processEnvironment())
-
-let code = await EdgeCommand.exitStatus(arguments: Array(CommandLine.arguments.dropFirst()))
-LogSink.standardOutput.flush()
-exit(code)
+await EdgeMain.run(ServedApp(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps, product: "edge"))

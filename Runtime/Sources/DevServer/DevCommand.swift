@@ -7,7 +7,7 @@ import Synchronization
 /// `edge dev`: the local reload loop. See ``DevSupervisor``.
 ///
 /// The `edge` command line parses `edge dev`'s options (swift-argument-parser, in the CLI module)
-/// and calls ``run(project:host:port:buildOnStart:environment:)`` with validated values.
+/// and calls ``run(project:host:port:buildOnStart:environment:product:scratchPath:)`` with validated values.
 public enum DevCommand {
     /// Runs the reload loop until Ctrl-C; the exit status.
     /// - Parameters:
@@ -16,7 +16,11 @@ public enum DevCommand {
     ///   - port: the port to listen on (0 to 65535, already validated).
     ///   - buildOnStart: false to serve the binary already built.
     ///   - environment: the process environment (flags already applied), before the `.env` files.
-    public static func run(project: String?, host: String, port: Int, buildOnStart: Bool, environment: [String: String]) async -> Int32 {
+    ///   - product: the executable product to rebuild and serve (`swift build --product <product>`, then
+    ///     `.build/debug/<product>`): `edge` here, `app` in a project made by `edge init`.
+    ///   - scratchPath: the build directory when it is not the project's `.build` (`swift build --scratch-path`).
+    public static func run(project: String?, host: String, port: Int, buildOnStart: Bool, environment: [String: String],
+                           product: String = "edge", scratchPath: String? = nil) async -> Int32 {
         var env = environment
         if env.isEmpty { env = Subprocess.environment() }
         let project = project.map(FileSystem.absolute) ?? FileSystem.currentDirectory()
@@ -28,6 +32,13 @@ public enum DevCommand {
         var options = DevOptions(projectDirectory: project, host: host, port: port, processEnvironment: env)
         options.swift = env["SWIFT"] ?? "swift"
         options.buildOnStart = buildOnStart
+        options.buildArguments = ["build", "--product", product]
+        options.binary = ".build/debug/" + product
+        if let scratchPath {
+            let scratch = FileSystem.absolute(scratchPath)
+            options.buildArguments += ["--scratch-path", scratch]
+            options.binary = scratch + "/debug/" + product
+        }
         let tty = Output.isTerminal(1)
         options.interactive = tty
         options.color = tty && env["NO_COLOR"] == nil && env["TERM"] != "dumb"

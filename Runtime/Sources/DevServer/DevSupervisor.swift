@@ -16,7 +16,7 @@ public struct DevOptions: Sendable {
     /// The `swift` executable and the build command's arguments.
     public var swift: String = "swift"
     public var buildArguments: [String] = ["build", "--product", "edge"]
-    /// The server binary the build produces, relative to the project.
+    /// The server binary the build produces: absolute, or relative to the project.
     public var binary: String = ".build/debug/edge"
     /// Build when starting (off: serve the existing binary, build on the first change).
     public var buildOnStart: Bool = true
@@ -98,7 +98,7 @@ public final class DevSupervisor: Sendable {
     }
 
     var project: String { options.projectDirectory }
-    var binaryPath: String { project + "/" + options.binary }
+    var binaryPath: String { options.binary.hasPrefix("/") ? options.binary : project + "/" + options.binary }
 
     // MARK: The loop
 

@@ -37,6 +37,12 @@ func readFile(_ path: String) -> String? {
 var (routes, errors) = RouteScanner.scan(files: files, root: rootName)
 let (apps, appErrors) = AppScanner.scan(files: files, root: rootName)
 errors += appErrors
+// What the generated table will ask of each handler file, said in terms of the file (HandlerSourceCheck).
+if errors.isEmpty {
+    var sources: [String: String] = [:]
+    for rel in files { sources[rootName + "/" + rel] = readFile(functionsDir + "/" + rel) ?? "" }
+    errors += HandlerSourceCheck.check(routes, sources: sources)
+}
 if let config = readFile(configPath) {
     errors += CronPathCheck.check(configText: config, configFile: configPath, routes: routes)
     for (i, entry) in (CronPathCheck.cronEntries(in: config) ?? []).enumerated() {

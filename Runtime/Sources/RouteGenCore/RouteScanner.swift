@@ -6,7 +6,8 @@
 ///    and are never routes.
 /// 3. Errors (all reported, each naming the files involved): malformed bracket folders, two route folders
 ///    normalising to one pattern, a parameter name repeated in one path, a catch-all that is not last,
-///    two handler files in one folder, an optional catch-all that shadows its parent route.
+///    two handler files in one folder, an optional catch-all that shadows its parent route, a file not
+///    named like a Swift type (a Vercel-style `api/bye.swift`, `index.swift`, `[id].swift`).
 public enum RouteScanner {
     /// - Parameters:
     ///   - files: paths relative to the `Functions` folder (`(vlm)/healthz/Healthz.swift`).
@@ -22,6 +23,11 @@ public enum RouteScanner {
             if parts.contains(where: { $0.hasPrefix("_") || $0.hasPrefix(".") }) { continue }
             let file = root + "/" + rel
             let folder = parts.joined(separator: "/")
+            let baseName = String(fileName.dropLast(".swift".count))
+            if let suggestion = HandlerFileName.vercelStyleSuggestion(baseName, folder: parts.isEmpty ? root : root + "/" + folder) {
+                errors.append(RouteGenError(file: file, line: 1, .vercelStyleFileName(suggestion: suggestion.path, typeName: suggestion.typeName)))
+                continue
+            }
             if let other = byFolder[folder] {
                 errors.append(RouteGenError(file: file, .multipleHandlerFiles(other: other)))
                 continue

@@ -15,7 +15,7 @@ public enum RouteTableEmitter {
             public static let apps: [AppDescriptor] = makeApps()
 
             private static func makeApps() -> [AppDescriptor] {
-                var apps: [AppDescriptor] = []
+                \(apps.isEmpty ? "let" : "var") apps: [AppDescriptor] = []
 
         """
         for a in apps {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Cron
-import Functions
 import EdgeRuntime
 import Server
 import ServiceLifecycle
@@ -47,7 +46,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let rc = try await serve(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps)
+        let rc = try await serve(routes: ServedApp.current.routes, apps: ServedApp.current.apps)
         if rc != 0 { throw ExitCode(rc) }
     }
 

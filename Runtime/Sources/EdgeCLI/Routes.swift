@@ -1,7 +1,6 @@
 import ArgumentParser
 import EdgeJSON
 import EdgeRuntime
-import Functions
 import Server
 
 /// `edge routes`: the route table in precedence order. Reads only; creates nothing.
@@ -15,7 +14,7 @@ struct Routes: ParsableCommand {
 
     func run() throws {
         let startup = try Startup.load(options)
-        let app = try startup.application(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps)
+        let app = try startup.application(routes: ServedApp.current.routes, apps: ServedApp.current.apps)
         let rows = app.routeTable
         if json {
             let routes = rows.map { r in

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Cron
 import EdgeJSON
-import Functions
 import Server
 
 /// `edge cron list`: path, schedule, next run (UTC), last run. Reads only: the last runs come from the
@@ -18,7 +17,7 @@ struct CronList: AsyncParsableCommand {
         let startup = try Startup.load(options)
         let kv = await startup.openExistingKV()
         defer { kv?.close() }
-        let app = try startup.application(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps, kv: kv)
+        let app = try startup.application(routes: ServedApp.current.routes, apps: ServedApp.current.apps, kv: kv)
         guard let scheduler = try startup.cronScheduler(app: app, kv: kv) else {
             if json { print("[]") } else { print("no crons configured in \(startup.configuration.configFile ?? "vercel-like.json")") }
             return

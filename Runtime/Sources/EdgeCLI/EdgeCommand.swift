@@ -17,7 +17,7 @@ struct EdgeCommand: AsyncParsableCommand {
         Shell completion: edge --generate-completion-script bash|zsh|fish
         """,
         version: "edge \(RuntimeInfo.version)",
-        subcommands: [Serve.self, Dev.self, Routes.self, CronCommand.self, KVGroup.self, Version.self]
+        subcommands: [Init.self, Serve.self, Dev.self, Routes.self, CronCommand.self, KVGroup.self, Version.self]
     )
 
     /// `edge` alone: the usage, and status 2.

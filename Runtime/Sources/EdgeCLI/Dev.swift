@@ -7,7 +7,7 @@ struct Dev: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch Functions/, vercel-like.json and .env*; rebuild and swap servers on save.",
         discussion: """
-        Serves on --port (else PORT, else 8000) and reloads on every save: rebuilds incrementally (swift build --product edge), starts the new server and retires the old one without refusing a connection. A failed build leaves the previous version serving and prints the errors. Env files (later wins, the shell environment wins over all): .env, .env.development, .env.local, .env.development.local. Logs are pretty unless LOG_FORMAT is set. Also: SWIFT, NO_COLOR.
+        Serves on --port (else PORT, else 8000) and reloads on every save: rebuilds incrementally (swift build --product <this binary's product>), starts the new server and retires the old one without refusing a connection. A failed build leaves the previous version serving and prints the errors. Env files (later wins, the shell environment wins over all): .env, .env.development, .env.local, .env.development.local. Logs are pretty unless LOG_FORMAT is set. Also: SWIFT, NO_COLOR.
         """
     )
 
@@ -23,11 +23,15 @@ struct Dev: AsyncParsableCommand {
     @Flag(name: .customLong("no-build"), help: "Serve the binary already built instead of building first.")
     var noBuild = false
 
+    @Option(name: .customLong("scratch-path"), help: ArgumentHelp("The build directory, when not the project's .build (swift build --scratch-path).", valueName: "dir"))
+    var scratchPath: String?
+
     @OptionGroup var options: ConfigOptions
 
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535 (got \(port))") }
         if host?.isEmpty == true { throw ValidationError("--host needs an address") }
+        if scratchPath?.isEmpty == true { throw ValidationError("--scratch-path needs a folder") }
     }
 
     func run() async throws {
@@ -43,7 +47,8 @@ struct Dev: AsyncParsableCommand {
             port = n
         }
         let rc = await DevCommand.run(project: project, host: host ?? environment["HOST"] ?? "0.0.0.0", port: port ?? 8000,
-                                      buildOnStart: !noBuild, environment: environment)
+                                      buildOnStart: !noBuild, environment: environment,
+                                      product: ServedApp.current.product, scratchPath: scratchPath)
         if rc != 0 { throw ExitCode(rc) }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Cron
 import EdgeRuntime
-import Functions
 import Server
 
 /// `edge cron run PATH`: runs one cron now, in-process, exactly as the scheduler would (and records the
@@ -22,7 +21,7 @@ struct CronRun: AsyncParsableCommand {
         let startup = try Startup.load(options)
         let kv = await startup.openKV()
         defer { kv?.close() }
-        let app = try startup.application(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps, kv: kv)
+        let app = try startup.application(routes: ServedApp.current.routes, apps: ServedApp.current.apps, kv: kv)
         guard let scheduler = try startup.cronScheduler(app: app, kv: kv) else {
             throw ConfigurationError("no crons configured in \(startup.configuration.configFile ?? "vercel-like.json")")
         }

@@ -1,0 +1,36 @@
+import Server
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The whole `edge` command line as a library: an app's executable is one call.
+///
+/// ```swift
+/// // Sources/AppMain/main.swift: the executable of a project made by `edge init`.
+/// import App        // the Functions/ target; RouteTablePlugin generates its FunctionsManifest
+/// import EdgeCLI
+///
+/// await EdgeMain.run(ServedApp(routes: FunctionsManifest.routes, apps: FunctionsManifest.apps, product: "app"))
+/// ```
+///
+/// Every command (`serve`, `dev`, `routes`, `cron`, `kv`, `init`, `version`) behaves as in this repository's
+/// own `edge`; the app's routes replace the seed apps.
+public enum EdgeMain {
+    /// Parses `CommandLine.arguments`, runs the command with `app` as ``ServedApp/current`` and exits the
+    /// process: 0 success, 1 failure, 2 usage error.
+    public static func run(_ app: ServedApp) async -> Never {
+        // Before any event loop starts.
+        EventLoops.configure(FileIO.processEnvironment())
+        let code = await exitStatus(app, arguments: Array(CommandLine.arguments.dropFirst()))
+        LogSink.standardOutput.flush()
+        exit(code)
+    }
+
+    /// Runs one command line with `app` as ``ServedApp/current``; the exit status (the process keeps running).
+    public static func exitStatus(_ app: ServedApp, arguments: [String]) async -> Int32 {
+        await ServedApp.$current.withValue(app) {
+            await EdgeCommand.exitStatus(arguments: arguments)
+        }
+    }
+}
