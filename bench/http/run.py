@@ -22,7 +22,7 @@ from pathlib import Path
 
 import servers as S
 
-ORDER = ["edge", "edge-nometrics", "edge-traced", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
+ORDER = ["edge", "edge-nometrics", "edge-traced", "edge-sampled", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
 PEERS = ["edge-1proc", "hummingbird", "deno", "node", "fastapi"]
 WRK_LUA = S.HERE / "wrk_report.lua"
 
@@ -209,6 +209,11 @@ def print_table(a, summary, rat) -> None:
     if "edge-traced" in summary and "edge-nometrics" in summary:
         t, n = summary["edge-traced"], summary["edge-nometrics"]
         print(f"# metrics + tracing cost: edge-traced is {100 * (t['rps'] / n['rps'] - 1):+.1f}% req/s vs edge-nometrics "
+              f"(metrics and tracing off); budget -5%; OTLP sink got {S.OTLP_RECEIVED['posts']} exports, "
+              f"{S.OTLP_RECEIVED['bytes']} bytes")
+    if "edge-sampled" in summary and "edge-nometrics" in summary:
+        t, n = summary["edge-sampled"], summary["edge-nometrics"]
+        print(f"# metrics + sampled tracing cost: edge-sampled (1% of traces exported) is {100 * (t['rps'] / n['rps'] - 1):+.1f}% req/s vs edge-nometrics "
               f"(metrics and tracing off); budget -5%; OTLP sink got {S.OTLP_RECEIVED['posts']} exports, "
               f"{S.OTLP_RECEIVED['bytes']} bytes")
     if "edge-log" in summary and "edge" in summary:

@@ -23,7 +23,7 @@ ROOT = HERE.parent.parent  # the swift-edge checkout
 PATH = "/hello"
 BODY = b"Hello, world!"
 # The servers that have the KV route (GET /hello/kv), and whether it is the one measured.
-KV_SERVERS = {"edge", "edge-1proc", "edge-log", "edge-nometrics", "edge-traced", "deno"}
+KV_SERVERS = {"edge", "edge-1proc", "edge-log", "edge-nometrics", "edge-traced", "edge-sampled", "deno"}
 KV_ROUTE = False
 
 
@@ -107,6 +107,11 @@ def specs(edge_bin: Path) -> dict[str, Spec]:
                             {**edge_env, "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_sink_url()}, SCRATCH,
                             note="edge with metrics and tracing on: a span per request exported over OTLP/HTTP "
                                  "(protobuf) to a loopback sink"),
+        "edge-sampled": Spec("edge-sampled", [str(edge_bin), "serve"],
+                             {**edge_env, "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_sink_url(),
+                              "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}, SCRATCH,
+                             note="edge-traced with 1% of traces sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio): "
+                                  "the tracing machinery's own cost, as production runs it"),
         "edge-log": Spec("edge-log", [str(edge_bin), "serve"], dict(edge_env), SCRATCH, keep_stdout=True,
                          note="LOG_FORMAT=json, access log kept in a file"),
         "hummingbird": Spec("hummingbird", [str(HB_BIN)], {"HOST": "127.0.0.1"},

@@ -1,5 +1,4 @@
 import CFileSync
-import Crypto
 
 #if canImport(Glibc)
 import Glibc
@@ -48,7 +47,7 @@ public final class StagedFile: @unchecked Sendable {
     public private(set) var size = 0
 
     private var fd: Int32
-    private var hasher = SHA256()
+    private var hasher = SHA256Stream()
     /// Writeback was started for [0, writebackStarted).
     private var writebackStarted = 0
     private var hints = true
@@ -78,10 +77,10 @@ public final class StagedFile: @unchecked Sendable {
                 p += n
                 left -= n
             }
-            hasher.update(bufferPointer: raw)
             return nil
         }
         if let failure { throw failure }
+        hasher.update(bytes)
         size += bytes.count
         if hints && size - writebackStarted >= EdgeLimits.stagedFileWritebackBytes {
             if CFileSync_startWriteback(fd, Int64(writebackStarted), Int64(size - writebackStarted)) == 0 {
@@ -106,23 +105,12 @@ public final class StagedFile: @unchecked Sendable {
         guard rename(temporaryPath, path) == 0 else { throw Failure(operation: "rename", code: errno) }
         close(fd)
         self.fd = -1
-        return Committed(path: path, size: size, sha256: hexDigest())
+        return Committed(path: path, size: size, sha256: hasher.hexDigest())
     }
 
     /// Closes and removes the temporary file (safe to call twice).
     public func discard() {
         if fd >= 0 { close(fd); fd = -1 }
         unlink(temporaryPath)
-    }
-
-    private func hexDigest() -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in hasher.finalize() {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
