@@ -200,6 +200,7 @@ let package = Package(
             name: "EdgeCLI",
             dependencies: [
                 "Server", "EdgeRuntime", "EdgeJSON", "Cron", "KV", "KVLMDB", "KVPostgres", "KVTool", "DevServer", "Supervisor", "EdgeOTel",
+                "RouteGenCore",  // SwiftLiteral for the manifests `edge init` writes
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -46,16 +46,5 @@ public enum RouteTableEmitter {
         return out
     }
 
-    static func literal(_ s: String) -> String {
-        var o = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\\": o += "\\\\"
-            case "\"": o += "\\\""
-            case "\n": o += "\\n"
-            default: o.unicodeScalars.append(c)
-            }
-        }
-        return o + "\""
-    }
+    static func literal(_ s: String) -> String { SwiftLiteral.quoted(s) }
 }

@@ -1,4 +1,5 @@
 import EdgeRuntime
+import RouteGenCore
 
 /// How a project made by `edge init` depends on swift-edge: by URL and version (what users publish), or
 /// by path (a local checkout: for trying a checkout, and for this repository's own `make test`).
@@ -32,16 +33,5 @@ public enum ProjectDependency: Sendable, Equatable {
         return last.lowercased()
     }
 
-    static func literal(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
+    static func literal(_ s: String) -> String { SwiftLiteral.quoted(s) }
 }
