@@ -78,6 +78,10 @@ import Testing
         #expect(none.status == 401 && none.json?["code"] == "unauthorized")
         #expect(await guarded.send(.get, "/metrics", headers: [.authorization: "Bearer nope"]).status == 401)
         #expect(await guarded.send(.get, "/metrics", headers: [HTTPField.Name("x-admin-token")!: "secret"]).status == 200)
+        for method in [HTTPRequest.Method.post, .put, .delete, HTTPRequest.Method("TRACE")!] {  // schemathesis found TRACE -> 404
+            let other = await guarded.send(method, "/metrics", headers: [.authorization: "Bearer secret"])
+            #expect(other.status == 405 && other.headers[.allow] == "GET, HEAD" && other.json?["code"] == "method_not_allowed", "\(method)")
+        }
         let unset = try TestApp(Self.routes)
         let r = await unset.send(.get, "/metrics", headers: [.authorization: "Bearer anything"])
         #expect(r.status == 403 && r.json?["code"] == "admin_disabled")

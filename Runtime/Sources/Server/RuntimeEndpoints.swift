@@ -48,6 +48,14 @@ public final class RuntimeEndpoints: Sendable {
         cronStatus.withLock { $0 = provider }
     }
 
+    /// 405 with `Allow` for a known endpoint asked with another method, as for routes.
+    static func methodNotAllowed(_ request: Request, allow: String, requestId: String) -> Response {
+        var e = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed on \(request.path)",
+                          error: "Method Not Allowed")
+        e.headers[.allow] = allow
+        return e.response(requestId: requestId)
+    }
+
     func respond(to request: Request, requestId: String) async -> Response {
         switch (request.method, request.path) {
         case (.get, "/__edge/health"), (.head, "/__edge/health"):
@@ -55,9 +63,7 @@ public final class RuntimeEndpoints: Sendable {
         case (.get, "/__edge/ready"), (.head, "/__edge/ready"):
             return await readiness(requestId: requestId)
         case (_, "/__edge/health"), (_, "/__edge/ready"):
-            var e = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed on \(request.path)", error: "Method Not Allowed")
-            e.headers[.allow] = "GET, HEAD"
-            return e.response(requestId: requestId)
+            return Self.methodNotAllowed(request, allow: "GET, HEAD", requestId: requestId)
         default:
             break
         }
@@ -83,9 +89,9 @@ public final class RuntimeEndpoints: Sendable {
             let crons: JSONValue = await provider?() ?? .array([])
             return Response.json(JSONValue.object(["crons": crons]))
         case (_, "/__edge/crons"):  // a known endpoint, another method: 405 with Allow, as for routes
-            var e = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed on \(request.path)", error: "Method Not Allowed")
-            e.headers[.allow] = "GET"
-            return e.response(requestId: requestId)
+            return Self.methodNotAllowed(request, allow: "GET", requestId: requestId)
+        case (_, Self.metricsPath):
+            return Self.methodNotAllowed(request, allow: "GET, HEAD", requestId: requestId)
         case (.get, "/__edge/test/trap") where testFaults:
             let empty: [Int] = []
             return .text("\(empty[Int(request.query["index"] ?? "1") ?? 1])")  // an index out of range: a trap
