@@ -19,29 +19,30 @@ struct UploadFile: Sendable {
         try Self.makeDirectories(dir)
         self.failAfter = failAfter
         do { staged = try StagedFile(directory: dir, temporaryName: "upload-" + PersephoneIds.newId()) } catch {
-            throw Self.ioError(error.operation, error.code)
+            throw Self.ioError(error)
         }
     }
 
     func write(_ bytes: ArraySlice<UInt8>) throws {
-        if let failAfter, staged.size + bytes.count > failAfter { throw Self.ioError("write", ENOSPC) }
-        do { try staged.append(bytes) } catch { throw Self.ioError(error.operation, error.code) }
+        if let failAfter, staged.size + bytes.count > failAfter { throw Self.ioError(StagedFile.Failure(operation: "write", code: ENOSPC)) }
+        do { try staged.append(bytes) } catch { throw Self.ioError(error) }
     }
 
     /// Flushes the file to disk and renames it to `name` in the same directory: its final path, size
     /// and SHA-256.
     func commit(as name: String) async throws -> StagedFile.Committed {
         do { return try await staged.commit(as: name) } catch let failure as StagedFile.Failure {
-            throw Self.ioError(failure.operation, failure.code)
+            throw Self.ioError(failure)
         }
     }
 
     /// Removes the temporary file (safe to call more than once).
     func discard() { staged.discard() }
 
-    static func ioError(_ what: String, _ code: Int32) -> HTTPError {
-        if code == ENOSPC || code == EDQUOT || code == EFBIG { return PersephoneErrors.diskFull }
-        return HTTPError(.internalServerError, code: "internal_error", message: "could not store the upload (\(what) failed, errno \(code))")
+    static func ioError(_ failure: StagedFile.Failure) -> HTTPError {
+        if failure.isOutOfSpace { return PersephoneErrors.diskFull }
+        return HTTPError(.internalServerError, code: "internal_error",
+                         message: "could not store the upload (\(failure.operation) failed, errno \(failure.code))")
     }
 
     /// `mkdir -p` with mode 0700 for what it creates.
@@ -49,7 +50,7 @@ struct UploadFile: Sendable {
         var prefix = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") where !part.isEmpty && part != "." {
             prefix += "/" + part
-            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw ioError("mkdir", errno) }
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw ioError(StagedFile.Failure(operation: "mkdir", code: errno)) }
         }
     }
 }

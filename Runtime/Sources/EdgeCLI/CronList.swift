@@ -17,7 +17,7 @@ struct CronList: AsyncParsableCommand {
         let startup = try Startup.load(options)
         let kv = await startup.openExistingKV()
         defer { kv?.close() }
-        let app = try startup.application(routes: ServedApp.current.routes, apps: ServedApp.current.apps, kv: kv)
+        let app = try startup.application(kv: kv)
         guard let scheduler = try startup.cronScheduler(app: app, kv: kv) else {
             if json { print("[]") } else { print("no crons configured in \(startup.configuration.configFile ?? "vercel-like.json")") }
             return

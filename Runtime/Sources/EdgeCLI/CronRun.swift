@@ -21,7 +21,7 @@ struct CronRun: AsyncParsableCommand {
         let startup = try Startup.load(options)
         let kv = await startup.openKV()
         defer { kv?.close() }
-        let app = try startup.application(routes: ServedApp.current.routes, apps: ServedApp.current.apps, kv: kv)
+        let app = try startup.application(kv: kv)
         guard let scheduler = try startup.cronScheduler(app: app, kv: kv) else {
             throw ConfigurationError("no crons configured in \(startup.configuration.configFile ?? "vercel-like.json")")
         }

@@ -14,7 +14,7 @@ struct Routes: ParsableCommand {
 
     func run() throws {
         let startup = try Startup.load(options)
-        let app = try startup.application(routes: ServedApp.current.routes, apps: ServedApp.current.apps)
+        let app = try startup.application()
         let rows = app.routeTable
         if json {
             let routes = rows.map { r in

@@ -57,6 +57,11 @@ struct Startup {
         kvURL != nil || KVCommand.storeExists(at: kvPath) ? await openKV() : nil
     }
 
+    /// The served app's (``ServedApp/current``) application.
+    func application(kv: Kv? = nil) throws -> EdgeApplication {
+        try application(routes: ServedApp.current.routes, apps: ServedApp.current.apps, kv: kv)
+    }
+
     func application(routes: [RouteDescriptor], apps: [AppDescriptor], kv: Kv? = nil, tracer: (any Tracer)? = nil) throws -> EdgeApplication {
         var services = Services()
         services[KvServiceKey.self] = kv
