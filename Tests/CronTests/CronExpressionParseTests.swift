@@ -110,8 +110,11 @@ import Testing
     @Test(arguments: [
         ("", "expression is empty"),
         ("   ", "expression is empty"),
-        ("* * * *", "expected 5 fields (minute hour day-of-month month day-of-week), found 4"),
-        ("* * * * * *", "expected 5 fields (minute hour day-of-month month day-of-week), found 6"),
+        ("* * * *", "expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), found 4"),
+        ("* * * * * * *", "expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), found 7"),
+        ("60 * * * * *", "second: 60 is out of range 0-59"),
+        ("*/0 * * * * *", "second: step 0 is out of range 1-59"),
+        ("x * * * * *", "second: \"x\" is not a number"),
         ("60 * * * *", "minute: 60 is out of range 0-59"),
         ("* 24 * * *", "hour: 24 is out of range 0-23"),
         ("* * 0 * *", "day-of-month: 0 is out of range 1-31"),

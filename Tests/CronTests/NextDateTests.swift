@@ -44,6 +44,16 @@ import Testing
         ("@monthly", "2026-11-25T10:00:00Z", "2026-12-01T00:00:00Z"),
         ("@yearly", "2026-11-25T10:00:00Z", "2027-01-01T00:00:00Z"),
         ("0 0 * * *", "1969-12-31T12:00:00Z", "1970-01-01T00:00:00Z"),        // before the epoch
+        // Six fields: a seconds field first.
+        ("* * * * * *", "2026-11-25T10:00:30Z", "2026-11-25T10:00:31Z"),
+        ("* * * * * *", "2026-11-25T10:00:30.999Z", "2026-11-25T10:00:31Z"),
+        ("* * * * * *", "2026-11-25T23:59:59Z", "2026-11-26T00:00:00Z"),
+        ("*/5 * * * * *", "2026-11-25T10:00:30Z", "2026-11-25T10:00:35Z"),
+        ("*/5 * * * * *", "2026-11-25T10:00:57Z", "2026-11-25T10:01:00Z"),
+        ("30 0 3 * * *", "2026-11-25T03:00:30Z", "2026-11-26T03:00:30Z"),       // strictly after
+        ("30 0 3 * * *", "2026-11-25T02:00:00Z", "2026-11-25T03:00:30Z"),
+        ("0 * * * * *", "2026-11-25T10:00:30Z", "2026-11-25T10:01:00Z"),        // = five fields
+        ("10,20 59 23 31 12 *", "2026-12-31T23:59:20Z", "2027-12-31T23:59:10Z"),
     ])
     func fixedCases(expression: String, after: String, expected: String) throws {
         #expect(try next(expression, after: after) == expected)
@@ -58,6 +68,26 @@ import Testing
             #expect(n.subsecond == .zero && n.secondsSinceEpoch % 60 == 0)
             #expect(e.matches(n))
             t = n
+        }
+    }
+
+    /// Six-field expressions against a second-by-second walk over a few hours.
+    @Test(arguments: ["*/7 * * * * *", "15,45 */2 * * * *", "0-4 59 * * * *", "59 59 23 * * *", "*/20 30 9-17 * * MON-FRI"])
+    func secondsAgreeWithASecondBySecondWalk(text: String) throws {
+        let expression = try CronExpression(parsing: text)
+        #expect(expression.hasSecondsField)
+        var generator = SplitMix64(seed: UInt64(text.utf8.count))
+        for _ in 0..<8 {
+            let start = CronInstant(sinceEpoch: .seconds(Int64(generator.next() % 3_300_000_000) + 915_148_800)
+                + .milliseconds(Int64(generator.next() % 1000)))
+            var expected = start.secondsSinceEpoch + 1
+            // A second-by-second walk, bounded by a day and a half (the slowest schedule fires daily
+            // on weekdays: a start on Friday evening needs the walk to give up, then skip the check).
+            while !expression.matches(CronInstant(secondsSinceEpoch: expected)) && expected - start.secondsSinceEpoch < 129_600 {
+                expected += 1
+            }
+            guard expression.matches(CronInstant(secondsSinceEpoch: expected)) else { continue }
+            #expect(expression.nextDate(after: start) == CronInstant(secondsSinceEpoch: expected), "\(text) after \(start)")
         }
     }
 

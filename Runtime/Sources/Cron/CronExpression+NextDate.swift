@@ -1,15 +1,28 @@
 extension CronExpression {
-    /// The first instant strictly after `instant` at which this expression fires: always the start
-    /// of a UTC minute (second and fraction zero).
+    /// The first instant strictly after `instant` at which this expression fires: always a whole
+    /// UTC second (fraction zero), and for a five-field expression the start of a minute.
     ///
-    /// Pure: depends on nothing but its argument. An instant exactly on a firing minute yields the
-    /// *next* firing minute, so feeding the result back in walks the schedule one fire at a time.
+    /// Pure: depends on nothing but its argument. An instant exactly on a firing second yields the
+    /// *next* firing second, so feeding the result back in walks the schedule one fire at a time.
     /// Always terminates: the parser rejects expressions that can never fire, and every
     /// expression it accepts fires at least once every 8 years (a February 29 schedule across a
     /// skipped leap year such as 2100).
     public func nextDate(after instant: CronInstant) -> CronInstant {
-        // The minute after the one containing `instant`.
-        let start = CronInstant(secondsSinceEpoch: UTCDateTime.floorDivide(instant.secondsSinceEpoch, 60) * 60 + 60)
+        let candidate = instant.secondsSinceEpoch + 1
+        let t = UTCDateTime(CronInstant(secondsSinceEpoch: candidate))
+        let minuteStart = candidate - Int64(t.second)
+        if let second = seconds.first(atOrAfter: t.second), minuteMatches(t) {
+            return CronInstant(secondsSinceEpoch: minuteStart + Int64(second))
+        }
+        let minute = firstMatchingMinute(atOrAfter: CronInstant(secondsSinceEpoch: minuteStart + 60))
+        // The parser never yields an empty field, so the seconds set has a first member.
+        let firstSecond = seconds.first(atOrAfter: 0) ?? 0
+        return minute.advanced(by: .seconds(firstSecond))
+    }
+
+    /// The first start of a minute at or after `start` (itself the start of a minute) whose
+    /// month, day, hour and minute match.
+    private func firstMatchingMinute(atOrAfter start: CronInstant) -> CronInstant {
         var t = UTCDateTime(start)
         while true {
             guard months.contains(t.month) else {

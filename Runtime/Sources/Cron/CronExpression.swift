@@ -1,4 +1,4 @@
-/// A parsed five-field cron expression, read as Vixie cron and Vercel read it. Time zone: UTC.
+/// A parsed cron expression, read as Vixie cron and Vercel read it. Time zone: UTC.
 ///
 /// ```
 /// ┌ minute        0-59
@@ -8,6 +8,10 @@
 /// │ │ │ │ ┌ day of week 0-7 or SUN-SAT (0 and 7 are Sunday)
 /// * * * * *
 /// ```
+///
+/// **Seconds (an extension).** Six fields put a second (0-59) first, as croner, node-cron and Quartz
+/// do: `*/5 * * * * *` fires every five seconds, `30 0 3 * * *` at 03:00:30. Five fields fire at second 0
+/// of each matching minute. Vercel accepts five fields only; Deno.cron accepts five fields only too.
 ///
 /// Each field is a comma-separated list of elements; an element is `*`, a number `n`, a name
 /// (months and days of week, case-insensitive), a range `a-b` (`a <= b`, no wraparound), or any
@@ -32,12 +36,16 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     /// The expression as written, e.g. `0 3 * * *` or `@daily`.
     public let source: String
 
+    /// `[0]` for five-field expressions.
+    let seconds: CronFieldSet
     let minutes: CronFieldSet
     let hours: CronFieldSet
     let daysOfMonth: CronFieldSet
     let months: CronFieldSet
     /// 0 = Sunday ... 6 = Saturday (a 7 in the source is stored as 0).
     let daysOfWeek: CronFieldSet
+    /// True when the expression was written with six fields (a seconds field first).
+    public let hasSecondsField: Bool
     /// True when both day fields are restricted, so that either one matching is enough.
     let daysUseOrRule: Bool
 
@@ -47,6 +55,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         var parser = CronExpressionParser(source: text)
         let fields = try parser.parse()
         self.source = text
+        self.seconds = fields.seconds
+        self.hasSecondsField = fields.hasSecondsField
         self.minutes = fields.minutes
         self.hours = fields.hours
         self.daysOfMonth = fields.daysOfMonth
@@ -57,10 +67,16 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { source }
 
-    /// Whether the UTC minute containing `instant` is one this expression fires on.
+    /// Whether the UTC second containing `instant` is one this expression fires on (for a
+    /// five-field expression: second 0 of a matching minute).
     public func matches(_ instant: CronInstant) -> Bool {
         let t = UTCDateTime(instant)
-        return months.contains(t.month) && dayMatches(t.year, t.month, t.day)
+        return seconds.contains(t.second) && minuteMatches(t)
+    }
+
+    /// Whether the UTC minute of `t` is one this expression fires in (the seconds field aside).
+    func minuteMatches(_ t: UTCDateTime) -> Bool {
+        months.contains(t.month) && dayMatches(t.year, t.month, t.day)
             && hours.contains(t.hour) && minutes.contains(t.minute)
     }
 

@@ -1,6 +1,9 @@
 /// Turns expression text into field sets; see ``CronExpression`` for the grammar.
 struct CronExpressionParser {
     struct Fields {
+        /// `[0]` for five-field expressions.
+        var seconds = CronFieldSet(0...0)
+        var hasSecondsField = false
         var minutes = CronFieldSet()
         var hours = CronFieldSet()
         var daysOfMonth = CronFieldSet()
@@ -45,10 +48,14 @@ struct CronExpressionParser {
             }
             words = expansion.split(separator: " ").map(String.init)
         }
-        guard words.count == 5 else {
-            throw fail(nil, "expected 5 fields (minute hour day-of-month month day-of-week), found \(words.count)")
+        guard words.count == 5 || words.count == 6 else {
+            throw fail(nil, "expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), found \(words.count)")
         }
         var fields = Fields()
+        if words.count == 6 {
+            fields.seconds = try parseField(words.removeFirst(), .second)
+            fields.hasSecondsField = true
+        }
         fields.minutes = try parseField(words[0], .minute)
         fields.hours = try parseField(words[1], .hour)
         fields.daysOfMonth = try parseField(words[2], .dayOfMonth)

@@ -1,11 +1,12 @@
-/// The five fields of a cron expression, in the order they are written:
-/// `minute hour day-of-month month day-of-week`.
+/// The fields of a cron expression, in the order they are written:
+/// `[second] minute hour day-of-month month day-of-week` (the second comes only in six-field expressions).
 public enum CronField: Int, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    case minute, hour, dayOfMonth, month, dayOfWeek
+    case second, minute, hour, dayOfMonth, month, dayOfWeek
 
-    /// The name used in error messages: `minute`, `hour`, `day-of-month`, `month`, `day-of-week`.
+    /// The name used in error messages: `second`, `minute`, `hour`, `day-of-month`, `month`, `day-of-week`.
     public var description: String {
         switch self {
+        case .second: "second"
         case .minute: "minute"
         case .hour: "hour"
         case .dayOfMonth: "day-of-month"
@@ -18,6 +19,7 @@ public enum CronField: Int, Sendable, Hashable, CaseIterable, CustomStringConver
     /// 0 and 7 are Sunday (Vixie cron, Vercel). Deno.cron differs: it numbers 1 = Sunday ... 7 = Saturday.
     public var bounds: ClosedRange<Int> {
         switch self {
+        case .second: 0...59
         case .minute: 0...59
         case .hour: 0...23
         case .dayOfMonth: 1...31
