@@ -51,6 +51,30 @@ import Glibc
         #expect(Array(stored) == data)
     }
 
+    /// More files staged at once than there are hashing threads: the first ones hash on their own
+    /// threads, the rest inline; every digest is right, and discarded files give their threads back.
+    @Test func moreFilesThanHashingThreadsAllGetTheirDigest() async throws {
+        let dir = try TemporaryDirectory(prefix: "edge-staged")
+        for round in 0..<2 {
+            let count = EdgeLimits.stagedFileHasherThreads + 3
+            let files = try (0..<count).map { try StagedFile(directory: dir.path, temporaryName: "f\(round)-\($0)") }
+            var expected: [String] = []
+            for (i, file) in files.enumerated() {
+                let data = Self.pattern(EdgeLimits.stagedFileHashReadBytes + 1000 * i + 1, seed: UInt64(100 * round + i))
+                try file.append(data[..<(data.count / 2)])
+                try file.append(data[(data.count / 2)...])
+                var reference = SHA256Stream()
+                reference.update(data[...])
+                expected.append(reference.hexDigest())
+            }
+            // Round 0 commits every file; round 1 discards the first half first (their threads end).
+            if round == 1 { for file in files.prefix(count / 2) { file.discard() } }
+            for (i, file) in files.enumerated() where round == 0 || i >= count / 2 {
+                #expect(try await file.commit(as: "r\(round)-\(i)").sha256 == expected[i])
+            }
+        }
+    }
+
     @Test func discardLeavesNothingAndFurtherAppendsFail() async throws {
         let dir = try TemporaryDirectory(prefix: "edge-staged")
         let file = try StagedFile(directory: dir.path, temporaryName: "gone")

@@ -56,6 +56,11 @@ public enum EdgeLimits {
     /// ``StagedFile`` starts the kernel's writeback every this many bytes written, so the commit's `fsync`
     /// finds about this much still to write when the disk keeps up with the network.
     public static let stagedFileWritebackBytes = 8 << 20
+    /// ``StagedFile``s hashed on a thread of their own (reading back what was written) at once; files
+    /// beyond this are hashed on the caller's thread as their bytes arrive.
+    public static let stagedFileHasherThreads = 8
+    /// How much a ``StagedFile``'s hashing thread reads back per `pread`.
+    public static let stagedFileHashReadBytes = 1 << 20
     /// CPU-bound computations (``CPUWork``) that run at once: one core fewer than the machine has (at least
     /// one), so the event loops always keep a core.
     public static let cpuWorkThreads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1)

@@ -8,7 +8,8 @@ import Glibc
 /// are still arriving.
 ///
 /// Bytes given to ``append(_:)`` are written at once to a hidden temporary file in the target directory
-/// and hashed (SHA-256), with no copy of their own. Every ``EdgeLimits/stagedFileWritebackBytes`` the
+/// and hashed (SHA-256) by a ``StagedFileHasher`` thread that reads them back while the next bytes arrive
+/// (or, when too many files are being staged at once, on the caller's thread, with no copy). Every ``EdgeLimits/stagedFileWritebackBytes`` the
 /// kernel's writeback of what was written is started (`sync_file_range`, which does not wait), so the disk
 /// works while the network does and ``commit(as:)``'s `fsync` (on a ``CPUWork`` thread, off the event
 /// loops) waits only for the tail. Writeback hints are advisory: a file system that refuses them is
@@ -47,7 +48,9 @@ public final class StagedFile: @unchecked Sendable {
     public private(set) var size = 0
 
     private var fd: Int32
-    private var hasher = SHA256Stream()
+    /// Hashes on a thread of its own; nil: ``inlineHasher`` hashes as bytes are appended.
+    private let backgroundHasher: StagedFileHasher?
+    private var inlineHasher = SHA256Stream()
     /// Writeback was started for [0, writebackStarted).
     private var writebackStarted = 0
     private var hints = true
@@ -58,9 +61,13 @@ public final class StagedFile: @unchecked Sendable {
         temporaryPath = directory + "/." + temporaryName + ".part"
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(operation: "create", code: errno) }
+        backgroundHasher = StagedFileHasher.start(path: temporaryPath)
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit {
+        if fd >= 0 { close(fd) }
+        backgroundHasher?.cancel()
+    }
 
     /// Writes and hashes `bytes`.
     public func append(_ bytes: ArraySlice<UInt8>) throws(Failure) {
@@ -80,8 +87,8 @@ public final class StagedFile: @unchecked Sendable {
             return nil
         }
         if let failure { throw failure }
-        hasher.update(bytes)
         size += bytes.count
+        if let backgroundHasher { backgroundHasher.wrote(upTo: size) } else { inlineHasher.update(bytes) }
         if hints && size - writebackStarted >= EdgeLimits.stagedFileWritebackBytes {
             if CFileSync_startWriteback(fd, Int64(writebackStarted), Int64(size - writebackStarted)) == 0 {
                 writebackStarted = size
@@ -96,20 +103,23 @@ public final class StagedFile: @unchecked Sendable {
     public func commit(as name: String) async throws -> Committed {
         guard fd >= 0 else { throw Failure(operation: "commit", code: EBADF) }
         let fd = self.fd
+        // The hashing thread reads the tail while the disk takes it.
         let rc = try await CPUWork.run { () -> Int32 in
             while fsync(fd) != 0 { if errno != EINTR { return errno } }
             return 0
         }
         if rc != 0 { throw Failure(operation: "fsync", code: rc) }
+        let sha256 = try await backgroundHasher?.finish(size: size).get() ?? inlineHasher.hexDigest()
         let path = directory + "/" + name
         guard rename(temporaryPath, path) == 0 else { throw Failure(operation: "rename", code: errno) }
         close(fd)
         self.fd = -1
-        return Committed(path: path, size: size, sha256: hasher.hexDigest())
+        return Committed(path: path, size: size, sha256: sha256)
     }
 
     /// Closes and removes the temporary file (safe to call twice).
     public func discard() {
+        backgroundHasher?.cancel()
         if fd >= 0 { close(fd); fd = -1 }
         unlink(temporaryPath)
     }
