@@ -17,7 +17,8 @@ func now() -> Double {
 }
 
 func fail(_ message: String) -> Never {
-    fputs("kv-bench: \(message)\n", stderr)
+    let line = Array("kv-bench: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     exit(2)
 }
 
