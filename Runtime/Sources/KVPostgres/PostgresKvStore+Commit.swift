@@ -10,6 +10,7 @@ struct CommitBatch {
     }
     var pending: [Pending] = []
     var running = false
+    var statistics = PostgresGroupCommitStatistics()
 }
 
 /// What one transaction wrote: rows to upsert and delete, messages to insert, keys to announce.
@@ -51,14 +52,25 @@ extension PostgresKvStore {
                 return taken
             }
             if batch.isEmpty { return }
+            let started = ContinuousClock.now
             do {
                 let results = try await runBatch(batch.map(\.request))
                 for (p, r) in zip(batch, results) { p.continuation.resume(returning: r) }
             } catch {
                 for p in batch { p.continuation.resume(returning: .failure(error)) }
             }
+            let took = started.duration(to: .now).components
+            batcher.withLock { b in
+                b.statistics.transactions += 1
+                b.statistics.commits += batch.count
+                b.statistics.largestBatch = max(b.statistics.largestBatch, batch.count)
+                b.statistics.transactionNanoseconds += UInt64(max(0, took.seconds)) &* 1_000_000_000 &+ UInt64(max(0, took.attoseconds / 1_000_000_000))
+            }
         }
     }
+
+    /// Group commit's counters so far.
+    public var groupCommitStatistics: PostgresGroupCommitStatistics { batcher.withLock { $0.statistics } }
 
     /// One transaction for `requests`: lock the counter, read every key they check or modify,
     /// plan each in order against the running state, write the union of effects, commit.

@@ -5,25 +5,55 @@ import KVPostgres
 import Glibc
 #endif
 
-/// kv-bench: our public KV API on LMDB (or PostgreSQL), the workloads of bench/kv/run.py. Prints one JSON object.
-///   kv-bench DIR [seconds-per-workload]
-///   kv-bench postgres://… [seconds-per-workload]   (erases that database's KV tables first)
+/// kv-bench: our public KV API on LMDB or PostgreSQL, the workloads of bench/kv/run.py. Prints one JSON object.
+///   kv-bench DIR [seconds-per-workload]              LMDB in DIR (`Kv.open(path:)`, as `edge` opens KV_PATH)
+///   kv-bench postgres://… [seconds-per-workload]     PostgreSQL (`PostgresKvStore.open(url:)`, as `edge` opens KV_URL)
+///   KV_URL=postgres://… kv-bench [-] [seconds]       the same, the URL from the environment
+/// The store must be empty: kv-bench refuses to run rather than mix with (or erase) existing data. run.py gives each run a fresh directory or database.
 func now() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
+func fail(_ message: String) -> Never {
+    let line = Array("kv-bench: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(2)
+}
+
 let args = CommandLine.arguments
-let dir = args.count > 1 ? args[1] : "/tmp/kv-bench-swift"
-let seconds = args.count > 2 ? Double(args[2]) ?? 1.5 : 1.5
-let kv: Kv
-if PostgresKvURL.isPostgres(dir) {
-    let store = try await PostgresKvStore(url: dir)
-    try await store.eraseAllDataForTesting()
-    kv = Kv(store: store)
+let envURL = getenv("KV_URL").map { String(cString: $0) }
+let target: String
+if args.count > 1 && args[1] != "-" {
+    target = args[1]
+} else if let envURL, PostgresKvURL.isPostgres(envURL) {
+    target = envURL
 } else {
-    kv = try Kv.open(path: dir)
+    target = "/tmp/kv-bench-swift"
+}
+let seconds: Double
+if args.count > 2 {
+    guard let s = Double(args[2]), s > 0, s < 3600 else { fail("seconds must be a number in (0, 3600), got '\(args[2])'") }
+    seconds = s
+} else {
+    seconds = 1.5
+}
+let kv: Kv
+var postgres: PostgresKvStore?
+do {
+    if PostgresKvURL.isPostgres(target) {
+        let store = try await PostgresKvStore.open(url: target)
+        postgres = store
+        kv = Kv(store: store)
+    } else {
+        kv = try Kv.open(path: target)
+    }
+} catch {
+    fail("cannot open the store: \(error)")
+}
+if try kv.count(.prefix([])) > 0 {
+    fail("the store is not empty: give kv-bench an empty directory or database (it neither mixes with nor erases data)")
 }
 
 // Sequential get over 1000 existing keys.
@@ -61,8 +91,17 @@ func concurrentWrites(_ kv: Kv, writers: Int, deadline: Double) async throws -> 
     return total
   }
 }
+let before = postgres?.groupCommitStatistics
 let commits = try await concurrentWrites(kv, writers: writers, deadline: deadline)
 let writeRate = Double(commits) / (now() - t0)
+// PostgreSQL's group commit during the 16 writers: commits per transaction and transaction time.
+var groupCommit = ""
+if let before, let after = postgres?.groupCommitStatistics {
+    let txns = after.transactions - before.transactions
+    let batch = txns == 0 ? 0 : Double(after.commits - before.commits) / Double(txns)
+    let ms = txns == 0 ? 0 : Double(after.transactionNanoseconds - before.transactionNanoseconds) / Double(txns) / 1e6
+    groupCommit = ", \"write16_txns\": \(txns), \"write16_batch\": \(batch), \"write16_txn_ms\": \(ms), \"write16_largest\": \(after.largestBatch)"
+}
 
 // list of 1000 keys.
 let fill = kv.atomic()
@@ -90,4 +129,4 @@ while now() - t0 < seconds {
 }
 let casRate = Double(cas) / (now() - t0)
 kv.close()
-print("{\"get\": \(getRate), \"write16\": \(writeRate), \"list1000\": \(listRate), \"cas\": \(casRate)}")
+print("{\"get\": \(getRate), \"write16\": \(writeRate), \"list1000\": \(listRate), \"cas\": \(casRate)\(groupCommit)}")
