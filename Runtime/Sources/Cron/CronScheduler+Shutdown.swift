@@ -40,8 +40,9 @@ extension CronScheduler {
             }
             Task {
                 for task in tasks { _ = await task.value }
-                once.resume(returning: true)
+                // Cancel first: when the caller resumes, the grace timer no longer sleeps.
                 timer.cancel()
+                once.resume(returning: true)
             }
         }
     }
