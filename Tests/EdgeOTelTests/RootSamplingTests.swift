@@ -16,7 +16,7 @@ struct RootSamplingTests {
         configuration.traces.sampler = .parentBasedAlwaysOn
         configuration.diagnosticLogLevel = .error
         // swift-otel's service (processor, exporter) never runs here: spans are only started and ended.
-        return (try? OTel.makeTracingBackend(configuration: configuration).factory) ?? NoOpTracer()
+        do { return try OTel.makeTracingBackend(configuration: configuration).factory } catch { return NoOpTracer() }
     }()
 
     static func traceParent(of context: InstrumentationContext, _ tracer: any Tracer) -> String? {

@@ -21,7 +21,7 @@ struct RootSampler: Sendable, Equatable {
     /// parents); nil, and `environment` unchanged, when swift-otel samples as configured.
     static func take(from environment: [String: String]) -> (sampler: RootSampler, environment: [String: String])? {
         let sampler: RootSampler
-        switch environment[samplerKey] {
+        switch environment[samplerKey] ?? "" {
         case "parentbased_always_off":
             sampler = RootSampler(bound: 0)
         case "parentbased_traceidratio":

@@ -20,12 +20,12 @@ struct RootSamplingSpan: Span {
 
     var operationName: String {
         get { recorded?.operationName ?? "" }
-        nonmutating set { recorded?.operationName = newValue }
+        nonmutating set { if let recorded { recorded.operationName = newValue } }
     }
 
     var attributes: SpanAttributes {
         get { recorded?.attributes ?? [:] }
-        nonmutating set { recorded?.attributes = newValue }
+        nonmutating set { if let recorded { recorded.attributes = newValue } }
     }
 
     func setStatus(_ status: SpanStatus) {
