@@ -37,8 +37,10 @@ struct RootSamplingTracer: Tracer {
         if parent.otelTraceID != nil || sampler.samplesNextRoot() {
             return RootSamplingSpan(base.startSpan(operationName, context: parent, ofKind: kind, at: instant(), function: function, file: fileID, line: line))
         }
+        let traceParent = TraceIDs.unsampledTraceParent()
         var unsampled = parent
-        base.extract(TraceIDs.unsampledTraceParent(), into: &unsampled, using: TraceParentExtractor())
+        base.extract(traceParent, into: &unsampled, using: TraceParentExtractor())
+        unsampled[UnsampledTraceParentKey.self] = traceParent
         return RootSamplingSpan(unsampled: unsampled)
     }
 
@@ -47,9 +49,24 @@ struct RootSamplingTracer: Tracer {
         base.extract(carrier, into: &context, using: extractor)
     }
 
+    /// The `traceparent` of an unsampled root as it was made (swift-otel would format its ids again: a
+    /// measurable share of a request, for the access log's `traceId`), else swift-otel's.
+    ///
+    /// This tracer only starts the request spans (`EdgeApplication`'s tracer); their children are the process
+    /// tracer's (swift-otel's), which injects their own span ids (the key below is copied into children's
+    /// contexts, and this method must not be asked for theirs).
     func inject<Carrier, Inject: Injector>(_ context: InstrumentationContext, into carrier: inout Carrier, using injector: Inject)
     where Inject.Carrier == Carrier {
-        base.inject(context, into: &carrier, using: injector)
+        if let traceParent = context[UnsampledTraceParentKey.self] {
+            injector.inject(traceParent, forKey: "traceparent", into: &carrier)
+        } else {
+            base.inject(context, into: &carrier, using: injector)
+        }
+    }
+
+    /// The `traceparent` of an unsampled root span, in its context.
+    enum UnsampledTraceParentKey: ServiceContextKey {
+        typealias Value = String
     }
 
     @available(*, deprecated)

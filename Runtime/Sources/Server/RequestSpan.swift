@@ -46,10 +46,18 @@ enum RequestSpan {
         return outcome
     }
 
-    /// Reads trace headers (`traceparent`, `tracestate`...) from the request's fields.
+    /// Reads trace headers (`traceparent`, `tracestate`...) from the request's fields. The W3C names are
+    /// made once: `HTTPField.Name(_:)` validates and lowercases its text on every call.
     struct HeaderExtractor: Extractor, Sendable {
+        private static let traceParent = HTTPField.Name("traceparent"), traceState = HTTPField.Name("tracestate")
+
         func extract(key: String, from carrier: HTTPFields) -> String? {
-            HTTPField.Name(key).flatMap { carrier[$0] }
+            let name: HTTPField.Name? = switch key {
+            case "traceparent": Self.traceParent
+            case "tracestate": Self.traceState
+            default: HTTPField.Name(key)
+            }
+            return name.flatMap { carrier[$0] }
         }
     }
 }
