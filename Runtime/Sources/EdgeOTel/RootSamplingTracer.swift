@@ -44,8 +44,12 @@ struct RootSamplingTracer: Tracer {
         return RootSamplingSpan(unsampled: unsampled)
     }
 
+    /// swift-otel's extract, skipped when there is no `traceparent`: this tracer exists only when swift-otel
+    /// propagates W3C trace context (see ``wrapping(_:sampler:)``; swift-otel implements no other propagator),
+    /// which extracts nothing without that header, and most requests carry none.
     func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout InstrumentationContext, using extractor: Extract)
     where Extract.Carrier == Carrier {
+        guard extractor.extract(key: "traceparent", from: carrier) != nil else { return }
         base.extract(carrier, into: &context, using: extractor)
     }
 
