@@ -125,6 +125,7 @@ let package = Package(
             name: "EdgeOTel",
             dependencies: [
                 .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Runtime/Sources/EdgeOTel",
@@ -243,6 +244,7 @@ let package = Package(
         .testTarget(name: "ChatTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/ChatTests", swiftSettings: strict),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer", "EdgeTesting"], path: "Tests/DevServerTests", swiftSettings: strict),
         .testTarget(name: "EdgeMetricsTests", dependencies: ["EdgeMetrics", .product(name: "CoreMetrics", package: "swift-metrics")], path: "Tests/EdgeMetricsTests", swiftSettings: strict),
+        .testTarget(name: "EdgeOTelTests", dependencies: ["EdgeOTel", .product(name: "OTel", package: "swift-otel"), .product(name: "Tracing", package: "swift-distributed-tracing")], path: "Tests/EdgeOTelTests", swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["EdgeTesting"], path: "Tests/IntegrationTests", swiftSettings: strict),
     ]
 )

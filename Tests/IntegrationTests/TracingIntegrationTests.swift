@@ -28,6 +28,27 @@ import Glibc
         return (r.status, call?.headers[HTTPField.Name("traceparent")!])
     }
 
+    /// Sends one non-streamed completion with `traceparent` (none: nil); returns the status and the
+    /// `traceparent` of the provider's latest completion call.
+    static func complete(_ edge: EdgeProcess, provider: FakeUpstream, traceparent: String?) async throws -> (status: Int, forwarded: String?) {
+        let port = edge.port
+        var headers = ["x-session-id": "trace-session", "content-type": "application/json"]
+        if let traceparent { headers["traceparent"] = traceparent }
+        let r = try await RawHTTP.onOwnThread {
+            try RawHTTP.request(port: port, "POST", "/v1/chat/completions", headers: headers,
+                                body: Array(#"{"model":"json","messages":[{"role":"user","content":"hi"}]}"#.utf8))
+        }
+        let call = provider.requests.last { $0.path.hasSuffix("/chat/completions") && $0.text.contains(#""model":"json""#) }
+        return (r.status, call?.headers[HTTPField.Name("traceparent")!])
+    }
+
+    /// The access-log lines of the completions, in order.
+    static func requestLines(_ log: String) -> [[String: Any]] {
+        log.split(separator: "\n").compactMap { line in
+            try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }.filter { $0["msg"] as? String == "request" && $0["path"] as? String == "/v1/chat/completions" }
+    }
+
     /// The access-log line of the completion (`msg: request`, the route's path).
     static func requestLine(_ log: String) -> [String: Any]? {
         log.split(separator: "\n").lazy.compactMap { line in
@@ -81,6 +102,44 @@ import Glibc
         #expect(fetches.allSatisfy { $0.parentSpanId == request.spanId }, "\(spans)")
         #expect(fetches.contains { $0.spanId == sent.parentId }, "the provider was called with a fetch span as parent: \(sent.parentId) in \(spans)")
         #expect(spans.filter { $0.name == "kv.commit" }.allSatisfy { $0.parentSpanId == request.spanId })
+    }
+
+    /// Decisions/0024: with a sampler that drops root spans (`parentbased_always_off`, the limit of
+    /// `parentbased_traceidratio`), a request without `traceparent` exports no span, yet it has a trace: its id
+    /// is in the access log and goes to the provider unsampled (flags `00`). A request whose caller sampled
+    /// its trace is still recorded, with its KV commit and fetch.
+    @Test func anUnsampledRequestExportsNothingButPropagatesItsTrace() async throws {
+        let receiver = try await FakeUpstream.start { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .bytes(Array("{}".utf8)))
+        }
+        defer { receiver.stop() }
+        let provider = try await FakeUpstream.start(ChatIntegrationTests.provider)
+        defer { provider.stop() }
+        var env = ChatIntegrationTests.env(provider, persist: true)
+        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.url("")
+        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/json"
+        env["OTEL_BSP_SCHEDULE_DELAY"] = "100"
+        env["OTEL_TRACES_SAMPLER"] = "parentbased_always_off"
+        let edge = try EdgeProcess(arguments: ["serve", "--workers", "0"], environment: env)
+        let (status, forwarded) = try await Self.complete(edge, provider: provider, traceparent: nil)
+        #expect(status == 200)
+        let sent = try #require(forwarded.flatMap(Self.parse), "provider got traceparent \(String(describing: forwarded))")
+        #expect(sent.flags == "00")
+        #expect(sent.traceId != String(repeating: "0", count: 32))
+        let (sampledStatus, sampledForward) = try await Self.complete(edge, provider: provider, traceparent: Self.incoming)
+        #expect(sampledStatus == 200)
+        #expect(sampledForward.flatMap(Self.parse)?.traceId == Self.trace)
+        #expect(sampledForward.flatMap(Self.parse)?.flags == "01")
+        #expect(edge.stop() == 0, "\(edge.log)")
+
+        let lines = Self.requestLines(edge.log)
+        #expect(lines.count == 2, "\(edge.log)")
+        #expect(lines.first?["traceId"] as? String == sent.traceId, "the unsampled trace's id is logged")
+        #expect(lines.last?["traceId"] as? String == Self.trace)
+        let spans = receiver.requests.filter { $0.method == .post && $0.path == "/v1/traces" }.flatMap { Self.spans(inExport: $0.body) }
+        #expect(!spans.contains { $0.traceId == sent.traceId }, "an unsampled trace was exported: \(spans)")
+        let names = Set(spans.filter { $0.traceId == Self.trace }.map(\.name))
+        #expect(names.isSuperset(of: ["POST /v1/chat/completions", "fetch POST", "kv.commit"]), "\(spans)")
     }
 
     struct Parsed { let traceId, parentId, flags: String }

@@ -67,7 +67,7 @@ wait_for_other_swift_builds() {  # one Swift build at a time on 2 cores; give up
 
 need_server() {  # need_server NAME
   case "$1" in
-    edge|edge-1proc|edge-log|edge-nometrics|edge-traced|edge-sampled)
+    edge|edge-1proc|edge-log|edge-nometrics|edge-traced|edge-sampled|edge-sampled-otel)
       if [[ ! -x "$EDGE_BIN" ]]; then
         echo "edge binary not found: $EDGE_BIN" >&2
         echo "build it first:  make -C $ROOT release   (= swift build -c release in $ROOT)," >&2

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import servers as S
 
-ORDER = ["edge", "edge-nometrics", "edge-traced", "edge-sampled", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
+ORDER = ["edge", "edge-nometrics", "edge-traced", "edge-sampled", "edge-sampled-otel", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
 PEERS = ["edge-1proc", "hummingbird", "deno", "node", "fastapi"]
 WRK_LUA = S.HERE / "wrk_report.lua"
 
@@ -216,6 +216,11 @@ def print_table(a, summary, rat) -> None:
         print(f"# metrics + sampled tracing cost: edge-sampled (1% of traces exported) is {100 * (t['rps'] / n['rps'] - 1):+.1f}% req/s vs edge-nometrics "
               f"(metrics and tracing off); budget -5%; OTLP sink got {S.OTLP_RECEIVED['posts']} exports, "
               f"{S.OTLP_RECEIVED['bytes']} bytes")
+    for name in ("edge-traced", "edge-sampled", "edge-sampled-otel"):
+        if name in summary and "edge" in summary:
+            t, m = summary[name], summary["edge"]
+            print(f"# tracing cost alone: {name} is {100 * (t['rps'] / m['rps'] - 1):+.1f}% req/s, "
+                  f"{100 * (t['cpu_s_per_100k'] / m['cpu_s_per_100k'] - 1):+.1f}% CPU per request vs edge (metrics on, tracing off)")
     if "edge-log" in summary and "edge" in summary:
         s, l = summary["edge"], summary["edge-log"]
         print(f"# access-log cost: edge-log is {100 * (l['rps'] / s['rps'] - 1):+.1f}% req/s vs edge (log to /dev/null)")

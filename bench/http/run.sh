@@ -7,10 +7,11 @@
 #                          [--route hello|kv]
 #   --rounds N        rounds; each runs every server once, in the same order (default 5)
 #   --duration D      wrk -d per measurement (default 10s); --warmup D before it (default 3s)
-#   --only LIST       servers from: edge,edge-nometrics,edge-traced,edge-sampled,edge-1proc,edge-log,hummingbird,deno,node,fastapi
+#   --only LIST       servers from: edge,edge-nometrics,edge-traced,edge-sampled,edge-sampled-otel,edge-1proc,edge-log,hummingbird,deno,node,fastapi
 #                     (edge-nometrics: edge with EDGE_METRICS=off, the baseline of the metrics cost)
 #                     (edge-traced: edge exporting a span per request to a loopback OTLP sink;
-#                      edge-sampled: the same with 1% of traces sampled, as production would run it)
+#                      edge-sampled: the same with 1% of traces sampled, as production would run it;
+#                      edge-sampled-otel: 1% by swift-otel's own sampler, a span object per request: 0024)
 #                     (edge: supervisor + workers, the default; edge-1proc: --workers 0)
 #                     (default: edge,hummingbird,deno,node,fastapi)
 #   --route R         hello (GET /hello, default) or kv (GET /hello/kv: one KV read per request; servers

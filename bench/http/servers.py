@@ -23,7 +23,7 @@ ROOT = HERE.parent.parent  # the swift-edge checkout
 PATH = "/hello"
 BODY = b"Hello, world!"
 # The servers that have the KV route (GET /hello/kv), and whether it is the one measured.
-KV_SERVERS = {"edge", "edge-1proc", "edge-log", "edge-nometrics", "edge-traced", "edge-sampled", "deno"}
+KV_SERVERS = {"edge", "edge-1proc", "edge-log", "edge-nometrics", "edge-traced", "edge-sampled", "edge-sampled-otel", "deno"}
 KV_ROUTE = False
 
 
@@ -112,6 +112,12 @@ def specs(edge_bin: Path) -> dict[str, Spec]:
                               "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}, SCRATCH,
                              note="edge-traced with 1% of traces sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio): "
                                   "the tracing machinery's own cost, as production runs it"),
+        "edge-sampled-otel": Spec("edge-sampled-otel", [str(edge_bin), "serve"],
+                                  {**edge_env, "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_sink_url(),
+                                   "OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}, SCRATCH,
+                                  note="edge-sampled with swift-otel's own sampler (traceidratio: not taken over by "
+                                       "EdgeOTel's root sampler), so every request still makes a swift-otel span "
+                                       "(what edge-sampled cost before Docs/Decisions/0024)"),
         "edge-log": Spec("edge-log", [str(edge_bin), "serve"], dict(edge_env), SCRATCH, keep_stdout=True,
                          note="LOG_FORMAT=json, access log kept in a file"),
         "hummingbird": Spec("hummingbird", [str(HB_BIN)], {"HOST": "127.0.0.1"},

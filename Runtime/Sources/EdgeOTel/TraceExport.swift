@@ -1,14 +1,17 @@
 public import ServiceLifecycle
+public import Tracing
 import OTel
 
 /// Span export over OTLP/HTTP with swift-otel, switched on by the environment and by nothing else.
 ///
 /// - `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) unset or empty: nothing is
 ///   created, `InstrumentationSystem` is left alone (its tracer stays the no-op one) and ``start(environment:)``
-///   returns nil. The request path then makes no span objects at all (see `RequestTrace` in Server).
+///   returns nil. The request path then makes no span objects at all (see `RequestSpan` in Server).
 /// - Set: swift-otel's tracer is bootstrapped as the process's tracer and the returned ``Service`` (batch
 ///   processor and exporter) must run in the process's service group; its graceful shutdown flushes the
-///   spans still queued.
+///   spans still queued. The returned tracer is what requests are recorded with: swift-otel's, behind
+///   ``RootSamplingTracer`` when `OTEL_TRACES_SAMPLER` drops root spans (`parentbased_traceidratio` below 1,
+///   `parentbased_always_off`), so that an unsampled request makes no span (Docs/Decisions/0024).
 ///
 /// Only traces: swift-otel's logs and metrics stay off (the runtime has its own log handler and its own
 /// shared-memory metrics, Docs/Decisions/0017). Every other `OTEL_*` variable swift-otel knows applies as it
@@ -21,10 +24,11 @@ public enum TraceExport {
         !(environment["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? "").isEmpty || !(environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? "").isEmpty
     }
 
-    /// Bootstraps the OTLP tracer when `environment` asks for it and returns the exporter's service, else nil.
-    /// Call at most once per process (`InstrumentationSystem` can be bootstrapped once). Throws swift-otel's
-    /// configuration error for a bad `OTEL_*` value (say, `OTEL_EXPORTER_OTLP_PROTOCOL=grpc`).
-    public static func start(environment: [String: String]) throws -> (any Service)? {
+    /// Bootstraps the OTLP tracer when `environment` asks for it and returns the tracer to record requests
+    /// with and the exporter's service, else nil. Call at most once per process (`InstrumentationSystem` can
+    /// be bootstrapped once). Throws swift-otel's configuration error for a bad `OTEL_*` value (say,
+    /// `OTEL_EXPORTER_OTLP_PROTOCOL=grpc`).
+    public static func start(environment: [String: String]) throws -> (tracer: any Tracer, service: any Service)? {
         guard isRequested(by: environment) else { return nil }
         var configuration = OTel.Configuration.default
         configuration.serviceName = "edge"
@@ -35,7 +39,13 @@ public enum TraceExport {
         // process's merged with the `.env` files) supplies the `OTEL_*` overrides.
         // `OTEL_LOGS_*`/`OTEL_METRICS_*` are dropped: they could switch swift-otel's logs or metrics back on,
         // and a second `LoggingSystem`/`MetricsSystem` bootstrap is a crash.
-        let tracesOnly = environment.filter { !$0.key.hasPrefix("OTEL_LOGS_") && !$0.key.hasPrefix("OTEL_METRICS_") }
-        return try OTel.bootstrap(configuration: configuration, environment: tracesOnly)
+        var tracesOnly = environment.filter { !$0.key.hasPrefix("OTEL_LOGS_") && !$0.key.hasPrefix("OTEL_METRICS_") }
+        // A sampler that drops root spans is applied before swift-otel, which then records what it is given.
+        let rootSampling = RootSampler.take(from: tracesOnly)
+        if let rootSampling { tracesOnly = rootSampling.environment }
+        let service = try OTel.bootstrap(configuration: configuration, environment: tracesOnly)
+        let tracer = InstrumentationSystem.tracer
+        guard let rootSampling else { return (tracer, service) }
+        return (RootSamplingTracer.wrapping(tracer, sampler: rootSampling.sampler), service)
     }
 }

@@ -12,6 +12,10 @@ import Tracing
 /// OpenTelemetry's HTTP server conventions: `http.request.method`, `url.path`, `http.route`,
 /// `http.response.status_code`, and status error for a 5xx. It ends when the response is ready (a streamed
 /// body's transfer comes after). Cron invocations are internal spans, the rest server spans.
+///
+/// A span that is not recording (a trace the tracer does not sample) gets no name, attributes or status: they
+/// would be built only to be dropped. A recording span gets its attributes in one update, when the response
+/// is ready (each update of an OTel span copies its attribute dictionary under a lock).
 enum RequestSpan {
     static func record(
         _ request: Request, tracer: any Tracer, isCron: Bool,
@@ -21,18 +25,20 @@ enum RequestSpan {
         tracer.extract(request.headers, into: &parent, using: HeaderExtractor())
         let method = request.method.rawValue
         let span = tracer.startSpan(method, context: parent, ofKind: isCron ? .internal : .server)
-        span.attributes["http.request.method"] = method
-        span.attributes["url.path"] = request.path
         var outcome = await InstrumentationContext.$current.withValue(span.context) {
             await route(request)
         }
-        if let route = outcome.route {
-            span.operationName = "\(method) \(route)"
-            span.attributes["http.route"] = route
+        if span.isRecording {
+            let status = outcome.response.status.code
+            if let route = outcome.route { span.operationName = "\(method) \(route)" }
+            span.updateAttributes { attributes in
+                attributes["http.request.method"] = method
+                attributes["url.path"] = request.path
+                if let route = outcome.route { attributes["http.route"] = route }
+                attributes["http.response.status_code"] = status
+            }
+            if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
         }
-        let status = outcome.response.status.code
-        span.attributes["http.response.status_code"] = status
-        if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
         var carrier = TraceCarrier()
         tracer.inject(span.context, into: &carrier, using: TraceCarrier.Writer())
         outcome.traceId = carrier.traceParent?.traceId
@@ -40,10 +46,18 @@ enum RequestSpan {
         return outcome
     }
 
-    /// Reads trace headers (`traceparent`, `tracestate`...) from the request's fields.
+    /// Reads trace headers (`traceparent`, `tracestate`...) from the request's fields. The W3C names are
+    /// made once: `HTTPField.Name(_:)` validates and lowercases its text on every call.
     struct HeaderExtractor: Extractor, Sendable {
+        private static let traceParent = HTTPField.Name("traceparent"), traceState = HTTPField.Name("tracestate")
+
         func extract(key: String, from carrier: HTTPFields) -> String? {
-            HTTPField.Name(key).flatMap { carrier[$0] }
+            let name: HTTPField.Name? = switch key {
+            case "traceparent": Self.traceParent
+            case "tracestate": Self.traceState
+            default: HTTPField.Name(key)
+            }
+            return name.flatMap { carrier[$0] }
         }
     }
 }
