@@ -32,8 +32,9 @@ import Glibc
     /// `traceparent` of the provider's latest completion call.
     static func complete(_ edge: EdgeProcess, provider: FakeUpstream, traceparent: String?) async throws -> (status: Int, forwarded: String?) {
         let port = edge.port
-        var headers = ["x-session-id": "trace-session", "content-type": "application/json"]
-        if let traceparent { headers["traceparent"] = traceparent }
+        var fields = ["x-session-id": "trace-session", "content-type": "application/json"]
+        if let traceparent { fields["traceparent"] = traceparent }
+        let headers = fields
         let r = try await RawHTTP.onOwnThread {
             try RawHTTP.request(port: port, "POST", "/v1/chat/completions", headers: headers,
                                 body: Array(#"{"model":"json","messages":[{"role":"user","content":"hi"}]}"#.utf8))
