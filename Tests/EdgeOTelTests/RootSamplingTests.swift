@@ -118,3 +118,15 @@ struct RootSamplingTests {
         #expect((810...1190).contains(sampled), "\(sampled) of 4000")
     }
 }
+
+/// `OTEL_PROPAGATORS` naming a propagator swift-otel does not implement (it would `fatalError`) is refused
+/// by name before swift-otel sees it.
+@Test(arguments: ["baggage", "tracecontext,baggage", "b3", "B3MULTI", " jaeger", "xray", "ottrace", "nonsense"])
+func unsupportedPropagatorsAreRefusedByName(value: String) throws {
+    #expect(throws: TraceExportConfigurationError.self) { try TraceExport.checkPropagators(value) }
+}
+
+@Test(arguments: ["tracecontext", "none", "TraceContext, none", ""])
+func supportedPropagatorsPass(value: String) throws {
+    try TraceExport.checkPropagators(value)
+}

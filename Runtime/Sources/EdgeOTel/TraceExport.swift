@@ -30,6 +30,7 @@ public enum TraceExport {
     /// `OTEL_EXPORTER_OTLP_PROTOCOL=grpc`).
     public static func start(environment: [String: String]) throws -> (tracer: any Tracer, service: any Service)? {
         guard isRequested(by: environment) else { return nil }
+        try checkPropagators(environment["OTEL_PROPAGATORS"])
         var configuration = OTel.Configuration.default
         configuration.serviceName = "edge"
         configuration.logs.enabled = false
@@ -47,5 +48,30 @@ public enum TraceExport {
         let tracer = InstrumentationSystem.tracer
         guard let rootSampling else { return (tracer, service) }
         return (RootSamplingTracer.wrapping(tracer, sampler: rootSampling.sampler), service)
+    }
+
+    /// The propagators swift-otel implements: W3C `tracecontext`, and `none`. It stops the process
+    /// (`fatalError`) on the others the specification names (`baggage`, `b3`, `b3multi`, `jaeger`, `xray`,
+    /// `ottrace`), so they are refused here first, by name.
+    static let supportedPropagators: Set<String> = ["tracecontext", "none"]
+
+    /// Throws ``TraceExportConfigurationError`` when `value` (`OTEL_PROPAGATORS`, comma-separated) names a
+    /// propagator swift-otel does not implement.
+    static func checkPropagators(_ value: String?) throws(TraceExportConfigurationError) {
+        guard let value else { return }
+        for name in value.split(separator: ",").map({ $0.trimmingSpaces.lowercased() }) where !name.isEmpty {
+            guard supportedPropagators.contains(name) else {
+                throw TraceExportConfigurationError("OTEL_PROPAGATORS: '\(name)' is not supported (supported: tracecontext, none)")
+            }
+        }
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: Substring {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return s
     }
 }
