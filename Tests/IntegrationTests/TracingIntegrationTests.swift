@@ -72,16 +72,11 @@ import Glibc
     }
 
     @Test func spansReachTheOTLPReceiverWithTheIncomingTraceId() async throws {
-        let receiver = try await FakeUpstream.start { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .bytes(Array("{}".utf8)))
-        }
+        let receiver = try await Self.otlpReceiver()
         defer { receiver.stop() }
         let provider = try await FakeUpstream.start(ChatIntegrationTests.provider)
         defer { provider.stop() }
-        var env = ChatIntegrationTests.env(provider, persist: true)
-        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.url("")
-        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/json"
-        env["OTEL_BSP_SCHEDULE_DELAY"] = "100"
+        let env = Self.exporting(to: receiver, provider: provider)
         // One worker under the supervisor: the worker, not the supervisor, exports.
         let edge = try EdgeProcess(arguments: ["serve", "--workers", "1"], environment: env)
         let (status, forwarded) = try await Self.complete(edge, provider: provider)
@@ -110,16 +105,11 @@ import Glibc
     /// is in the access log and goes to the provider unsampled (flags `00`). A request whose caller sampled
     /// its trace is still recorded, with its KV commit and fetch.
     @Test func anUnsampledRequestExportsNothingButPropagatesItsTrace() async throws {
-        let receiver = try await FakeUpstream.start { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .bytes(Array("{}".utf8)))
-        }
+        let receiver = try await Self.otlpReceiver()
         defer { receiver.stop() }
         let provider = try await FakeUpstream.start(ChatIntegrationTests.provider)
         defer { provider.stop() }
-        var env = ChatIntegrationTests.env(provider, persist: true)
-        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.url("")
-        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/json"
-        env["OTEL_BSP_SCHEDULE_DELAY"] = "100"
+        var env = Self.exporting(to: receiver, provider: provider)
         env["OTEL_TRACES_SAMPLER"] = "parentbased_always_off"
         let edge = try EdgeProcess(arguments: ["serve", "--workers", "0"], environment: env)
         let (status, forwarded) = try await Self.complete(edge, provider: provider, traceparent: nil)
@@ -141,6 +131,22 @@ import Glibc
         #expect(!spans.contains { $0.traceId == sent.traceId }, "an unsampled trace was exported: \(spans)")
         let names = Set(spans.filter { $0.traceId == Self.trace }.map(\.name))
         #expect(names.isSuperset(of: ["POST /v1/chat/completions", "fetch POST", "kv.commit"]), "\(spans)")
+    }
+
+    /// An OTLP/HTTP receiver that accepts every export.
+    static func otlpReceiver() async throws -> FakeUpstream {
+        try await FakeUpstream.start { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .bytes(Array("{}".utf8)))
+        }
+    }
+
+    /// The chat app's environment with spans exported as OTLP/JSON to `receiver`, flushed every 100 ms.
+    static func exporting(to receiver: FakeUpstream, provider: FakeUpstream) -> [String: String] {
+        var env = ChatIntegrationTests.env(provider, persist: true)
+        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.url("")
+        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/json"
+        env["OTEL_BSP_SCHEDULE_DELAY"] = "100"
+        return env
     }
 
     struct Parsed { let traceId, parentId, flags: String }
