@@ -31,8 +31,8 @@ enum ChatSession {
     /// cost 16 system calls and 40 strings per new session), written as 36 bytes.
     static func newUUID() -> String {
         var g = SystemRandomNumberGenerator()
-        let hi = (g.next() & ~0xF000) | 0x4000  // version 4: the high nibble of byte 6
-        let lo = (g.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // variant 10: byte 8's top bits
+        let hi: UInt64 = (g.next() & ~0xF000) | 0x4000  // version 4: the high nibble of byte 6
+        let lo: UInt64 = (g.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // variant 10: byte 8's top bits
         return String(unsafeUninitializedCapacity: 36) { out in
             var at = 0
             for nibble in 0..<32 {
