@@ -96,24 +96,6 @@ struct StreamingTests {
         }
     }
 
-    /// libcurl's default cache keeps four idle connections per transfer in progress, so when a burst
-    /// ends most of its connections were closed and the next burst reconnected (`FetchLimits.maxIdleConnections`).
-    @Test("connections of a burst are kept for the next burst")
-    func burstsReuseConnections() async throws {
-        try await withUpstream { upstream, client in
-            for burst in 0..<2 {
-                try await withThrowingTaskGroup(of: Int.self) { group in
-                    for i in 0..<24 {
-                        group.addTask { try await client.fetch(upstream.url("/status?code=200&tag=b\(burst)-\(i)")).status }
-                    }
-                    for try await status in group { #expect(status == 200) }
-                }
-            }
-            let accepts = upstream.log.filter { $0.hasPrefix("accept") }.count
-            #expect(accepts <= 24, "\(accepts) connections for two bursts of 24")
-        }
-    }
-
     @Test("many concurrent streams share the one curl thread")
     func concurrentStreams() async throws {
         try await withUpstream { upstream, client in
