@@ -25,6 +25,25 @@ import Testing
         #expect(chat.status == 200 && chat.header("set-cookie")?.hasPrefix("cf_session_id=") == true, "every 001 response")
     }
 
+    /// New session ids are RFC 9562 version 4 UUIDs in lower case, and they differ.
+    @Test func newSessionIdsAreVersion4UUIDs() {
+        let ids = (0..<500).map { _ in ChatSession.newUUID() }
+        #expect(Set(ids).count == 500)
+        let hex = Set("0123456789abcdef".utf8)
+        for id in ids {
+            let parts = id.split(separator: "-", omittingEmptySubsequences: false).map { Array($0.utf8) }
+            #expect(parts.map(\.count) == [8, 4, 4, 4, 12], "\(id)")
+            #expect(parts.allSatisfy { $0.allSatisfy(hex.contains) }, "\(id)")
+            #expect(parts.count == 5 && parts[2].first == UInt8(ascii: "4"), "version nibble: \(id)")
+            #expect(parts.count == 5 && Set("89ab".utf8).contains(parts[3].first ?? 0), "variant bits: \(id)")
+        }
+        // Every nibble position takes several values (no stuck bits from the shifts).
+        for position in [0, 7, 9, 15, 20, 35] {
+            let seen = Set(ids.compactMap { Array($0.utf8).dropFirst(position).first })
+            #expect(seen.count > 4, "position \(position): \(seen)")
+        }
+    }
+
     @Test func corsAllowsTheOneOriginWithCredentials() async throws {
         let c = try ChatDeployment.client(nil, ["ALLOWED_ORIGIN": "https://app.example"])
         let pre = await c.send(.options, "/v1/chat/completions", headers: ["origin": "https://app.example"])
@@ -90,6 +109,27 @@ import Testing
         }
         #expect(statuses.filter { $0 == 501 }.count == 10)
         #expect(statuses.filter { $0 == 429 }.count == 54)
+    }
+
+    /// Concurrent requests of one address are decided in groups (Decision 0025): every one is counted once
+    /// and gets the `remaining` it would get one after another, yet the window log takes fewer commits
+    /// than requests (one-at-a-time admission needs one commit each: the store's versionstamp counter
+    /// would read 64).
+    @Test func limiterDecidesConcurrentRequestsInGroups() async throws {
+        let c = try ChatDeployment.client(nil, ["RATE_LIMIT_MAX": "100"])
+        let remaining = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<64 { group.addTask { await c.send(.get, "/v1/conversations", clientAddress: "10.7.7.7").header("x-ratelimit-remaining") } }
+            var out: [String?] = []
+            for await r in group { out.append(r) }
+            return out
+        }
+        #expect(remaining.compactMap { $0.flatMap { Int($0) } }.sorted() == Array(36...99))
+        let log = try await c.kv.get(["chat", "rate", "10.7.7.7"])
+        guard case .array(let times)? = log.value else { Issue.record("no window log: \(String(describing: log.value))"); return }
+        #expect(times.count == 64)
+        let commits = try #require(log.versionstamp).counter
+        #expect(commits < 64, "\(commits) commits for 64 admissions")
+        #expect(await c.send(.get, "/v1/conversations", clientAddress: "10.7.7.7").header("x-ratelimit-remaining") == "35")
     }
 
     @Test func healthzCarriesTheChatKeys() async throws {

@@ -42,6 +42,7 @@ final class CurlLoop: @unchecked Sendable {
         precondition(CCurl_global_init_once() == CURLE_OK, "curl_global_init failed")
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed") }
         self.multi = multi
+        _ = CCurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, FetchLimits.maxIdleConnections)  // a cache size: no failure to act on
         var tid = pthread_t()
         let box = Unmanaged.passRetained(self).toOpaque()
         let rc = pthread_create(&tid, nil, { arg in

@@ -17,6 +17,10 @@ public enum FetchLimits {
     public static let defaultMaxRedirects = 20
     /// Default `maxBytes` for ``FetchBody/bytes(upTo:)``, ``FetchBody/text(upTo:)`` and ``FetchBody/json(as:upTo:decoder:)``.
     public static let defaultCollectLimit = 16 * 1024 * 1024
+    /// `CURLMOPT_MAXCONNECTS`: idle connections one client (one process) keeps for reuse. libcurl's default,
+    /// four per transfer *in progress*, shrinks whenever the concurrency dips and closes connections the
+    /// next burst reconnects (`bench/routes`' 001 at -c64: one transfer in nine opened a connection).
+    public static let maxIdleConnections = 256
     /// Longest the curl thread sleeps in `curl_multi_poll` when nothing is due; bounds deadline slack.
     public static let maxPollIntervalMilliseconds: Int32 = 1000
     /// Longest SSE line the parser accepts before failing the stream (guards against an endless line).

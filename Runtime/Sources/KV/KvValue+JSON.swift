@@ -76,7 +76,9 @@ extension KvStoredValue {
 
     /// Decodes the value into a Decodable type (JSON values directly, others through plain JSON).
     public func decode<T: Decodable>(as type: T.Type) throws(KvError) -> T {
-        if let v = try? decode(), T.self == KvValue.self { return v as! T }
+        // The type test first: `decode()` parses the whole value, which only a `KvValue` caller wants
+        // (a Codable record would be parsed twice, once for nothing).
+        if T.self == KvValue.self, let v = try? decode() { return v as! T }
         if T.self == KvU64.self, let u = u64 { return u as! T }
         if encoding == .bytes {
             if T.self == [UInt8].self { return payload as! T }

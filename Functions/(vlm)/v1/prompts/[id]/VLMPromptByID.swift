@@ -27,12 +27,13 @@ struct VLMPromptByID: EdgeFunction {
         default:
             try context.authorize("read")
             guard let id = VLM.promptId(request.parameters["id"]) else { throw VLM.notFound() }
-            let prompt = try await VLMCache.shared.value(
+            // The cache holds the answer's bytes, so a hit serialises nothing.
+            let body = try await VLMCache.shared.value(
                 VLMCache.promptKey(id), ttlMs: VLMCache.promptTTLms, kv: store.kv,
                 generation: try await store.generation(), context: context
-            ) { try await store.get(id) }
-            guard let prompt else { throw VLM.notFound() }
-            return .json(prompt.json)
+            ) { try await store.get(id).map { $0.json.serialized } }
+            guard let body else { throw VLM.notFound() }
+            return .jsonBytes(body)
         }
     }
 }
