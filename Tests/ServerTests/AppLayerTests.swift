@@ -96,6 +96,15 @@ import Testing
         #expect(r.header("access-control-allow-origin") == "*")
     }
 
+    /// What a cron's lease hold limit is computed from: the serving function's `maxDuration`, by path.
+    @Test func maxDurationIsFoundByTheServedPath() throws {
+        let app = try client([:]).app
+        #expect(app.maxDuration(servingPath: "/sleepy") == .seconds(1))
+        #expect(app.maxDuration(servingPath: "/sleepy?x=1") == .seconds(1))
+        #expect(app.maxDuration(servingPath: "/open") == .seconds(EdgeLimits.defaultMaxDuration), "the default when none is set")
+        #expect(app.maxDuration(servingPath: "/no-such-route") == nil)
+    }
+
     @Test func credentialsNeverGoWithAStar() async throws {
         let r = await (try client(["DEMO__CREDENTIALS": "1"])).send(.get, "/open", headers: ["origin": "https://c.example"])
         #expect(r.header("access-control-allow-origin") == "https://c.example")

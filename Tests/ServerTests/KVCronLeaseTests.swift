@@ -37,6 +37,28 @@ import Glibc
         }
     }
 
+    /// A lease held by a process that died is free again after the job's hold limit, not before.
+    @Test func aDeadHoldersLeaseExpiresAfterTheJobsHoldLimit() async throws {
+        try await withKv { kv in
+            let lease = KVCronLease(kv: kv, holdLimitsMs: ["/a": 400])
+            let tick = CronInstant(secondsSinceEpoch: 1_800_000_000)
+            #expect(try await lease.acquire(job: "/a", tick: tick))  // never released: its holder "died"
+            #expect(try await !lease.acquire(job: "/a", tick: tick.advanced(by: .seconds(1))), "still held")
+            #expect(try await lease.acquire(job: "/b", tick: tick.advanced(by: .seconds(1))), "jobs are independent")
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(try await lease.acquire(job: "/a", tick: tick.advanced(by: .seconds(2))), "free after 400 ms")
+        }
+    }
+
+    /// The hold limit is as long as a run can last: every attempt at `maxDuration`, the backoff between
+    /// them, and a margin; the 30-minute default when the function has no `maxDuration`.
+    @Test func holdLimitCoversTheLongestRun() throws {
+        let job = try CronJob(path: "/a", schedule: "* * * * * *", backoffSchedule: [.seconds(1), .seconds(5)])
+        #expect(KVCronLease.holdLimitMs(for: job, maxDuration: .seconds(300)) == 3 * 300_000 + 6_000 + KVCronLease.holdMarginMs)
+        #expect(KVCronLease.holdLimitMs(for: try CronJob(path: "/b", schedule: "@daily"), maxDuration: .milliseconds(1500)) == 1500 + KVCronLease.holdMarginMs)
+        #expect(KVCronLease.holdLimitMs(for: job, maxDuration: nil) == KVCronLease.holdLimitMs)
+    }
+
     @Test func runStoreKeepsNewestFirstAndTrims() async throws {
         try await withKv { kv in
             let store = KVCronRunStore(kv: kv)

@@ -46,7 +46,9 @@ struct Startup {
         let jobs = try CronRuntime.jobs(config)
         if jobs.isEmpty { return nil }
         let secret = try CronSecret.validate(env["CRON_SECRET"])
-        let lease: any CronLease = kv.map { KVCronLease(kv: $0) } ?? InMemoryCronLease()
+        let holds = Dictionary(jobs.map { ($0.path, KVCronLease.holdLimitMs(for: $0, maxDuration: app.maxDuration(servingPath: $0.path))) },
+                               uniquingKeysWith: { first, _ in first })
+        let lease: any CronLease = kv.map { KVCronLease(kv: $0, holdLimitsMs: holds) } ?? InMemoryCronLease()
         let store: any CronRunStore = kv.map { KVCronRunStore(kv: $0) } ?? InMemoryCronRunStore()
         return try CronRuntime.scheduler(app: app, jobs: jobs, lease: lease, store: store, cronSecret: secret)
     }

@@ -85,6 +85,12 @@ public final class EdgeApplication: Sendable {
         self.apps = apps.map { (name: $0.name, app: $0.makeApp(), env: Environment(environment).scoped(to: $0.name)) }
     }
 
+    /// The `maxDuration` of the function that serves `path` (matched as received, before rewrites), if
+    /// one does and it has one.
+    public func maxDuration(servingPath path: String) -> Duration? {
+        table.match(path: String(path.prefix { $0 != "?" }))?.entry.maxDuration
+    }
+
     /// The mounted routes in precedence order: (methods, pattern, file, maxDuration s, maxRequestBodySize).
     public var routeTable: [(methods: String, pattern: String, file: String, maxDuration: Int, maxBody: Int)] {
         table.entries.map { e in

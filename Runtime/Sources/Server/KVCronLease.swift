@@ -5,12 +5,36 @@ public import KV
 ///
 /// Key `["__edge","cron","lease",path]` holds `{tick, held, expiresAt}`. `acquire` wins only for a tick
 /// newer than the stored one and only while no earlier tick is still held, by an atomic check on the
-/// record's versionstamp; a process that dies holding a lease loses it after ``holdLimitMs``.
+/// record's versionstamp; a process that dies holding a lease loses it after the job's hold limit
+/// (``holdLimitMs(for:maxDuration:)``: as long as a run can last, or ``holdLimitMs`` when that is unbounded).
 public struct KVCronLease: CronLease {
+    /// The hold limit of a job whose function has no `maxDuration`.
     public static let holdLimitMs: Int64 = 30 * 60 * 1000
+    /// Added to a run's longest duration, for the scheduler's own work around it.
+    public static let holdMarginMs: Int64 = 10_000
     let kv: Kv
+    let holdLimitsMs: [String: Int64]
 
-    public init(kv: Kv) { self.kv = kv }
+    /// `holdLimitsMs`: per job path, how long a held lease lasts (others: ``holdLimitMs``).
+    public init(kv: Kv, holdLimitsMs: [String: Int64] = [:]) {
+        self.kv = kv
+        self.holdLimitsMs = holdLimitsMs
+    }
+
+    /// How long `job`'s lease is held at most: every attempt at its function's `maxDuration` plus the
+    /// backoff between them, plus ``holdMarginMs``; ``holdLimitMs`` when the function has no `maxDuration`.
+    /// An instance killed mid-run (kill -9) thus blocks the job's next ticks for no longer than a run
+    /// could have lasted.
+    public static func holdLimitMs(for job: CronJob, maxDuration: Duration?) -> Int64 {
+        guard let maxDuration else { return holdLimitMs }
+        let attempts = Int64(1 + job.backoffSchedule.count)
+        let backoff = job.backoffSchedule.reduce(Int64(0)) { $0 + milliseconds($1) }
+        return attempts * milliseconds(maxDuration) + backoff + holdMarginMs
+    }
+
+    private static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
 
     static func key(_ job: String) -> KvKey { ["__edge", "cron", "lease", .string(job)] }
 
@@ -23,7 +47,8 @@ public struct KVCronLease: CronLease {
                 if stored >= t { return false }
                 if case .bool(true)? = v[member: "held"], case .number(let exp)? = v[member: "expiresAt"], Int64(exp) > now { return false }
             }
-            let record: KvValue = .object([.init("tick", .number(t)), .init("held", true), .init("expiresAt", .number(Double(now + Self.holdLimitMs)))])
+            let hold = holdLimitsMs[job] ?? Self.holdLimitMs
+            let record: KvValue = .object([.init("tick", .number(t)), .init("held", true), .init("expiresAt", .number(Double(now + hold)))])
             if case .ok = try await kv.atomic().check(Self.key(job), versionstamp: entry.versionstamp).set(Self.key(job), record).commit() {
                 return true
             }
