@@ -29,7 +29,8 @@ public struct CronRunRecord: Sendable, Hashable, Codable, CustomStringConvertibl
             + "duration=\(Self.milliseconds(duration))ms attempts=\(attempts) outcome=\(outcome)"
     }
 
-    static func milliseconds(_ duration: Duration) -> Int64 {
+    /// `duration` in whole milliseconds (toward zero).
+    public static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }

@@ -22,24 +22,9 @@ public enum CPUWork {
         await gate.acquire()
         defer { gate.release() }
         return try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
-            startThread { c.resume(with: Result { try body() }) }
+            let run: @Sendable () -> Void = { c.resume(with: Result { try body() }) }
+            if !DetachedThread.start(run) { run() }
         }
-    }
-
-    private static func startThread(_ body: @escaping @Sendable () -> Void) {
-        let box = Unmanaged.passRetained(ThreadBody(body))
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { arg in
-            guard let arg else { return nil }
-            Unmanaged<ThreadBody>.fromOpaque(arg).takeRetainedValue().body()
-            return nil
-        }, box.toOpaque())
-        if rc == 0 { pthread_detach(thread) } else { box.release(); body() }
-    }
-
-    private final class ThreadBody: Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
     /// A counting semaphore whose waiters suspend (first come, first served).

@@ -42,20 +42,11 @@ final class StagedFileHasher: Sendable {
             return nil
         }
         let hasher = StagedFileHasher(fd: fd)
-        let box = Unmanaged.passRetained(hasher)
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { arg in
-            guard let arg else { return nil }
-            Unmanaged<StagedFileHasher>.fromOpaque(arg).takeRetainedValue().run()
-            return nil
-        }, box.toOpaque())
-        guard rc == 0 else {
-            box.release()
+        guard DetachedThread.start({ hasher.run() }) else {
             close(fd)
             running.subtract(1, ordering: .relaxed)
             return nil
         }
-        pthread_detach(thread)
         return hasher
     }
 

@@ -28,12 +28,8 @@ public struct KVCronLease: CronLease {
     public static func holdLimitMs(for job: CronJob, maxDuration: Duration?) -> Int64 {
         guard let maxDuration else { return holdLimitMs }
         let attempts = Int64(1 + job.backoffSchedule.count)
-        let backoff = job.backoffSchedule.reduce(Int64(0)) { $0 + milliseconds($1) }
-        return attempts * milliseconds(maxDuration) + backoff + holdMarginMs
-    }
-
-    private static func milliseconds(_ d: Duration) -> Int64 {
-        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        let backoff = job.backoffSchedule.reduce(Int64(0)) { $0 + CronRunRecord.milliseconds($1) }
+        return attempts * CronRunRecord.milliseconds(maxDuration) + backoff + holdMarginMs
     }
 
     static func key(_ job: String) -> KvKey { ["__edge", "cron", "lease", .string(job)] }
