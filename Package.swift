@@ -75,6 +75,14 @@ let package = Package(
         // MARK: sync_file_range(2) for StagedFile's early writeback (Glibc does not import it).
         .target(name: "CFileSync", path: "Runtime/Shims/CFileSync"),
 
+        // MARK: The unsampled trace of the running request, shared by the server, fetch and the root sampler.
+        .target(
+            name: "EdgeTrace",
+            dependencies: [.product(name: "Tracing", package: "swift-distributed-tracing")],
+            path: "Runtime/Sources/EdgeTrace",
+            swiftSettings: strict
+        ),
+
         // MARK: What handlers import.
         .target(
             name: "EdgeRuntime",
@@ -86,6 +94,7 @@ let package = Package(
                 "Cron",  // calendar math for WallClock's timestamps
                 "EdgeMetrics",  // Context.traffic: the monitor summary reads the runtime's own figures
                 "CFileSync",
+                "EdgeTrace",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 for ConstantTime
@@ -107,6 +116,7 @@ let package = Package(
                 "Supervisor",
                 "Cron",
                 "KV",
+                "EdgeTrace",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -124,6 +134,7 @@ let package = Package(
         .target(
             name: "EdgeOTel",
             dependencies: [
+                "EdgeTrace",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -244,7 +255,7 @@ let package = Package(
         .testTarget(name: "ChatTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/ChatTests", swiftSettings: strict),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer", "EdgeTesting"], path: "Tests/DevServerTests", swiftSettings: strict),
         .testTarget(name: "EdgeMetricsTests", dependencies: ["EdgeMetrics", .product(name: "CoreMetrics", package: "swift-metrics")], path: "Tests/EdgeMetricsTests", swiftSettings: strict),
-        .testTarget(name: "EdgeOTelTests", dependencies: ["EdgeOTel", .product(name: "OTel", package: "swift-otel"), .product(name: "Tracing", package: "swift-distributed-tracing")], path: "Tests/EdgeOTelTests", swiftSettings: strict),
+        .testTarget(name: "EdgeOTelTests", dependencies: ["EdgeOTel", "EdgeTrace", .product(name: "OTel", package: "swift-otel"), .product(name: "Tracing", package: "swift-distributed-tracing")], path: "Tests/EdgeOTelTests", swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["EdgeTesting"], path: "Tests/IntegrationTests", swiftSettings: strict),
     ]
 )

@@ -1,7 +1,11 @@
 @testable import EdgeOTel
+import EdgeTrace
 import OTel
 import Testing
 import Tracing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The root sampler applied before swift-otel (Docs/Decisions/0024): which `OTEL_TRACES_SAMPLER` settings it
 /// takes over, and, over a real swift-otel tracer (`OTel.makeTracingBackend`, not bootstrapped, exporting
@@ -74,15 +78,53 @@ struct RootSamplingTests {
         #expect(!span.isRecording)
         span.attributes["ignored"] = 1
         #expect(span.attributes.isEmpty)
-        let traceId = try #require(span.context.otelTraceID)
-        #expect(!span.context.otelIsSampled)
+        #expect(span.context.otelTraceID == nil, "swift-otel never sees an unsampled trace")
         let header = try #require(Self.traceParent(of: span.context, tracer))
-        #expect(header.hasPrefix("00-\(traceId)-") && header.hasSuffix("-00"), "\(header)")
-        // Children (kv.commit, fetch: the process's tracer, swift-otel's) follow the unsampled parent.
-        let child = Self.base.startSpan("kv.commit", context: span.context, ofKind: .client)
+        let parts = header.split(separator: "-")
+        #expect(parts.count == 4 && parts[0] == "00" && parts[1].utf8.count == 32 && parts[3] == "00", "\(header)")
+        // Children (kv.commit, fetch, a handler's own span: the process's tracer is this one) are nothing too,
+        // and propagate the same unsampled trace.
+        let child = tracer.startSpan("kv.commit", context: span.context, ofKind: .client)
         #expect(!child.isRecording)
-        #expect(child.context.otelTraceID == traceId)
+        #expect(Self.traceParent(of: child.context, tracer) == header)
+        let grandchild = tracer.startSpan("fetch GET", context: child.context, ofKind: .client)
+        #expect(!grandchild.isRecording && Self.traceParent(of: grandchild.context, tracer) == header)
         span.end()
+    }
+
+    /// The server asks first (``RootSampling``): an unsampled request binds only ``UnsampledTrace``, and a span
+    /// started in that task (a handler's own, `kv.commit` and `fetch` find no context) is no span and carries
+    /// that trace; a sampled root is swift-otel's.
+    @Test func theServerAsksFirstAndSpansUnderAnUnsampledRequestAreNothing() throws {
+        let never = try #require(RootSamplingTracer.wrapping(Self.base, sampler: RootSampler(bound: 0)) as? any RootSampling)
+        let traceParent = try #require(never.unsampledRoot())
+        #expect(traceParent.hasPrefix("00-") && traceParent.hasSuffix("-00") && traceParent.utf8.count == 55)
+        let tracer = try #require(never as? any Tracer)
+        UnsampledTrace.$traceParent.withValue(traceParent) {
+            let span = tracer.startSpan("my.work", context: .topLevel, ofKind: .internal)
+            #expect(!span.isRecording)
+            #expect(Self.traceParent(of: span.context, tracer) == traceParent)
+            span.end()
+        }
+        let outside = tracer.startSpan("GET /hello", context: .topLevel, ofKind: .server)
+        #expect(!outside.isRecording && Self.traceParent(of: outside.context, tracer) != traceParent)
+
+        let always = try #require(RootSamplingTracer.wrapping(Self.base, sampler: RootSampler(bound: .max)) as? any RootSampling)
+        #expect(always.unsampledRoot() == nil)
+        let root = always.startSampledRoot("GET /hello", ofKind: .server)
+        #expect(root.isRecording && root.context.otelIsSampled)
+        root.end()
+    }
+
+    /// What swift-otel reads (the process environment) is made what the merged environment says, with the
+    /// sampler the root sampler leaves it; other variables are untouched.
+    @Test func theProcessEnvironmentGetsTheMergedOTelValues() throws {
+        let key = "OTEL_EDGE_TEST_\(UInt32.random(in: 0...UInt32.max))"
+        defer { unsetenv(key) }
+        #expect(getenv(key) == nil)
+        TraceExport.exportEnvironment([key: "from-dotenv", "EDGE_TEST_NOT_OTEL": "x"])
+        #expect(getenv(key).map { String(cString: $0) } == "from-dotenv")
+        #expect(getenv("EDGE_TEST_NOT_OTEL") == nil)
     }
 
     @Test func aSampledRootAndSpansWithAParentAreSwiftOTels() throws {

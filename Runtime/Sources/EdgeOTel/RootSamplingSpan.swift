@@ -2,12 +2,22 @@ import Tracing
 
 /// A span of ``RootSamplingTracer``: swift-otel's, or none at all for a trace it did not sample (then only
 /// its context exists, and every change is ignored as on a no-op span).
+///
+/// Two words (a reference and a context), so that it fits an existential's inline buffer: the request path
+/// holds it as `any Span`, and an unsampled request then allocates nothing for it. The rare recorded span
+/// is boxed once (``Recorded``).
 struct RootSamplingSpan: Span {
-    private let recorded: (any Span)?
+    private let recorded: Recorded?
     let context: InstrumentationContext
 
+    /// swift-otel's span, behind one reference.
+    final class Recorded: Sendable {
+        let span: any Span
+        init(_ span: any Span) { self.span = span }
+    }
+
     init(_ span: any Span) {
-        recorded = span
+        recorded = Recorded(span)
         context = span.context
     }
 
@@ -16,35 +26,35 @@ struct RootSamplingSpan: Span {
         self.context = context
     }
 
-    var isRecording: Bool { recorded?.isRecording ?? false }
+    var isRecording: Bool { recorded?.span.isRecording ?? false }
 
     var operationName: String {
-        get { recorded?.operationName ?? "" }
-        nonmutating set { if let recorded { recorded.operationName = newValue } }
+        get { recorded?.span.operationName ?? "" }
+        nonmutating set { if let recorded { recorded.span.operationName = newValue } }
     }
 
     var attributes: SpanAttributes {
-        get { recorded?.attributes ?? [:] }
-        nonmutating set { if let recorded { recorded.attributes = newValue } }
+        get { recorded?.span.attributes ?? [:] }
+        nonmutating set { if let recorded { recorded.span.attributes = newValue } }
     }
 
     func setStatus(_ status: SpanStatus) {
-        recorded?.setStatus(status)
+        recorded?.span.setStatus(status)
     }
 
     func addEvent(_ event: SpanEvent) {
-        recorded?.addEvent(event)
+        recorded?.span.addEvent(event)
     }
 
     func recordError<Instant: TracerInstant>(_ error: any Error, attributes: SpanAttributes, at instant: @autoclosure () -> Instant) {
-        recorded?.recordError(error, attributes: attributes, at: instant())
+        recorded?.span.recordError(error, attributes: attributes, at: instant())
     }
 
     func addLink(_ link: SpanLink) {
-        recorded?.addLink(link)
+        recorded?.span.addLink(link)
     }
 
     func end<Instant: TracerInstant>(at instant: @autoclosure () -> Instant) {
-        recorded?.end(at: instant())
+        recorded?.span.end(at: instant())
     }
 }

@@ -1,27 +1,33 @@
+import EdgeTrace
 import OTel
 import Tracing
 
 /// swift-otel's tracer with the root-span sampling decision taken first, so that a trace that is not
-/// sampled costs no span (Docs/Decisions/0024).
+/// sampled costs no span (Docs/Decisions/0024, 0027).
 ///
 /// swift-otel creates a span object for every span it is asked for, sampled or not, drawing its ids from a
 /// mutex-guarded `SystemRandomNumberGenerator` (a system call per id, under a lock every event loop shares):
-/// at 1% sampling that cost most of the request rate. Here a root span (no parent in its context) is
-/// sampled with ``RootSampler``'s probability before swift-otel sees it:
+/// at 1% sampling that cost most of the request rate. This tracer is the process's (bootstrapped as
+/// `InstrumentationSystem`'s by ``TraceExport``), so it sees every span: the request's, `kv.commit`, `fetch`
+/// and any a handler starts itself. A root span (no parent in its context) is sampled with ``RootSampler``'s
+/// probability before swift-otel sees it:
 /// - sampled: swift-otel starts it (its own sampler is `parentbased_always_on`, so it records it) and every
-///   span under it, exactly as before;
-/// - not sampled: no span is made. The span's context holds a fresh trace id and span id, as the trace's
-///   remote parent with the `sampled` flag clear, in swift-otel's own representation (its `extract` of
-///   `00-<trace id>-<span id>-00`). So children (`kv.commit`, `fetch`) follow the parent and are dropped by
-///   swift-otel, `inject` propagates that trace id unsampled to upstreams, and the access log shows it.
-/// A span with a parent (an incoming `traceparent`, a span of this process) goes to swift-otel unchanged.
-struct RootSamplingTracer: Tracer {
+///   span under it, exactly as swift-otel alone would;
+/// - not sampled: no span is made. Its context holds only a `traceparent` for a fresh trace id and span id
+///   with the `sampled` flag clear (``UnsampledTraceParentKey``); every span started under it is the same
+///   nothing with the same context, `inject` propagates that trace id unsampled to upstreams, and the access
+///   log shows it. swift-otel never sees the trace.
+/// The server asks first (``RootSampling``): a request it is told not to sample makes no span and binds no
+/// context, only ``UnsampledTrace``, which this tracer reads for the spans started under it.
+/// A span with any other parent (an incoming `traceparent`, a sampled span of this process) goes to
+/// swift-otel unchanged.
+struct RootSamplingTracer: Tracer, RootSampling {
     let base: any Tracer
     let sampler: RootSampler
 
     /// `base` wrapped to sample roots with `sampler`, or `base` itself when `base` does not propagate W3C
-    /// trace context (`OTEL_PROPAGATORS` without `tracecontext`): it could not carry an unsampled trace, and
-    /// its children would start sampled traces of their own.
+    /// trace context (`OTEL_PROPAGATORS` without `tracecontext`): an unsampled trace could then not be
+    /// continued by a caller's `traceparent` the same way swift-otel would.
     static func wrapping(_ base: any Tracer, sampler: RootSampler) -> any Tracer {
         var probe = InstrumentationContext.topLevel
         base.extract(TraceIDs.unsampledTraceParent(), into: &probe, using: TraceParentExtractor())
@@ -34,14 +40,40 @@ struct RootSamplingTracer: Tracer {
         at instant: @autoclosure () -> Instant, function: String, file fileID: String, line: UInt
     ) -> RootSamplingSpan {
         let parent = context()
-        if parent.otelTraceID != nil || sampler.samplesNextRoot() {
-            return RootSamplingSpan(base.startSpan(operationName, context: parent, ofKind: kind, at: instant(), function: function, file: fileID, line: line))
+        // A context's lookups are a generic dictionary's, not specialised here: an empty one is a root, or a
+        // span of a request the server did not sample (``UnsampledTrace``), without asking it.
+        if parent.isEmpty {
+            if let traceParent = UnsampledTrace.traceParent {
+                var unsampled = parent
+                unsampled[UnsampledTraceParentKey.self] = traceParent
+                return RootSamplingSpan(unsampled: unsampled)
+            }
+            if sampler.samplesNextRoot() { return recorded(operationName, parent, kind, instant(), function, fileID, line) }
+        } else {
+            // Under an unsampled root: nothing, in the root's context (its trace id, its span id as the parent
+            // of whatever is propagated further).
+            if parent[UnsampledTraceParentKey.self] != nil { return RootSamplingSpan(unsampled: parent) }
+            if parent.otelIsSampled || parent.otelTraceID != nil || sampler.samplesNextRoot() {
+                return recorded(operationName, parent, kind, instant(), function, fileID, line)
+            }
         }
-        let traceParent = TraceIDs.unsampledTraceParent()
         var unsampled = parent
-        base.extract(traceParent, into: &unsampled, using: TraceParentExtractor())
-        unsampled[UnsampledTraceParentKey.self] = traceParent
+        unsampled[UnsampledTraceParentKey.self] = TraceIDs.unsampledTraceParent()
         return RootSamplingSpan(unsampled: unsampled)
+    }
+
+    func unsampledRoot() -> String? {
+        sampler.samplesNextRoot() ? nil : TraceIDs.unsampledTraceParent()
+    }
+
+    func startSampledRoot(_ operationName: String, ofKind kind: SpanKind) -> any Span {
+        RootSamplingSpan(base.startSpan(operationName, context: .topLevel, ofKind: kind))
+    }
+
+    private func recorded<Instant: TracerInstant>(
+        _ operationName: String, _ parent: InstrumentationContext, _ kind: SpanKind, _ instant: Instant, _ function: String, _ fileID: String, _ line: UInt
+    ) -> RootSamplingSpan {
+        RootSamplingSpan(base.startSpan(operationName, context: parent, ofKind: kind, at: instant, function: function, file: fileID, line: line))
     }
 
     /// swift-otel's extract, skipped when there is no `traceparent`: this tracer exists only when swift-otel
@@ -53,12 +85,8 @@ struct RootSamplingTracer: Tracer {
         base.extract(carrier, into: &context, using: extractor)
     }
 
-    /// The `traceparent` of an unsampled root as it was made (swift-otel would format its ids again: a
-    /// measurable share of a request, for the access log's `traceId`), else swift-otel's.
-    ///
-    /// This tracer only starts the request spans (`EdgeApplication`'s tracer); their children are the process
-    /// tracer's (swift-otel's), which injects their own span ids (the key below is copied into children's
-    /// contexts, and this method must not be asked for theirs).
+    /// The unsampled root's `traceparent` as it was made, for the root and everything under it; else
+    /// swift-otel's.
     func inject<Carrier, Inject: Injector>(_ context: InstrumentationContext, into carrier: inout Carrier, using injector: Inject)
     where Inject.Carrier == Carrier {
         if let traceParent = context[UnsampledTraceParentKey.self] {
@@ -68,7 +96,8 @@ struct RootSamplingTracer: Tracer {
         }
     }
 
-    /// The `traceparent` of an unsampled root span, in its context.
+    /// The `traceparent` of an unsampled root span (`00-<trace id>-<span id>-00`), in its context and every
+    /// context under it.
     enum UnsampledTraceParentKey: ServiceContextKey {
         typealias Value = String
     }

@@ -1,4 +1,5 @@
 public import Fetch
+import EdgeTrace
 import Tracing
 
 /// The process's HTTP client in ``Services``.
@@ -13,6 +14,8 @@ extension Context {
     /// Trace context goes along unless the handler set its own `traceparent`:
     /// - tracing on (the request runs in a span, ``FetchSpan``): the call is a client span, child of the
     ///   request's, and the upstream gets `traceparent` with the request's trace id and that span's id;
+    /// - tracing on and the request not sampled by the root sampler (``UnsampledTrace``): the upstream gets
+    ///   that trace's `traceparent` (flags `00`), and no span is made;
     /// - tracing off and the request carried a valid `traceparent`: the upstream gets the same trace id and
     ///   flags with a new parent id (``TraceParent/child()``), so the trace still joins up downstream;
     /// - otherwise nothing is added, and nothing is allocated for tracing.
@@ -21,6 +24,11 @@ extension Context {
         if request.headers[TraceParent.headerName] == nil {
             if let parent = InstrumentationContext.current {
                 return try await FetchSpan.fetch(request, client: client, parent: parent)
+            }
+            if let unsampled = UnsampledTrace.traceParent {
+                var request = request
+                request.headers.append(name: TraceParent.headerName, value: unsampled)
+                return try await client.fetch(request)
             }
             if let incoming = TraceParent(requestHeaders[Self.traceparentField]) {
                 var request = request

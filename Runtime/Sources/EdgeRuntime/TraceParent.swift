@@ -18,28 +18,55 @@ package struct TraceParent: Sendable, Equatable {
 
     /// Parses `header`; nil when it is missing or invalid (see the type's rules).
     package init?(_ header: String?) {
-        guard let header else { return nil }
-        let b = Array(header.utf8)
-        guard b.count >= 55, Self.isHex(b[0..<2]), Self.isHex(b[3..<35]), Self.isHex(b[36..<52]), Self.isHex(b[53..<55]),
-              b[2] == UInt8(ascii: "-"), b[35] == UInt8(ascii: "-"), b[52] == UInt8(ascii: "-") else { return nil }
-        let version = b[0..<2]
-        if version.elementsEqual("ff".utf8) { return nil }
-        if version.elementsEqual("00".utf8) {
-            guard b.count == 55 else { return nil }
-        } else if b.count > 55, b[55] != UInt8(ascii: "-") {
-            return nil
+        guard var header else { return nil }
+        let fields: (String, String, String)? = header.withUTF8 { b in
+            guard Self.isValid(b) else { return nil }
+            return (Self.text(b, 3..<35), Self.text(b, 36..<52), Self.text(b, 53..<55))
         }
-        guard b[3..<35].contains(where: { $0 != UInt8(ascii: "0") }), b[36..<52].contains(where: { $0 != UInt8(ascii: "0") }) else {
-            return nil
-        }
-        traceId = String(decoding: b[3..<35], as: UTF8.self)
-        parentId = String(decoding: b[36..<52], as: UTF8.self)
-        flags = String(decoding: b[53..<55], as: UTF8.self)
+        guard let fields else { return nil }
+        (traceId, parentId, flags) = fields
     }
 
-    /// The trace id of `header` when it is a valid `traceparent`, else nil.
+    /// The trace id of `header` when it is a valid `traceparent`, else nil: the same rules as ``init(_:)``,
+    /// making only the one string (this runs per request for the access log).
     package static func traceId(_ header: String?) -> String? {
-        TraceParent(header)?.traceId
+        guard var header else { return nil }
+        return header.withUTF8 { b in isValid(b) ? text(b, 3..<35) : nil }
+    }
+
+    /// The trace id of a `traceparent` a tracer wrote (it writes valid ones): the 32 characters after the
+    /// version, when the separators are where they belong; nil otherwise. Not for headers a client sent
+    /// (``traceId(_:)`` checks every rule): this one runs per request for the access log.
+    package static func traceId(writtenByTracer header: String?) -> String? {
+        guard var header else { return nil }
+        return header.withUTF8 { b in
+            b.count >= 55 && b[2] == UInt8(ascii: "-") && b[35] == UInt8(ascii: "-") && b[52] == UInt8(ascii: "-") ? text(b, 3..<35) : nil
+        }
+    }
+
+    /// Whether `b` is a valid `traceparent` (the type's rules), in one pass over its first 55 bytes.
+    private static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count >= 55 else { return false }
+        var traceIdNonZero = false, parentIdNonZero = false
+        for i in 0..<55 {
+            let c = b[i]
+            if i == 2 || i == 35 || i == 52 {
+                guard c == UInt8(ascii: "-") else { return false }
+                continue
+            }
+            guard (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "f")) else { return false }
+            if c != UInt8(ascii: "0") {
+                if i >= 3 && i < 35 { traceIdNonZero = true } else if i >= 36 && i < 52 { parentIdNonZero = true }
+            }
+        }
+        guard traceIdNonZero, parentIdNonZero else { return false }
+        if b[0] == UInt8(ascii: "f") && b[1] == UInt8(ascii: "f") { return false }
+        if b[0] == UInt8(ascii: "0") && b[1] == UInt8(ascii: "0") { return b.count == 55 }
+        return b.count == 55 || b[55] == UInt8(ascii: "-")
+    }
+
+    private static func text(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
     }
 
     /// The header a call made on this trace's behalf carries without a tracer: version `00`, the same trace
@@ -54,9 +81,5 @@ package struct TraceParent: Sendable, Equatable {
         while id == 0 { id = UInt64.random(in: 1...UInt64.max) }
         let hex = String(id, radix: 16)
         return String(repeating: "0", count: 16 - hex.utf8.count) + hex
-    }
-
-    private static func isHex(_ s: ArraySlice<UInt8>) -> Bool {
-        s.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
     }
 }

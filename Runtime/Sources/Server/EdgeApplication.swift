@@ -1,6 +1,7 @@
 import EdgeMetrics
 public import EdgeRuntime
 package import Tracing
+import EdgeTrace
 
 /// The whole request pipeline without sockets: config phases, routing, method dispatch, limits,
 /// deadlines, errors as the JSON envelope. The HTTP server and the in-process test client both call
@@ -29,6 +30,8 @@ public final class EdgeApplication: Sendable {
     /// Fetch and KV spans go to `InstrumentationSystem.tracer`, so this is the bootstrapped one (the CLI
     /// passes it when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, tests an in-memory one).
     let tracer: (any Tracer)?
+    /// `tracer` when it samples roots itself (EdgeOTel's root sampler): asked first per request.
+    let rootSampler: (any RootSampling)?
 
     /// The outcome of one request: the response plus what the access log needs.
     public struct Outcome: Sendable {
@@ -49,6 +52,7 @@ public final class EdgeApplication: Sendable {
 
     package init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services(), tracer: (any Tracer)? = nil) throws(ConfigError) {
         self.tracer = tracer
+        self.rootSampler = tracer as? any RootSampling
         self.table = try RouteTable(routes, apps: apps, config: config, env: Environment(environment))
         for (i, cron) in config.crons.enumerated() {
             let path = String(cron.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
@@ -134,7 +138,7 @@ public final class EdgeApplication: Sendable {
     /// is counted in flight in its outcome's metrics block; the caller ends it with ``recordEnd``.
     func respond(to request: consuming Request, requestId: String, isCron: Bool = false, placement: Deadline.Placement) async -> Outcome {
         guard let tracer else { return await route(request, requestId: requestId, isCron: isCron, placement: placement) }
-        return await RequestSpan.record(request, tracer: tracer, isCron: isCron) { request in
+        return await RequestSpan.record(request, tracer: tracer, rootSampler: rootSampler, isCron: isCron) { request in
             await route(request, requestId: requestId, isCron: isCron, placement: placement)
         }
     }

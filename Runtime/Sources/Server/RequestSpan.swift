@@ -1,4 +1,5 @@
 import EdgeRuntime
+import EdgeTrace
 import HTTPTypes
 import Tracing
 
@@ -13,22 +14,50 @@ import Tracing
 /// `http.response.status_code`, and status error for a 5xx. It ends when the response is ready (a streamed
 /// body's transfer comes after). Cron invocations are internal spans, the rest server spans.
 ///
+/// A tracer that samples roots itself (``RootSampling``) is asked first for a request without `traceparent`;
+/// one it does not sample makes no span and binds no context: its trace is ``UnsampledTrace`` alone.
+///
 /// A span that is not recording (a trace the tracer does not sample) gets no name, attributes or status: they
 /// would be built only to be dropped. A recording span gets its attributes in one update, when the response
 /// is ready (each update of an OTel span copies its attribute dictionary under a lock).
 enum RequestSpan {
     static func record(
-        _ request: Request, tracer: any Tracer, isCron: Bool,
+        _ request: Request, tracer: any Tracer, rootSampler: (any RootSampling)?, isCron: Bool,
         _ route: (Request) async -> EdgeApplication.Outcome
     ) async -> EdgeApplication.Outcome {
+        let method = request.method.rawValue
+        let kind: SpanKind = isCron ? .internal : .server
+        if let rootSampler, !hasTraceParent(request) {
+            // No `traceparent`: nothing to continue (`tracestate` alone is ignored, W3C Trace Context 3.3,
+            // and a root sampler propagates W3C trace context only), so a root, drawn for here. Not sampled:
+            // no span and no context, only the trace's `traceparent` in a task-local (Docs/Decisions/0027).
+            guard let traceParent = rootSampler.unsampledRoot() else {
+                return await recorded(request, rootSampler.startSampledRoot(method, ofKind: kind), tracer: tracer, route)
+            }
+            var outcome = await UnsampledTrace.$traceParent.withValue(traceParent) { await route(request) }
+            outcome.traceId = TraceParent.traceId(writtenByTracer: traceParent)
+            return outcome
+        }
         var parent = InstrumentationContext.topLevel
         tracer.extract(request.headers, into: &parent, using: HeaderExtractor())
-        let method = request.method.rawValue
-        let span = tracer.startSpan(method, context: parent, ofKind: isCron ? .internal : .server)
+        let span = tracer.startSpan(method, context: parent, ofKind: kind)
+        return await recorded(request, span, tracer: tracer, route)
+    }
+
+    private static func hasTraceParent(_ request: Request) -> Bool {
+        guard let name = HeaderExtractor.traceParent else { return false }
+        return request.headers[name] != nil
+    }
+
+    /// Routes `request` inside `span` (its context the task's) and ends it when the response is ready.
+    private static func recorded(
+        _ request: Request, _ span: any Span, tracer: any Tracer, _ route: (Request) async -> EdgeApplication.Outcome
+    ) async -> EdgeApplication.Outcome {
         var outcome = await InstrumentationContext.$current.withValue(span.context) {
             await route(request)
         }
         if span.isRecording {
+            let method = request.method.rawValue
             let status = outcome.response.status.code
             if let route = outcome.route { span.operationName = "\(method) \(route)" }
             span.updateAttributes { attributes in
@@ -39,17 +68,25 @@ enum RequestSpan {
             }
             if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
         }
-        var carrier = TraceCarrier()
-        tracer.inject(span.context, into: &carrier, using: TraceCarrier.Writer())
-        outcome.traceId = carrier.traceParent?.traceId
+        var traceParent: String? = nil
+        tracer.inject(span.context, into: &traceParent, using: TraceParentReader())
+        outcome.traceId = TraceParent.traceId(writtenByTracer: traceParent)
         span.end()
         return outcome
+    }
+
+    /// Keeps the `traceparent` a tracer writes for a context, and nothing else: the access log's trace id.
+    struct TraceParentReader: Injector, Sendable {
+        func inject(_ value: String, forKey key: String, into carrier: inout String?) {
+            if key == TraceParent.headerName { carrier = value }
+        }
     }
 
     /// Reads trace headers (`traceparent`, `tracestate`...) from the request's fields. The W3C names are
     /// made once: `HTTPField.Name(_:)` validates and lowercases its text on every call.
     struct HeaderExtractor: Extractor, Sendable {
-        private static let traceParent = HTTPField.Name("traceparent"), traceState = HTTPField.Name("tracestate")
+        static let traceParent = HTTPField.Name("traceparent")
+        private static let traceState = HTTPField.Name("tracestate")
 
         func extract(key: String, from carrier: HTTPFields) -> String? {
             let name: HTTPField.Name? = switch key {
