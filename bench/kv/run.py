@@ -17,8 +17,12 @@ import argparse, json, os, shutil, statistics, subprocess, sys, tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 PG_SERVER = os.path.join(HERE, "..", "..", "Tests", "support", "postgres-server.sh")
 # Issue 3's goals are for the embedded (LMDB) store; issue 19's for PostgreSQL is "16 writers >= 1x Deno".
-GOALS = {"get": ("sequential get", 1_000_000, "ops/s"), "write16": ("16 concurrent durable writers", 75_000, "commits/s"),
+GOALS = {"get": ("sequential get", 1_000_000, "ops/s"), "write1": ("1 durable writer", None, "commits/s"),
+         "write16": ("16 concurrent durable writers", 75_000, "commits/s"),
+         "write256": ("256 concurrent durable writers", None, "commits/s"),
          "list1000": ("list of 1000 keys", 30_000, "lists/s"), "cas": ("sequential durable CAS", None, "ops/s")}
+# Issue 21's goals for LMDB: (workload, absolute floor or None, ratio to Deno or None); either one meets it.
+ISSUE21 = [("write1", None, 1.0), ("write16", 35_000, None), ("write256", None, 15.0), ("list1000", 20_000, 100.0)]
 # Reported so a reader knows what "durable" meant for the PostgreSQL figures.
 PG_SETTINGS = ["server_version", "fsync", "synchronous_commit", "wal_sync_method", "full_page_writes", "commit_delay",
                "shared_buffers", "max_connections", "wal_level"]
@@ -123,6 +127,13 @@ def report(runs, results, with_pg, settings, load_before, load_after):
                                            statistics.median(r["write16_txn_ms"] for r in gc),
                                            statistics.median(r["write16"] / r["write16_batch"] for r in gc if r["write16_batch"])))
         print("postgres: " + ", ".join("%s=%s" % kv for kv in settings.items()))
+    for k, floor, ratio in ISSUE21:
+        l, d = med["lmdb"][k], med["deno"][k]
+        want = " or ".join(w for w in (("%d %s" % (floor, GOALS[k][2])) if floor else None,
+                                       ("%.1fx Deno" % ratio) if ratio else None) if w)
+        ok = (floor is not None and l >= floor) or (ratio is not None and l >= ratio * d)
+        print("issue 21 goal: %s >= %s: %.0f %s, %.2fx Deno, %s" % (GOALS[k][0], want, l, GOALS[k][2], l / d,
+                                                                  "MET" if ok else "missed"))
     print("load average (1/5/15 min) before: %s, after: %s" % (load_before, load_after))
 
 

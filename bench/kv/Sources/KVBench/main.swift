@@ -70,17 +70,14 @@ while now() - t0 < seconds {
 }
 let getRate = Double(gets) / (now() - t0)
 
-// 16 concurrent durable writers.
-let writers = 16
-t0 = now()
-let deadline = t0 + seconds
-func concurrentWrites(_ kv: Kv, writers: Int, deadline: Double) async throws -> Int {
+// 1, 16 and 256 concurrent durable writers (each awaits its acknowledgement before the next set).
+func concurrentWrites(_ kv: Kv, tag: String, writers: Int, deadline: Double) async throws -> Int {
   try await withThrowingTaskGroup(of: Int.self) { group in
     for w in 0..<writers {
         group.addTask {
             var n = 0
             while now() < deadline {
-                try await kv.set(["w", .number(Double(w)), .number(Double(n))], ["v": .number(Double(n))])
+                try await kv.set([.string(tag), .number(Double(w)), .number(Double(n))], ["v": .number(Double(n))])
                 n += 1
             }
             return n
@@ -91,9 +88,14 @@ func concurrentWrites(_ kv: Kv, writers: Int, deadline: Double) async throws -> 
     return total
   }
 }
+func measureWrites(_ kv: Kv, tag: String, writers: Int) async throws -> Double {
+    let t0 = now()
+    let commits = try await concurrentWrites(kv, tag: tag, writers: writers, deadline: t0 + seconds)
+    return Double(commits) / (now() - t0)
+}
+let write1Rate = try await measureWrites(kv, tag: "w1", writers: 1)
 let before = postgres?.groupCommitStatistics
-let commits = try await concurrentWrites(kv, writers: writers, deadline: deadline)
-let writeRate = Double(commits) / (now() - t0)
+let writeRate = try await measureWrites(kv, tag: "w", writers: 16)
 // PostgreSQL's group commit during the 16 writers: commits per transaction and transaction time.
 var groupCommit = ""
 if let before, let after = postgres?.groupCommitStatistics {
@@ -116,6 +118,8 @@ while now() - t0 < seconds {
 }
 let listRate = Double(lists) / (now() - t0)
 
+let write256Rate = try await measureWrites(kv, tag: "w256", writers: 256)
+
 // Sequential durable check-and-set.
 try await kv.set(["cas"], 0)
 var cas = 0
@@ -129,4 +133,4 @@ while now() - t0 < seconds {
 }
 let casRate = Double(cas) / (now() - t0)
 kv.close()
-print("{\"get\": \(getRate), \"write16\": \(writeRate), \"list1000\": \(listRate), \"cas\": \(casRate)\(groupCommit)}")
+print("{\"get\": \(getRate), \"write16\": \(writeRate), \"list1000\": \(listRate), \"cas\": \(casRate), \"write1\": \(write1Rate), \"write256\": \(write256Rate)\(groupCommit)}")
