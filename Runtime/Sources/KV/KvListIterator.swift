@@ -15,7 +15,7 @@ public struct KvListSequence: AsyncSequence, Sendable {
         let it = makeAsyncIterator()
         var out: [KvEntry] = []
         out.reserveCapacity(Swift.min(options.limit ?? batchSize, KvLimits.maxReadEntries))
-        while let e = try it.nextSync() { out.append(e) }
+        while try it.takeBatch(into: &out) {}
         return (out, try it.cursor)
     }
 }
@@ -70,6 +70,25 @@ public final class KvListIterator: AsyncIteratorProtocol {
     public func nextSync() throws(KvError) -> KvEntry? {
         if let range = try pendingRead() { fill(try kv.store.readBatch(range)) }
         return take()
+    }
+
+    /// `nextSync()` for the rest of the current batch at once (fetching one if needed): appends
+    /// what repeated calls would return until the batch, or `limit`, is used up; false once
+    /// `nextSync()` would return nil.
+    func takeBatch(into out: inout [KvEntry]) throws(KvError) -> Bool {
+        if let range = try pendingRead() { fill(try kv.store.readBatch(range)) }
+        var n = batch.count - bufferIndex
+        if let l = options.limit { n = Swift.min(n, l - count) }
+        if done || n <= 0 {
+            _ = take()  // settles `done` and the cursor as `nextSync()` would
+            return false
+        }
+        let b = batch, first = bufferIndex, keysOnly = options.keysOnly
+        for i in first..<(first + n) { out.append(KvEntry(batch: b, index: i, keysOnly: keysOnly)) }
+        bufferIndex += n
+        count += n
+        lastIndex = first + n - 1
+        return true
     }
 
     /// The range of the next batch, if the buffer is used up and more may follow (an empty range

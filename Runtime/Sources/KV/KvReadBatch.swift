@@ -6,14 +6,11 @@
 /// reverse read). The buffer is immutable once built; a batch is safe to share between tasks.
 package final class KvReadBatch: Sendable {
     /// Where one entry's bytes are in `bytes`: key in `keyStart..<valueStart`, payload in
-    /// `valueStart..<valueEnd`.
-    package struct Mark: Sendable {
-        let keyStart: Int
-        let valueStart: Int
-        let valueEnd: Int
-        let encoding: KvStoredValue.Encoding
-        let versionstamp: Versionstamp
-    }
+    /// `valueStart..<valueEnd`. A tuple, not a struct: a store in another module builds one per
+    /// entry, and a struct's initializer across the module boundary was a call whose piecewise
+    /// stores stalled the copy into the array.
+    package typealias Mark = (keyStart: Int, valueStart: Int, valueEnd: Int, encoding: KvStoredValue.Encoding,
+                              versionstamp: Versionstamp)
 
     let bytes: [UInt8]
     let marks: [Mark]
@@ -21,16 +18,26 @@ package final class KvReadBatch: Sendable {
     /// An empty batch.
     package static let empty = KvReadBatch(bytes: [], marks: [])
 
-    init(bytes: [UInt8], marks: [Mark]) {
+    /// A batch from its parts: `bytes` may be longer than the marks use. Every mark must lie
+    /// within `bytes` (`keyStart <= valueStart <= valueEnd <= bytes.count`).
+    package init(bytes: [UInt8], marks: [Mark]) {
         self.bytes = bytes
         self.marks = marks
     }
 
     /// Packs entries a store returned as separate values (the default for stores without a packed read).
     package convenience init(_ entries: [KvRawEntry]) {
-        var b = Builder(capacity: entries.count)
-        for e in entries { b.append(key: e.key, value: e.value, versionstamp: e.versionstamp) }
-        self.init(bytes: b.bytes, marks: b.marks)
+        var bytes: [UInt8] = []
+        var marks: [Mark] = []
+        marks.reserveCapacity(entries.count)
+        for e in entries {
+            let k0 = bytes.count
+            bytes.append(contentsOf: e.key)
+            let v0 = bytes.count
+            bytes.append(contentsOf: e.value.bytes)
+            marks.append((keyStart: k0, valueStart: v0, valueEnd: bytes.count, encoding: e.value.encoding, versionstamp: e.versionstamp))
+        }
+        self.init(bytes: bytes, marks: marks)
     }
 
     /// Number of entries.
@@ -54,44 +61,5 @@ package final class KvReadBatch: Sendable {
     /// The entries as separate values (slices of this batch's buffer).
     package var rawEntries: [KvRawEntry] {
         (0..<marks.count).map { KvRawEntry(key: key(at: $0), value: value(at: $0), versionstamp: marks[$0].versionstamp) }
-    }
-
-    /// Builds a batch entry by entry (a store's scan appends from its cursor, without a closure:
-    /// a mutating method on a local value needs no dynamic exclusivity check).
-    package struct Builder {
-        var bytes: [UInt8] = []
-        var marks: [Mark] = []
-
-        /// Reserves room for `capacity` entries of about 64 bytes.
-        package init(capacity: Int) {
-            let n = Swift.min(Swift.max(capacity, 0), KvLimits.maxReadEntries)
-            bytes.reserveCapacity(n * 64)
-            marks.reserveCapacity(n)
-        }
-
-        /// Number of entries appended so far.
-        package var count: Int { marks.count }
-
-        /// Appends an entry from raw bytes (e.g. memory a store lends until its transaction ends).
-        package mutating func append(key: UnsafeRawBufferPointer, encoding: KvStoredValue.Encoding,
-                                     payload: UnsafeRawBufferPointer, versionstamp: Versionstamp) {
-            let k0 = bytes.count
-            bytes.append(contentsOf: key.assumingMemoryBound(to: UInt8.self))
-            let v0 = bytes.count
-            bytes.append(contentsOf: payload.assumingMemoryBound(to: UInt8.self))
-            marks.append(Mark(keyStart: k0, valueStart: v0, valueEnd: bytes.count, encoding: encoding, versionstamp: versionstamp))
-        }
-
-        /// Appends an entry from Swift values.
-        package mutating func append(key: some Collection<UInt8>, value: KvStoredValue, versionstamp: Versionstamp) {
-            let k0 = bytes.count
-            bytes.append(contentsOf: key)
-            let v0 = bytes.count
-            bytes.append(contentsOf: value.bytes)
-            marks.append(Mark(keyStart: k0, valueStart: v0, valueEnd: bytes.count, encoding: value.encoding, versionstamp: versionstamp))
-        }
-
-        /// The finished batch.
-        package func build() -> KvReadBatch { KvReadBatch(bytes: bytes, marks: marks) }
     }
 }

@@ -90,7 +90,7 @@ extension LMDBTxn {
         // All keys and values of the batch go into one buffer (one allocation per batch instead of
         // two per entry, and one reference per returned entry). No closures in the loop: captured
         // variables would cost a dynamic exclusivity check per access.
-        var batch = KvReadBatch.Builder(capacity: range.limit)
+        var batch = LMDBBatchPacker(entries: range.limit)
         let c = try openCursor(dbs.data)
         var cur: (key: LMDBBytes, value: LMDBBytes)?
         if !range.reverse {
@@ -99,15 +99,20 @@ extension LMDBTxn {
             cur = try c.seek(Array(range.end.prefix(LongKeys.inlineLimit + 1)))
             if cur == nil { cur = try c.move(MDB_LAST) }
         }
+        // The seek lands at or before the range's near bound (keys are cut to `inlineLimit` for
+        // it); once one key is past that bound, every later key in scan order is too.
+        var pastNearBound = false
         while let (k, v) = cur {
             if !range.reverse {
                 if compareBytes(k.baseAddress, k.count, range.end) >= 0 { break }
             } else {
                 if compareBytes(k.baseAddress, k.count, range.start) < 0 { break }
             }
-            let inRange = range.reverse ? compareBytes(k.baseAddress, k.count, range.end) < 0
-                                        : compareBytes(k.baseAddress, k.count, range.start) >= 0
-            if inRange, RecordCodec.isLive(v, nowMs: nowMs) {
+            if !pastNearBound {
+                pastNearBound = range.reverse ? compareBytes(k.baseAddress, k.count, range.end) < 0
+                                              : compareBytes(k.baseAddress, k.count, range.start) >= 0
+            }
+            if pastNearBound, RecordCodec.isLive(v, nowMs: nowMs) {
                 guard v.count >= RecordCodec.headerSize, let enc = KvStoredValue.Encoding(rawValue: v[18]) else {
                     throw KvError(.corrupt, "corrupt KV record")
                 }
