@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """KV benchmark: our public API on LMDB and on PostgreSQL vs Deno KV (local SQLite), side by side in one run.
 
+Workloads: sequential get, 1/16/256 concurrent durable writers, list of 1000 keys, sequential durable CAS.
 Usage: python3 bench/kv/run.py [--swift PATH-TO-kv-bench] [--runs 3] [--seconds 1.5] [--no-postgres]
 Builds nothing: build kv-bench first (release), e.g. `swift build -c release --product kv-bench`.
 Needs `deno` (pip install deno) with --unstable-kv, and for the PostgreSQL side Debian's `postgresql`
@@ -113,6 +114,9 @@ def report(runs, results, with_pg, settings, load_before, load_after):
         if with_pg:
             p = med["postgres"][k]
             row += ["%11.2fx" % (p / d), "%11.2fx" % (p / l)]
+        if k in ("write1", "write256"):
+            print("%-32s" % name + "".join(row) + "   (issue 21, below)")
+            continue
         g = ("%d %s" % (goal, unit)) if goal else ">= 1.0x Deno"
         ok = (l >= goal) if goal else (l >= d)
         print("%-32s" % name + "".join(row) + "   %s %s" % (g, "MET" if ok else "missed"))

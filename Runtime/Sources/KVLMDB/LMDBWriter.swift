@@ -44,6 +44,10 @@ final class LMDBWriter: @unchecked Sendable {
     private let maxBatch = 4096
     /// Number of durable batches (group commits) so far.
     let batches = Atomic<Int>(0)
+    /// Number of finished flushes so far: commits that wrote pages (LMDB's `fdatasync` inside
+    /// `mdb_txn_commit`) and explicit `mdb_env_sync` calls. A batch's jobs complete only after this
+    /// has grown past the flush of the batch's own commit.
+    let flushes = Atomic<Int>(0)
     /// Committed batches whose meta page may not be on disk yet (writer thread only).
     private var unflushed: [CommittedBatch] = []
     private var thread: pthread_t?
@@ -153,7 +157,10 @@ final class LMDBWriter: @unchecked Sendable {
             case .committed(let batch, let flushedBefore):
                 // A commit that wrote the version counter flushed before writing its meta page:
                 // every batch committed earlier is on disk now.
-                if flushedBefore { acknowledge(unflushed) ; unflushed.removeAll() }
+                if flushedBefore {
+                    acknowledge(unflushed)
+                    unflushed.removeAll()
+                }
                 unflushed.append(batch)
                 return
             case .failed(let e) where e.isMapFull && attempt < 40:
@@ -198,6 +205,7 @@ final class LMDBWriter: @unchecked Sendable {
         let batches = unflushed
         unflushed.removeAll()
         let rc = env.isClosed ? EINVAL : env.gate.shared { mdb_env_sync(env.env, 1) }
+        if rc == 0 { flushes.add(1, ordering: .relaxed) }
         if rc != 0 {
             let error = KvError(LMDBError(code: rc, context: "mdb_env_sync"))
             for b in batches { for job in b.jobs { job.complete(error) } }
@@ -259,6 +267,7 @@ final class LMDBWriter: @unchecked Sendable {
         LMDBMetrics.batchSize.record(jobs.count)
         LMDBMetrics.storeBytes.record(env.usedBytes)
         batches.add(1, ordering: .relaxed)
+        if state.counterDirty { flushes.add(1, ordering: .relaxed) }
         if let e = state.earliestExpiry { earliestExpiry.withLock { $0 = Swift.min($0 ?? e, e) } }
         return .committed(CommittedBatch(jobs: jobs, errors: errors, changed: state.changed, enqueued: state.enqueued),
                           flushedBefore: state.counterDirty)
