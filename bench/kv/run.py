@@ -2,7 +2,7 @@
 """KV benchmark: our public API on LMDB and on PostgreSQL vs Deno KV (local SQLite), side by side in one run.
 
 Workloads: sequential get, 1/16/256 concurrent durable writers, list of 1000 keys, sequential durable CAS.
-Usage: python3 bench/kv/run.py [--swift PATH-TO-kv-bench] [--runs 3] [--seconds 1.5] [--no-postgres]
+Usage: python3 bench/kv/run.py [--swift PATH-TO-kv-bench] [--runs 3] [--seconds 1.5] [--no-postgres] [--baseline OTHER-kv-bench]
 Builds nothing: build kv-bench first (release), e.g. `swift build -c release --product kv-bench`.
 Needs `deno` (pip install deno) with --unstable-kv, and for the PostgreSQL side Debian's `postgresql`
 package: this script starts a temporary server itself with Tests/support/postgres-server.sh (fsync
@@ -57,12 +57,14 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seconds", default="1.5")
     ap.add_argument("--no-postgres", action="store_true", help="LMDB and Deno only")
+    ap.add_argument("--baseline", help="another kv-bench (e.g. main's build), run on LMDB in every round next to --swift; "
+                                       "prints its medians and --swift/baseline")
     a = ap.parse_args()
     with_pg = not a.no_postgres
     if with_pg and not postgres_available():
         sys.stderr.write("no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql): LMDB and Deno only\n")
         with_pg = False
-    sides = ["lmdb"] + (["postgres"] if with_pg else []) + ["deno"]
+    sides = (["baseline"] if a.baseline else []) + ["lmdb"] + (["postgres"] if with_pg else []) + ["deno"]
     results = {s: [] for s in sides}
     load_before = loadavg()
     pg_dir = tempfile.mkdtemp(prefix="kv-bench-pg-") if with_pg else None
@@ -86,8 +88,8 @@ def main():
                 else:
                     d = tempfile.mkdtemp(prefix="kv-bench-%s-" % side)
                     try:
-                        if side == "lmdb":
-                            results[side].append(run([a.swift, d, a.seconds]))
+                        if side in ("lmdb", "baseline"):
+                            results[side].append(run([a.swift if side == "lmdb" else a.baseline, d, a.seconds]))
                         else:
                             results[side].append(run(["deno", "run", "--unstable-kv", "--allow-read", "--allow-write",
                                                       os.path.join(HERE, "bench.ts"), d, a.seconds]))
@@ -102,7 +104,8 @@ def main():
 
 
 def report(runs, results, with_pg, settings, load_before, load_after):
-    med = {s: {k: statistics.median(r[k] for r in rs) for k in GOALS} for s, rs in results.items()}
+    # A baseline built before a workload existed lacks its key.
+    med = {s: {k: statistics.median(r[k] for r in rs) for k in GOALS if all(k in r for r in rs)} for s, rs in results.items()}
     cols = ["LMDB"] + (["PostgreSQL"] if with_pg else []) + ["Deno KV", "LMDB/Deno"] + (["PG/Deno", "PG/LMDB"] if with_pg else [])
     print("%-32s" % ("workload (median of %d)" % runs) + "".join("%12s" % c for c in cols) + "   issue 3 goal (LMDB)")
     for k, (name, goal, unit) in GOALS.items():
@@ -120,6 +123,14 @@ def report(runs, results, with_pg, settings, load_before, load_after):
         g = ("%d %s" % (goal, unit)) if goal else ">= 1.0x Deno"
         ok = (l >= goal) if goal else (l >= d)
         print("%-32s" % name + "".join(row) + "   %s %s" % (g, "MET" if ok else "missed"))
+    if "baseline" in med:
+        print("baseline on LMDB, the same rounds (median of %d):" % runs)
+        for k, (name, _, unit) in GOALS.items():
+            b, l = med["baseline"].get(k), med["lmdb"][k]
+            if b:
+                print("  %-30s %12.0f %s, --swift/baseline %.2fx" % (name, b, unit, l / b))
+            else:
+                print("  %-30s (not measured by the baseline)" % name)
     if with_pg:
         p, d = med["postgres"]["write16"], med["deno"]["write16"]
         print("issue 19 goal: 16 durable writers on PostgreSQL >= 1.0x Deno KV: %.2fx, %s"

@@ -4,6 +4,10 @@
 ///
 /// Entries are in the order the store returned them (key order, or reverse key order for a
 /// reverse read). The buffer is immutable once built; a batch is safe to share between tasks.
+///
+/// Hazard: an entry keeps its whole batch alive (up to `KvLimits.maxReadEntries` keys and values).
+/// Code that keeps a few entries of a large list for long should copy what it needs
+/// (`encodedKey`, `value`), as it had to when entries were slices of one buffer.
 package final class KvReadBatch: Sendable {
     /// Where one entry's bytes are in `bytes`: key in `keyStart..<valueStart`, payload in
     /// `valueStart..<valueEnd`. A tuple, not a struct: a store in another module builds one per
