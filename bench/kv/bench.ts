@@ -18,14 +18,19 @@ while (now() - t0 < seconds) {
 }
 const get = gets / (now() - t0);
 
-t0 = now();
-const deadline = t0 + seconds;
-const counts = await Promise.all([...Array(16).keys()].map(async (w) => {
-  let n = 0;
-  while (now() < deadline) { await kv.set(["w", w, n], { v: n }); n++; }
-  return n;
-}));
-const write16 = counts.reduce((a, b) => a + b, 0) / (now() - t0);
+// 1, 16 and 256 concurrent writers, each awaiting its commit before the next set.
+async function writeRate(tag: string, writers: number): Promise<number> {
+  const t0 = now();
+  const deadline = t0 + seconds;
+  const counts = await Promise.all([...Array(writers).keys()].map(async (w) => {
+    let n = 0;
+    while (now() < deadline) { await kv.set([tag, w, n], { v: n }); n++; }
+    return n;
+  }));
+  return counts.reduce((a, b) => a + b, 0) / (now() - t0);
+}
+const write1 = await writeRate("w1", 1);
+const write16 = await writeRate("w", 16);
 
 const op = kv.atomic();
 for (let i = 0; i < 1000; i++) op.set(["list", i], { i });
@@ -40,6 +45,8 @@ while (now() - t0 < seconds) {
 }
 const list1000 = lists / (now() - t0);
 
+const write256 = await writeRate("w256", 256);
+
 await kv.set(["cas"], 0);
 let cas = 0;
 t0 = now();
@@ -51,4 +58,4 @@ while (now() - t0 < seconds) {
 }
 const casRate = cas / (now() - t0);
 kv.close();
-console.log(JSON.stringify({ get, write16, list1000, cas: casRate }));
+console.log(JSON.stringify({ get, write16, list1000, cas: casRate, write1, write256 }));

@@ -1,42 +1,49 @@
 /// A read result: Deno's `{key, value, versionstamp}`; `value` and `versionstamp` are nil for a
 /// missing key.
 public struct KvEntry: Sendable {
-    private enum KeyStorage: Sendable {
-        case decoded(KvKey)
-        case encoded(ArraySlice<UInt8>)
+    private enum Storage: Sendable {
+        /// A point read: the key as given, the stored value (nil if missing).
+        case decoded(KvKey, KvStoredValue?)
+        /// A list result: entry `index` of a packed read batch (the key is decoded on access;
+        /// `keysOnly` entries carry no value).
+        case batch(KvReadBatch, index: Int, keysOnly: Bool)
     }
 
-    private let keyStorage: KeyStorage
-    /// The stored form of the value (nil if missing).
-    package let stored: KvStoredValue?
+    private let storage: Storage
     public let versionstamp: Versionstamp?
 
     package init(key: KvKey, stored: KvStoredValue?, versionstamp: Versionstamp?) {
-        self.keyStorage = .decoded(key)
-        self.stored = stored
+        self.storage = .decoded(key, stored)
         self.versionstamp = versionstamp
     }
 
-    /// An entry whose key is decoded lazily from its encoding (list results).
-    package init(encodedKey: ArraySlice<UInt8>, stored: KvStoredValue?, versionstamp: Versionstamp?) {
-        self.keyStorage = .encoded(encodedKey)
-        self.stored = stored
-        self.versionstamp = versionstamp
+    /// Entry `index` of a list batch (`0 <= index < batch.count`).
+    package init(batch: KvReadBatch, index: Int, keysOnly: Bool) {
+        self.storage = .batch(batch, index: index, keysOnly: keysOnly)
+        self.versionstamp = batch.versionstamp(at: index)
+    }
+
+    /// The stored form of the value (nil if missing, and for a keys-only list).
+    package var stored: KvStoredValue? {
+        switch storage {
+        case .decoded(_, let s): return s
+        case .batch(let b, let i, let keysOnly): return keysOnly ? nil : b.value(at: i)
+        }
     }
 
     /// The key (list results decode it on access).
     public var key: KvKey {
-        switch keyStorage {
-        case .decoded(let k): return k
-        case .encoded(let b): return (try? KeyCodec.decode(b)) ?? []
+        switch storage {
+        case .decoded(let k, _): return k
+        case .batch(let b, let i, _): return (try? KeyCodec.decode(b.key(at: i))) ?? []
         }
     }
 
     /// The key's encoding.
     public var encodedKey: [UInt8] {
-        switch keyStorage {
-        case .decoded(let k): return (try? KeyCodec.encode(k)) ?? []
-        case .encoded(let b): return Array(b)
+        switch storage {
+        case .decoded(let k, _): return (try? KeyCodec.encode(k)) ?? []
+        case .batch(let b, let i, _): return Array(b.key(at: i))
         }
     }
 

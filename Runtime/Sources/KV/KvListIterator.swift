@@ -14,7 +14,8 @@ public struct KvListSequence: AsyncSequence, Sendable {
     nonisolated(nonsending) public func collect() async throws(KvError) -> (entries: [KvEntry], cursor: String) {
         let it = makeAsyncIterator()
         var out: [KvEntry] = []
-        while let e = try it.nextSync() { out.append(e) }
+        out.reserveCapacity(Swift.min(options.limit ?? batchSize, KvLimits.maxReadEntries))
+        while try it.takeBatch(into: &out) {}
         return (out, try it.cursor)
     }
 }
@@ -30,14 +31,15 @@ public final class KvListIterator: AsyncIteratorProtocol {
     private let options: KvListOptions
     private let batchSize: Int
     private var resolved: KvResolvedSelector?
-    private var buffer: [KvRawEntry] = []
+    /// The current batch (one snapshot read); entries returned from it share it.
+    private var batch = KvReadBatch.empty
     private var bufferIndex = 0
     private var lastBatch = false
     private var done = false
     private var count = 0
     private var currentCursor: String?
-    /// Encoded key of the last returned entry (its cursor is computed on demand).
-    private var lastKey: ArraySlice<UInt8>?
+    /// Index in `batch` of the last returned entry (its cursor is computed on demand).
+    private var lastIndex: Int?
 
     init(kv: Kv, selector: KvListSelector, options: KvListOptions, batchSize: Int) {
         self.kv = kv
@@ -50,7 +52,7 @@ public final class KvListIterator: AsyncIteratorProtocol {
     /// The resume point; see the type's documentation.
     public var cursor: String {
         get throws(KvError) {
-            if let k = lastKey, let resolved { return resolved.cursor(after: Array(k)) }
+            if let i = lastIndex, let resolved { return resolved.cursor(after: Array(batch.key(at: i))) }
             guard let c = currentCursor else {
                 throw KvError(.cursorBeforeIteration, "Cannot get cursor before first iteration", jsClass: "Error")
             }
@@ -60,14 +62,33 @@ public final class KvListIterator: AsyncIteratorProtocol {
 
     /// The next entry; a batch is fetched with the store's async read (no thread blocked on I/O).
     nonisolated(nonsending) public func next() async throws(KvError) -> KvEntry? {
-        if let range = try pendingRead() { fill(try await kv.store.readAsync([range])[0]) }
+        if let range = try pendingRead() { fill(try await kv.store.readBatchAsync(range)) }
         return take()
     }
 
     /// Synchronous `next()`.
     public func nextSync() throws(KvError) -> KvEntry? {
-        if let range = try pendingRead() { fill(try kv.store.read([range])[0]) }
+        if let range = try pendingRead() { fill(try kv.store.readBatch(range)) }
         return take()
+    }
+
+    /// `nextSync()` for the rest of the current batch at once (fetching one if needed): appends
+    /// what repeated calls would return until the batch, or `limit`, is used up; false once
+    /// `nextSync()` would return nil.
+    func takeBatch(into out: inout [KvEntry]) throws(KvError) -> Bool {
+        if let range = try pendingRead() { fill(try kv.store.readBatch(range)) }
+        var n = batch.count - bufferIndex
+        if let l = options.limit { n = Swift.min(n, l - count) }
+        if done || n <= 0 {
+            _ = take()  // settles `done` and the cursor as `nextSync()` would
+            return false
+        }
+        let b = batch, first = bufferIndex, keysOnly = options.keysOnly
+        for i in first..<(first + n) { out.append(KvEntry(batch: b, index: i, keysOnly: keysOnly)) }
+        bufferIndex += n
+        count += n
+        lastIndex = first + n - 1
+        return true
     }
 
     /// The range of the next batch, if the buffer is used up and more may follow (an empty range
@@ -75,10 +96,10 @@ public final class KvListIterator: AsyncIteratorProtocol {
     private func pendingRead() throws(KvError) -> KvReadRange? {
         if done { return nil }
         if let l = options.limit, count >= l { return nil }
-        guard bufferIndex >= buffer.count && !lastBatch else { return nil }
+        guard bufferIndex >= batch.count && !lastBatch else { return nil }
         let sel: KvResolvedSelector
         if let resolved { sel = resolved } else { sel = try selector.resolve(); resolved = sel }
-        if let k = lastKey { currentCursor = sel.cursor(after: Array(k)); lastKey = nil }
+        if let i = lastIndex { currentCursor = sel.cursor(after: Array(batch.key(at: i))); lastIndex = nil }
         let (start, end) = try sel.bounds(reverse: options.reverse, cursor: currentCursor)
         if start.count > KvLimits.maxReadKeyBytes || end.count > KvLimits.maxReadKeyBytes {
             throw KvError(.keyTooLargeRead, "Key too large for read (max \(KvLimits.maxReadKeyBytes) bytes)")
@@ -87,32 +108,32 @@ public final class KvListIterator: AsyncIteratorProtocol {
             throw KvError(.tooManyEntries, "Too many entries (max \(KvLimits.maxReadEntries))")
         }
         guard start.lexicographicallyPrecedes(end) else {
-            fill([])
+            fill(.empty)
             return nil
         }
         return KvReadRange(start: start, end: end, limit: batchSize, reverse: options.reverse)
     }
 
-    private func fill(_ entries: [KvRawEntry]) {
-        buffer = entries
+    private func fill(_ entries: KvReadBatch) {
+        batch = entries
         bufferIndex = 0
-        if buffer.count < batchSize { lastBatch = true }
+        if batch.count < batchSize { lastBatch = true }
     }
 
     private func take() -> KvEntry? {
         if done { return nil }
         if let l = options.limit, count >= l { return nil }
-        guard bufferIndex < buffer.count else {
+        guard bufferIndex < batch.count else {
             done = true
             currentCursor = ""
-            lastKey = nil
+            lastIndex = nil
             return nil
         }
-        let raw = buffer[bufferIndex]
+        let i = bufferIndex
         bufferIndex += 1
         count += 1
-        lastKey = raw.key
-        return KvEntry(encodedKey: raw.key, stored: options.keysOnly ? nil : raw.value, versionstamp: raw.versionstamp)
+        lastIndex = i
+        return KvEntry(batch: batch, index: i, keysOnly: options.keysOnly)
     }
 }
 

@@ -50,6 +50,11 @@ package protocol KvStore: AnyObject, Sendable {
     func readAsync(_ ranges: [KvReadRange]) async throws(KvError) -> [[KvRawEntry]]
     /// `readOne` for async callers (default: `readOne`).
     func readOneAsync(_ key: [UInt8]) async throws(KvError) -> KvRawEntry?
+    /// One range read packed into one buffer (list iteration reads this way). Same semantics as
+    /// `read([range])[0]`; the default packs that result, a store may scan into the batch directly.
+    func readBatch(_ range: KvReadRange) throws(KvError) -> KvReadBatch
+    /// `readBatch` for async callers (default: packs `readAsync([range])[0]`).
+    func readBatchAsync(_ range: KvReadRange) async throws(KvError) -> KvReadBatch
     func commit(_ request: KvCommitRequest) async throws(KvError) -> Versionstamp?
 
     /// Number of live keys in `[start, end)`.
@@ -82,4 +87,10 @@ extension KvStore {
     public func readAsync(_ ranges: [KvReadRange]) async throws(KvError) -> [[KvRawEntry]] { try read(ranges) }
 
     public func readOneAsync(_ key: [UInt8]) async throws(KvError) -> KvRawEntry? { try readOne(key) }
+
+    public func readBatch(_ range: KvReadRange) throws(KvError) -> KvReadBatch { KvReadBatch(try read([range])[0]) }
+
+    public func readBatchAsync(_ range: KvReadRange) async throws(KvError) -> KvReadBatch {
+        KvReadBatch(try await readAsync([range])[0])
+    }
 }

@@ -48,7 +48,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             try LMDBError.check(mdb_env_set_maxdbs(e, 8), "mdb_env_set_maxdbs")
             try LMDBError.check(mdb_env_set_maxreaders(e, 1024), "mdb_env_set_maxreaders")
             try LMDBError.check(mdb_env_set_mapsize(e, mapSize), "mdb_env_set_mapsize")
-            let rc = mdb_env_open(e, path, UInt32(MDB_NOTLS), 0o644)
+            let rc = mdb_env_open(e, path, Self.openFlags, 0o644)
             if rc != 0 {
                 mdb_env_close(e)
                 throw LMDBError(code: rc, context: "mdb_env_open(\(path))")
@@ -69,12 +69,20 @@ final class LMDBEnvironment: @unchecked Sendable {
             dbs = LMDBDatabases(data: try open("data"), long: try open("long"), expiry: try open("expiry"),
                                 meta: try open("meta"), queue: try open("queue"), running: try open("running"))
             try LMDBError.check(mdb_txn_commit(txn), "mdb_txn_commit(open)")
+            // MDB_NOMETASYNC left the meta page of that commit unflushed: flush it before use.
+            try LMDBError.check(mdb_env_sync(env, 1), "mdb_env_sync(open)")
         } catch let e as LMDBError {
             throw KvError(e)
         } catch {
             throw KvError(.storage, "\(error)")
         }
     }
+
+    /// MDB_NOTLS: read transactions are pooled and renewed on any thread (`withReadTxn`).
+    /// MDB_NOMETASYNC: a commit flushes its pages but not its meta page; `LMDBWriter` acknowledges
+    /// a batch only after the next flush (Docs/Decisions/0026 argues why that is as durable as
+    /// LMDB's default, and why MDB_NOSYNC, MDB_MAPASYNC and MDB_WRITEMAP are not used).
+    static let openFlags = UInt32(MDB_NOTLS | MDB_NOMETASYNC)
 
     /// `mkdir -p`.
     static func makeDirectories(_ path: String) {

@@ -63,6 +63,17 @@ public final class LMDBStore: KvStore, @unchecked Sendable {
         }
     }
 
+    package func readBatch(_ range: KvReadRange) throws(KvError) -> KvReadBatch {
+        LMDBMetrics.reads.increment()
+        let now = clock.nowMs()
+        let dbs = env.dbs
+        return try env.withReadTxn { (txn: borrowing LMDBTxn) throws(KvError) -> KvReadBatch in
+            try txn.scanBatch(dbs, range, nowMs: now)
+        }
+    }
+
+    package func readBatchAsync(_ range: KvReadRange) async throws(KvError) -> KvReadBatch { try readBatch(range) }
+
     package func readOne(_ key: [UInt8]) throws(KvError) -> KvRawEntry? {
         LMDBMetrics.reads.increment()
         let now = clock.nowMs()

@@ -38,15 +38,38 @@ extension LMDBTxn {
     /// Reads up to `range.limit` live entries of `[start, end)` in order (merging `data` and `long`).
     @available(*, noasync)
     func scan(_ dbs: LMDBDatabases, _ range: KvReadRange, nowMs: Int64) throws(KvError) -> [KvRawEntry] {
-        if range.end.count == range.start.count + 1, range.end.last == 0, range.end.starts(with: range.start) {
-            return try liveEntry(dbs, range.start, nowMs: nowMs).map { [$0] } ?? []
-        }
+        if let point = try pointRead(dbs, range, nowMs: nowMs) { return point }
         guard range.start.lexicographicallyPrecedes(range.end), range.limit > 0 else { return [] }
         let short = try scanData(dbs, range, nowMs: nowMs)
-        let longCount: Int
-        do { longCount = try entryCount(dbs.long) } catch { throw KvError(error) }
-        if longCount == 0 { return short }
-        let long = try scanLong(dbs, range, nowMs: nowMs)
+        if try !hasLongKeys(dbs) { return short.rawEntries }
+        return try merge(short.rawEntries, try scanLong(dbs, range, nowMs: nowMs), range)
+    }
+
+    /// `scan` packed into one buffer (list iteration): with no long keys stored, the cursor pass
+    /// writes straight into the batch.
+    @available(*, noasync)
+    func scanBatch(_ dbs: LMDBDatabases, _ range: KvReadRange, nowMs: Int64) throws(KvError) -> KvReadBatch {
+        if let point = try pointRead(dbs, range, nowMs: nowMs) { return KvReadBatch(point) }
+        guard range.start.lexicographicallyPrecedes(range.end), range.limit > 0 else { return .empty }
+        let short = try scanData(dbs, range, nowMs: nowMs)
+        if try !hasLongKeys(dbs) { return short }
+        return KvReadBatch(try merge(short.rawEntries, try scanLong(dbs, range, nowMs: nowMs), range))
+    }
+
+    /// A range `[key, key+0x00)` is a point read (nil: not a point range).
+    @available(*, noasync)
+    private func pointRead(_ dbs: LMDBDatabases, _ range: KvReadRange, nowMs: Int64) throws(KvError) -> [KvRawEntry]? {
+        guard range.end.count == range.start.count + 1, range.end.last == 0, range.end.starts(with: range.start) else { return nil }
+        return try liveEntry(dbs, range.start, nowMs: nowMs).map { [$0] } ?? []
+    }
+
+    @available(*, noasync)
+    private func hasLongKeys(_ dbs: LMDBDatabases) throws(KvError) -> Bool {
+        do { return try entryCount(dbs.long) > 0 } catch { throw KvError(error) }
+    }
+
+    /// Merges the in-order results of `data` and `long` (each already in range order), up to `range.limit`.
+    private func merge(_ short: [KvRawEntry], _ long: [KvRawEntry], _ range: KvReadRange) -> [KvRawEntry] {
         if long.isEmpty { return short }
         var out: [KvRawEntry] = []
         out.reserveCapacity(range.limit)
@@ -63,14 +86,11 @@ extension LMDBTxn {
     }
 
     @available(*, noasync)
-    private func scanData(_ dbs: LMDBDatabases, _ range: KvReadRange, nowMs: Int64) throws(KvError) -> [KvRawEntry] {
-        // All keys and values of the batch go into one buffer; entries are slices of it (one
-        // allocation per batch instead of two per entry). No closures in the loop: captured
+    private func scanData(_ dbs: LMDBDatabases, _ range: KvReadRange, nowMs: Int64) throws(KvError) -> KvReadBatch {
+        // All keys and values of the batch go into one buffer (one allocation per batch instead of
+        // two per entry, and one reference per returned entry). No closures in the loop: captured
         // variables would cost a dynamic exclusivity check per access.
-        var buf: [UInt8] = []
-        buf.reserveCapacity(Swift.min(range.limit, 1024) * 64)
-        var marks: [(k0: Int, k1: Int, p1: Int, enc: KvStoredValue.Encoding, vs: Versionstamp)] = []
-        marks.reserveCapacity(Swift.min(range.limit, 1024))
+        var batch = LMDBBatchPacker(entries: range.limit)
         let c = try openCursor(dbs.data)
         var cur: (key: LMDBBytes, value: LMDBBytes)?
         if !range.reverse {
@@ -79,30 +99,30 @@ extension LMDBTxn {
             cur = try c.seek(Array(range.end.prefix(LongKeys.inlineLimit + 1)))
             if cur == nil { cur = try c.move(MDB_LAST) }
         }
+        // The seek lands at or before the range's near bound (keys are cut to `inlineLimit` for
+        // it); once one key is past that bound, every later key in scan order is too.
+        var pastNearBound = false
         while let (k, v) = cur {
             if !range.reverse {
                 if compareBytes(k.baseAddress, k.count, range.end) >= 0 { break }
             } else {
                 if compareBytes(k.baseAddress, k.count, range.start) < 0 { break }
             }
-            let inRange = range.reverse ? compareBytes(k.baseAddress, k.count, range.end) < 0
-                                        : compareBytes(k.baseAddress, k.count, range.start) >= 0
-            if inRange, RecordCodec.isLive(v, nowMs: nowMs) {
+            if !pastNearBound {
+                pastNearBound = range.reverse ? compareBytes(k.baseAddress, k.count, range.end) < 0
+                                              : compareBytes(k.baseAddress, k.count, range.start) >= 0
+            }
+            if pastNearBound, RecordCodec.isLive(v, nowMs: nowMs) {
                 guard v.count >= RecordCodec.headerSize, let enc = KvStoredValue.Encoding(rawValue: v[18]) else {
                     throw KvError(.corrupt, "corrupt KV record")
                 }
-                let k0 = buf.count
-                buf.append(contentsOf: k.assumingMemoryBound(to: UInt8.self))
-                let k1 = buf.count
-                buf.append(contentsOf: UnsafeRawBufferPointer(rebasing: v[RecordCodec.headerSize...]).assumingMemoryBound(to: UInt8.self))
-                marks.append((k0, k1, buf.count, enc, RecordCodec.versionstamp(v)))
-                if marks.count >= range.limit { break }
+                batch.append(key: k, encoding: enc, payload: UnsafeRawBufferPointer(rebasing: v[RecordCodec.headerSize...]),
+                             versionstamp: RecordCodec.versionstamp(v))
+                if batch.count >= range.limit { break }
             }
             cur = try c.move(range.reverse ? MDB_PREV : MDB_NEXT)
         }
-        return marks.map { m in
-            KvRawEntry(key: buf[m.k0..<m.k1], value: KvStoredValue(encoding: m.enc, bytes: buf[m.k1..<m.p1]), versionstamp: m.vs)
-        }
+        return batch.build()
     }
 
     /// Scans `long` group by group (see `LongKeys`), returning up to `limit` live entries in order.

@@ -18,12 +18,23 @@ final class WriteJob: @unchecked Sendable {
 
 /// The single writer thread: owns every LMDB write transaction of this process.
 ///
-/// Group commit: jobs submitted while a batch is being written and fsynced queue up and are then
-/// run together in one LMDB transaction with one fsync; each job still gets its own
-/// versionstamp(s) and its own all-or-nothing outcome (a job that throws is excluded, as it
-/// writes nothing before validating). On MDB_MAP_FULL the batch is aborted, the map doubled
-/// (up to `maxMapSize`) and the batch re-run; beyond that every job fails with a clear `mapFull`
-/// error. Between batches the thread runs timers: the expiry sweeper and queue lease upkeep.
+/// Group commit: jobs submitted while a batch is being written and flushed queue up and are then
+/// run together in one LMDB transaction; each job still gets its own versionstamp(s) and its own
+/// all-or-nothing outcome (a job that throws is excluded, as it writes nothing before
+/// validating). On MDB_MAP_FULL the batch is aborted, the map doubled (up to `maxMapSize`) and
+/// the batch re-run; beyond that every job fails with a clear `mapFull` error. Between batches
+/// the thread runs timers: the expiry sweeper and queue lease upkeep.
+///
+/// One flush per batch, acknowledgement after the next flush (Docs/Decisions/0026): the
+/// environment is open with MDB_NOMETASYNC, so `mdb_txn_commit` does `fdatasync` (the batch's
+/// pages, and every meta page written before) and then writes its own meta page without a flush.
+/// A batch is therefore acknowledged (its jobs completed, its keys published to watchers) only
+/// once a later `fdatasync` has finished: the next batch's commit if more jobs are queued (its
+/// flush does double duty), else an explicit `mdb_env_sync` right away. Nothing is acknowledged
+/// before its meta page is on disk; a batch's writes are visible to readers of this and other
+/// processes between its commit and that flush (at most one flush), as in any LMDB commit.
+/// If that flush fails, the batch's jobs fail with the error: their writes are committed but
+/// not known to be durable (an unknown outcome, like a lost reply).
 final class LMDBWriter: @unchecked Sendable {
     private let env: LMDBEnvironment
     private let lock = CondLock()
@@ -33,6 +44,12 @@ final class LMDBWriter: @unchecked Sendable {
     private let maxBatch = 4096
     /// Number of durable batches (group commits) so far.
     let batches = Atomic<Int>(0)
+    /// Number of finished flushes so far: commits that wrote pages (LMDB's `fdatasync` inside
+    /// `mdb_txn_commit`) and explicit `mdb_env_sync` calls. A batch's jobs complete only after this
+    /// has grown past the flush of the batch's own commit.
+    let flushes = Atomic<Int>(0)
+    /// Committed batches whose meta page may not be on disk yet (writer thread only).
+    private var unflushed: [CommittedBatch] = []
     private var thread: pthread_t?
     private let exited = CondLock()
     private var hasExited = false
@@ -104,7 +121,8 @@ final class LMDBWriter: @unchecked Sendable {
             var batch: [WriteJob] = []
             var exit = false
             lock.withLock {
-                while pending.isEmpty && !stopping {
+                // With batches waiting for a flush, an empty queue means "flush now", not "sleep".
+                while pending.isEmpty && !stopping && unflushed.isEmpty {
                     let wait = nextTick - KvClock.nowMs()
                     if wait <= 0 { break }
                     lock.wait(timeoutMs: wait)
@@ -113,6 +131,10 @@ final class LMDBWriter: @unchecked Sendable {
                 batch = Array(pending.prefix(n))
                 pending.removeFirst(n)
                 exit = stopping && pending.isEmpty && batch.isEmpty
+            }
+            if batch.isEmpty && !unflushed.isEmpty {
+                flushAndAcknowledge()
+                continue
             }
             if exit { break }
             if KvClock.nowMs() >= nextTick {
@@ -132,9 +154,14 @@ final class LMDBWriter: @unchecked Sendable {
         while true {
             attempt += 1
             switch runOnce(jobs) {
-            case .committed(let errors, let changed, let enqueued):
-                for (job, err) in zip(jobs, errors) { job.complete(err) }
-                onCommit?(changed, enqueued)
+            case .committed(let batch, let flushedBefore):
+                // A commit that wrote the version counter flushed before writing its meta page:
+                // every batch committed earlier is on disk now.
+                if flushedBefore {
+                    acknowledge(unflushed)
+                    unflushed.removeAll()
+                }
+                unflushed.append(batch)
                 return
             case .failed(let e) where e.isMapFull && attempt < 40:
                 let current = env.currentMapSize
@@ -159,9 +186,40 @@ final class LMDBWriter: @unchecked Sendable {
         }
     }
 
+    /// A committed batch waiting for its acknowledgement.
+    private struct CommittedBatch {
+        let jobs: [WriteJob]
+        let errors: [KvError?]
+        let changed: [[UInt8]]
+        let enqueued: Bool
+    }
+
     private enum BatchOutcome {
-        case committed([KvError?], [[UInt8]], Bool)
+        /// `flushedBefore`: the commit wrote pages, so LMDB ran `fdatasync` before writing its meta page.
+        case committed(CommittedBatch, flushedBefore: Bool)
         case failed(LMDBError)
+    }
+
+    /// `fdatasync`, then acknowledges every unflushed batch (or fails its jobs if the flush failed).
+    private func flushAndAcknowledge() {
+        let batches = unflushed
+        unflushed.removeAll()
+        let rc = env.isClosed ? EINVAL : env.gate.shared { mdb_env_sync(env.env, 1) }
+        if rc == 0 { flushes.add(1, ordering: .relaxed) }
+        if rc != 0 {
+            let error = KvError(LMDBError(code: rc, context: "mdb_env_sync"))
+            for b in batches { for job in b.jobs { job.complete(error) } }
+            return
+        }
+        acknowledge(batches)
+    }
+
+    /// Completes the jobs of durable batches and publishes their changes, oldest first.
+    private func acknowledge(_ batches: [CommittedBatch]) {
+        for b in batches {
+            for (job, err) in zip(b.jobs, b.errors) { job.complete(err) }
+            onCommit?(b.changed, b.enqueued)
+        }
     }
 
     private func runOnce(_ jobs: [WriteJob]) -> BatchOutcome {
@@ -209,8 +267,10 @@ final class LMDBWriter: @unchecked Sendable {
         LMDBMetrics.batchSize.record(jobs.count)
         LMDBMetrics.storeBytes.record(env.usedBytes)
         batches.add(1, ordering: .relaxed)
+        if state.counterDirty { flushes.add(1, ordering: .relaxed) }
         if let e = state.earliestExpiry { earliestExpiry.withLock { $0 = Swift.min($0 ?? e, e) } }
-        return .committed(errors, state.changed, state.enqueued)
+        return .committed(CommittedBatch(jobs: jobs, errors: errors, changed: state.changed, enqueued: state.enqueued),
+                          flushedBefore: state.counterDirty)
     }
 
     /// Earliest expiry written since the sweeper last looked (a hint to sweep soon).

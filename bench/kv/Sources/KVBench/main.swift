@@ -9,6 +9,7 @@ import Glibc
 ///   kv-bench DIR [seconds-per-workload]              LMDB in DIR (`Kv.open(path:)`, as `edge` opens KV_PATH)
 ///   kv-bench postgres://… [seconds-per-workload]     PostgreSQL (`PostgresKvStore.open(url:)`, as `edge` opens KV_URL)
 ///   KV_URL=postgres://… kv-bench [-] [seconds]       the same, the URL from the environment
+///   KV_BENCH_ONLY=list1000,write16 kv-bench …      only these workloads (the others report 0; for profiling one)
 /// The store must be empty: kv-bench refuses to run rather than mix with (or erase) existing data. run.py gives each run a fresh directory or database.
 func now() -> Double {
     var ts = timespec()
@@ -56,12 +57,16 @@ if try kv.count(.prefix([])) > 0 {
     fail("the store is not empty: give kv-bench an empty directory or database (it neither mixes with nor erases data)")
 }
 
+/// How long to run workload `name`: `seconds`, or 0 if KV_BENCH_ONLY names other workloads.
+let only = getenv("KV_BENCH_ONLY").map { Set(String(cString: $0).split(separator: ",").map(String.init)) }
+func duration(_ name: String) -> Double { only.map { $0.contains(name) ? seconds : 0 } ?? seconds }
+
 // Sequential get over 1000 existing keys.
 for i in 0..<1000 { try await kv.set(["get", .number(Double(i))], ["n": .number(Double(i)), "s": "value"]) }
 let keys: [KvKey] = (0..<1000).map { ["get", .number(Double($0))] }
 var gets = 0
 var t0 = now()
-while now() - t0 < seconds {
+while now() - t0 < duration("get") {
     for i in 0..<1000 {
         let e = try await kv.get(keys[(i * 7919) % 1000])
         if e.versionstamp == nil { fatalError("missing") }
@@ -70,17 +75,14 @@ while now() - t0 < seconds {
 }
 let getRate = Double(gets) / (now() - t0)
 
-// 16 concurrent durable writers.
-let writers = 16
-t0 = now()
-let deadline = t0 + seconds
-func concurrentWrites(_ kv: Kv, writers: Int, deadline: Double) async throws -> Int {
+// 1, 16 and 256 concurrent durable writers (each awaits its acknowledgement before the next set).
+func concurrentWrites(_ kv: Kv, tag: String, writers: Int, deadline: Double) async throws -> Int {
   try await withThrowingTaskGroup(of: Int.self) { group in
     for w in 0..<writers {
         group.addTask {
             var n = 0
             while now() < deadline {
-                try await kv.set(["w", .number(Double(w)), .number(Double(n))], ["v": .number(Double(n))])
+                try await kv.set([.string(tag), .number(Double(w)), .number(Double(n))], ["v": .number(Double(n))])
                 n += 1
             }
             return n
@@ -91,9 +93,14 @@ func concurrentWrites(_ kv: Kv, writers: Int, deadline: Double) async throws -> 
     return total
   }
 }
+func measureWrites(_ kv: Kv, tag: String, writers: Int) async throws -> Double {
+    let t0 = now()
+    let commits = try await concurrentWrites(kv, tag: tag, writers: writers, deadline: t0 + duration(tag == "w" ? "write16" : "write\(writers)"))
+    return Double(commits) / (now() - t0)
+}
+let write1Rate = try await measureWrites(kv, tag: "w1", writers: 1)
 let before = postgres?.groupCommitStatistics
-let commits = try await concurrentWrites(kv, writers: writers, deadline: deadline)
-let writeRate = Double(commits) / (now() - t0)
+let writeRate = try await measureWrites(kv, tag: "w", writers: 16)
 // PostgreSQL's group commit during the 16 writers: commits per transaction and transaction time.
 var groupCommit = ""
 if let before, let after = postgres?.groupCommitStatistics {
@@ -109,18 +116,20 @@ for i in 0..<1000 { fill.set(["list", .number(Double(i))], ["i": .number(Double(
 _ = try await fill.commit()
 var lists = 0
 t0 = now()
-while now() - t0 < seconds {
+while now() - t0 < duration("list1000") {
     let r = try await kv.list(.prefix(["list"]), options: .init(batchSize: 1000)).collect()
     if r.entries.count != 1000 { fatalError("list returned \(r.entries.count)") }
     lists += 1
 }
 let listRate = Double(lists) / (now() - t0)
 
+let write256Rate = try await measureWrites(kv, tag: "w256", writers: 256)
+
 // Sequential durable check-and-set.
 try await kv.set(["cas"], 0)
 var cas = 0
 t0 = now()
-while now() - t0 < seconds {
+while now() - t0 < duration("cas") {
     let e = try await kv.get(["cas"])
     guard case .number(let n)? = e.value else { fatalError() }
     let r = try await kv.atomic().check(["cas"], versionstamp: e.versionstamp).set(["cas"], .number(n + 1)).commit()
@@ -129,4 +138,4 @@ while now() - t0 < seconds {
 }
 let casRate = Double(cas) / (now() - t0)
 kv.close()
-print("{\"get\": \(getRate), \"write16\": \(writeRate), \"list1000\": \(listRate), \"cas\": \(casRate)\(groupCommit)}")
+print("{\"get\": \(getRate), \"write16\": \(writeRate), \"list1000\": \(listRate), \"cas\": \(casRate), \"write1\": \(write1Rate), \"write256\": \(write256Rate)\(groupCommit)}")
