@@ -39,10 +39,10 @@ public enum TraceExport {
     /// be bootstrapped once), at start-up. Throws swift-otel's configuration error for a bad `OTEL_*` value
     /// (say, `OTEL_EXPORTER_OTLP_PROTOCOL=grpc`).
     ///
-    /// swift-otel reads its settings from the process environment only when it is not the one that
-    /// bootstraps `InstrumentationSystem` (`OTel.makeTracingBackend`), so `environment`'s `OTEL_*` values (the
-    /// process's merged with the `.env` files) are written into the process environment first, with the
-    /// sampler swift-otel must run behind ``RootSamplingTracer`` (``exportEnvironment(_:)``).
+    /// `OTel.makeTracingBackend` (swift-otel's tracer without its bootstrap, so that the root sampler can be
+    /// the process's tracer) reads its settings from the process environment only, so `environment`'s
+    /// `OTEL_*` values (the process's merged with the `.env` files) are written into the process environment
+    /// first, with the sampler swift-otel must run behind ``RootSamplingTracer`` (``exportEnvironment(_:)``).
     public static func start(environment: [String: String]) throws -> (tracer: any Tracer, service: any Service)? {
         guard isRequested(by: environment) else { return nil }
         try checkPropagators(environment["OTEL_PROPAGATORS"])
