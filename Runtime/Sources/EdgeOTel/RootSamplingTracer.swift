@@ -26,8 +26,8 @@ struct RootSamplingTracer: Tracer, RootSampling {
     let sampler: RootSampler
 
     /// `base` wrapped to sample roots with `sampler`, or `base` itself when `base` does not propagate W3C
-    /// trace context (`OTEL_PROPAGATORS` without `tracecontext`): an unsampled trace could then not be
-    /// continued by a caller's `traceparent` the same way swift-otel would.
+    /// trace context (`OTEL_PROPAGATORS=none`): this tracer carries an unsampled trace as a `traceparent`,
+    /// which that setting turns off.
     static func wrapping(_ base: any Tracer, sampler: RootSampler) -> any Tracer {
         var probe = InstrumentationContext.topLevel
         base.extract(TraceIDs.unsampledTraceParent(), into: &probe, using: TraceParentExtractor())
