@@ -156,23 +156,56 @@ final class PostgresConnectionPool: Sendable {
             p.futureResult.whenComplete { _ in timer.cancel() }
             return p.futureResult
         case .connect(let id):
-            return PostgresConnection.connect(on: loop, configuration: configuration, id: id, logger: logger).map { conn in
-                self.state.withLock { $0.backoffMs = 0 }
-                return conn
-            }.flatMapErrorThrowing { error in
-                let waiters = self.state.withLock { s -> [Waiter] in
-                    s.open -= 1
-                    s.backoffMs = s.backoffMs == 0 ? PostgresKvLimits.initialBackoffMs : min(s.backoffMs * 2, PostgresKvLimits.maxBackoffMs)
-                    s.backoffUntilMs = Self.nowMs() + s.backoffMs
-                    let w = s.waiters
-                    s.waiters.removeAll()
-                    return w
-                }
-                let e = Self.storageError(error)
-                self.logger.warning("PostgreSQL connect failed", metadata: ["error": "\(e.message)"])
-                for w in waiters { w.promise.fail(e) }
-                throw e
+            return bounded(connect(id, on: loop), by: deadline, on: loop)
+        }
+    }
+
+    /// `connecting` by `deadline`: postgres-nio bounds the TCP connect (`connectTimeout`) but not the
+    /// start-up exchange after it, and an operation must end by its deadline whatever the server does
+    /// (a server killed or restarting mid-handshake). A connection that arrives after the deadline is
+    /// not lost: it goes to the pool (or to the next waiter) as a released one.
+    private func bounded(_ connecting: EventLoopFuture<PostgresConnection>, by deadline: NIODeadline, on loop: any EventLoop) -> EventLoopFuture<PostgresConnection> {
+        let promise = loop.makePromise(of: PostgresConnection.self)
+        let settled = Settled()
+        let timer = loop.scheduleTask(deadline: deadline) {
+            if settled.claim() { promise.fail(KvError(.storage, "PostgreSQL did not accept a connection within \(PostgresKvLimits.operationTimeoutMs) ms")) }
+        }
+        connecting.whenComplete { result in
+            timer.cancel()
+            switch result {
+            case .success(let conn):
+                if settled.claim() { promise.succeed(conn) } else { self.release(conn, healthy: true) }
+            case .failure(let error):
+                if settled.claim() { promise.fail(error) }
             }
+        }
+        return promise.futureResult
+    }
+
+    /// Whichever of the connection and the deadline comes first completes the acquire.
+    private final class Settled: Sendable {
+        private let done = Atomic<Bool>(false)
+        func claim() -> Bool { !done.exchange(true, ordering: .acquiringAndReleasing) }
+    }
+
+    /// A new connection (`id`); on failure, back-off starts and every waiter fails with the error.
+    private func connect(_ id: Int, on loop: any EventLoop) -> EventLoopFuture<PostgresConnection> {
+        PostgresConnection.connect(on: loop, configuration: configuration, id: id, logger: logger).map { conn in
+            self.state.withLock { $0.backoffMs = 0 }
+            return conn
+        }.flatMapErrorThrowing { error in
+            let waiters = self.state.withLock { s -> [Waiter] in
+                s.open -= 1
+                s.backoffMs = s.backoffMs == 0 ? PostgresKvLimits.initialBackoffMs : min(s.backoffMs * 2, PostgresKvLimits.maxBackoffMs)
+                s.backoffUntilMs = Self.nowMs() + s.backoffMs
+                let w = s.waiters
+                s.waiters.removeAll()
+                return w
+            }
+            let e = Self.storageError(error)
+            self.logger.warning("PostgreSQL connect failed", metadata: ["error": "\(e.message)"])
+            for w in waiters { w.promise.fail(e) }
+            throw e
         }
     }
 
