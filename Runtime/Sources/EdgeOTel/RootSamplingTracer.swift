@@ -43,11 +43,7 @@ struct RootSamplingTracer: Tracer, RootSampling {
         // A context's lookups are a generic dictionary's, not specialised here: an empty one is a root, or a
         // span of a request the server did not sample (``UnsampledTrace``), without asking it.
         if parent.isEmpty {
-            if let traceParent = UnsampledTrace.traceParent {
-                var unsampled = parent
-                unsampled[UnsampledTraceParentKey.self] = traceParent
-                return RootSamplingSpan(unsampled: unsampled)
-            }
+            if let traceParent = UnsampledTrace.traceParent { return unsampled(parent, traceParent) }
             if sampler.samplesNextRoot() { return recorded(operationName, parent, kind, instant(), function, fileID, line) }
         } else {
             // Under an unsampled root: nothing, in the root's context (its trace id, its span id as the parent
@@ -57,9 +53,14 @@ struct RootSamplingTracer: Tracer, RootSampling {
                 return recorded(operationName, parent, kind, instant(), function, fileID, line)
             }
         }
-        var unsampled = parent
-        unsampled[UnsampledTraceParentKey.self] = TraceIDs.unsampledTraceParent()
-        return RootSamplingSpan(unsampled: unsampled)
+        return unsampled(parent, TraceIDs.unsampledTraceParent())
+    }
+
+    /// No span: `parent` carrying the unsampled trace `traceParent`.
+    private func unsampled(_ parent: InstrumentationContext, _ traceParent: String) -> RootSamplingSpan {
+        var context = parent
+        context[UnsampledTraceParentKey.self] = traceParent
+        return RootSamplingSpan(unsampled: context)
     }
 
     func unsampledRoot() -> String? {

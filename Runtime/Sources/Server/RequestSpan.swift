@@ -32,7 +32,7 @@ enum RequestSpan {
             // and a root sampler propagates W3C trace context only), so a root, drawn for here. Not sampled:
             // no span and no context, only the trace's `traceparent` in a task-local (Docs/Decisions/0027).
             guard let traceParent = rootSampler.unsampledRoot() else {
-                return await recorded(request, rootSampler.startSampledRoot(method, ofKind: kind), tracer: tracer, route)
+                return await recorded(request, method, rootSampler.startSampledRoot(method, ofKind: kind), tracer: tracer, route)
             }
             var outcome = await UnsampledTrace.$traceParent.withValue(traceParent) { await route(request) }
             outcome.traceId = TraceParent.traceId(writtenByTracer: traceParent)
@@ -41,7 +41,7 @@ enum RequestSpan {
         var parent = InstrumentationContext.topLevel
         tracer.extract(request.headers, into: &parent, using: HeaderExtractor())
         let span = tracer.startSpan(method, context: parent, ofKind: kind)
-        return await recorded(request, span, tracer: tracer, route)
+        return await recorded(request, method, span, tracer: tracer, route)
     }
 
     private static func hasTraceParent(_ request: Request) -> Bool {
@@ -51,13 +51,12 @@ enum RequestSpan {
 
     /// Routes `request` inside `span` (its context the task's) and ends it when the response is ready.
     private static func recorded(
-        _ request: Request, _ span: any Span, tracer: any Tracer, _ route: (Request) async -> EdgeApplication.Outcome
+        _ request: Request, _ method: String, _ span: any Span, tracer: any Tracer, _ route: (Request) async -> EdgeApplication.Outcome
     ) async -> EdgeApplication.Outcome {
         var outcome = await InstrumentationContext.$current.withValue(span.context) {
             await route(request)
         }
         if span.isRecording {
-            let method = request.method.rawValue
             let status = outcome.response.status.code
             if let route = outcome.route { span.operationName = "\(method) \(route)" }
             span.updateAttributes { attributes in
