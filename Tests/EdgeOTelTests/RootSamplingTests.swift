@@ -61,7 +61,8 @@ struct RootSamplingTests {
     @Test func unsampledTraceParentsAreValidDistinctAndUnsampled() {
         var seen = Set<String>()
         for _ in 0..<1000 {
-            let header = TraceIDs.unsampledTraceParent()
+            let trace = TraceIDs.unsampledTrace(), header = trace.traceParent
+            #expect(header.utf8.dropFirst(3).prefix(32).elementsEqual(trace.traceID.hex.utf8))
             let parts = header.split(separator: "-", omittingEmptySubsequences: false)
             #expect(parts.count == 4 && parts[0] == "00" && parts[1].utf8.count == 32 && parts[2].utf8.count == 16 && parts[3] == "00", "\(header)")
             #expect(header.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
@@ -97,10 +98,11 @@ struct RootSamplingTests {
     /// that trace; a sampled root is swift-otel's.
     @Test func theServerAsksFirstAndSpansUnderAnUnsampledRequestAreNothing() throws {
         let never = try #require(RootSamplingTracer.wrapping(Self.base, sampler: RootSampler(bound: 0)) as? any RootSampling)
-        let traceParent = try #require(never.unsampledRoot())
+        let trace = try #require(never.unsampledRoot())
+        let traceParent = trace.traceParent
         #expect(traceParent.hasPrefix("00-") && traceParent.hasSuffix("-00") && traceParent.utf8.count == 55)
         let tracer = try #require(never as? any Tracer)
-        UnsampledTrace.$traceParent.withValue(traceParent) {
+        UnsampledTrace.$current.withValue(trace) {
             let span = tracer.startSpan("my.work", context: .topLevel, ofKind: .internal)
             #expect(!span.isRecording)
             #expect(Self.traceParent(of: span.context, tracer) == traceParent)

@@ -13,10 +13,10 @@ import Tracing
 /// probability before swift-otel sees it:
 /// - sampled: swift-otel starts it (its own sampler is `parentbased_always_on`, so it records it) and every
 ///   span under it, exactly as swift-otel alone would;
-/// - not sampled: no span is made. Its context holds only a `traceparent` for a fresh trace id and span id
-///   with the `sampled` flag clear (``UnsampledTraceParentKey``); every span started under it is the same
-///   nothing with the same context, `inject` propagates that trace id unsampled to upstreams, and the access
-///   log shows it. swift-otel never sees the trace.
+/// - not sampled: no span is made. Its context holds only a fresh trace id and span id
+///   (``UnsampledTraceKey``); every span started under it is the same nothing with the same context,
+///   `inject` propagates that trace as a `traceparent` with the `sampled` flag clear, and the access log
+///   shows its id. swift-otel never sees the trace.
 /// The server asks first (``RootSampling``): a request it is told not to sample makes no span and binds no
 /// context, only ``UnsampledTrace``, which this tracer reads for the spans started under it.
 /// A span with any other parent (an incoming `traceparent`, a sampled span of this process) goes to
@@ -30,7 +30,7 @@ struct RootSamplingTracer: Tracer, RootSampling {
     /// which that setting turns off.
     static func wrapping(_ base: any Tracer, sampler: RootSampler) -> any Tracer {
         var probe = InstrumentationContext.topLevel
-        base.extract(TraceIDs.unsampledTraceParent(), into: &probe, using: TraceParentExtractor())
+        base.extract(TraceIDs.unsampledTrace().traceParent, into: &probe, using: TraceParentExtractor())
         guard probe.otelTraceID != nil, !probe.otelIsSampled else { return base }
         return RootSamplingTracer(base: base, sampler: sampler)
     }
@@ -43,28 +43,28 @@ struct RootSamplingTracer: Tracer, RootSampling {
         // A context's lookups are a generic dictionary's, not specialised here: an empty one is a root, or a
         // span of a request the server did not sample (``UnsampledTrace``), without asking it.
         if parent.isEmpty {
-            if let traceParent = UnsampledTrace.traceParent { return unsampled(parent, traceParent) }
+            if let trace = UnsampledTrace.current { return unsampled(parent, trace) }
             if sampler.samplesNextRoot() { return recorded(operationName, parent, kind, instant(), function, fileID, line) }
         } else {
             // Under an unsampled root: nothing, in the root's context (its trace id, its span id as the parent
             // of whatever is propagated further).
-            if parent[UnsampledTraceParentKey.self] != nil { return RootSamplingSpan(unsampled: parent) }
+            if parent[UnsampledTraceKey.self] != nil { return RootSamplingSpan(unsampled: parent) }
             if parent.otelIsSampled || parent.otelTraceID != nil || sampler.samplesNextRoot() {
                 return recorded(operationName, parent, kind, instant(), function, fileID, line)
             }
         }
-        return unsampled(parent, TraceIDs.unsampledTraceParent())
+        return unsampled(parent, TraceIDs.unsampledTrace())
     }
 
-    /// No span: `parent` carrying the unsampled trace `traceParent`.
-    private func unsampled(_ parent: InstrumentationContext, _ traceParent: String) -> RootSamplingSpan {
+    /// No span: `parent` carrying the unsampled trace `trace`.
+    private func unsampled(_ parent: InstrumentationContext, _ trace: UnsampledTrace) -> RootSamplingSpan {
         var context = parent
-        context[UnsampledTraceParentKey.self] = traceParent
+        context[UnsampledTraceKey.self] = trace
         return RootSamplingSpan(unsampled: context)
     }
 
-    func unsampledRoot() -> String? {
-        sampler.samplesNextRoot() ? nil : TraceIDs.unsampledTraceParent()
+    func unsampledRoot() -> UnsampledTrace? {
+        sampler.samplesNextRoot() ? nil : TraceIDs.unsampledTrace()
     }
 
     func startSampledRoot(_ operationName: String, ofKind kind: SpanKind) -> any Span {
@@ -90,17 +90,16 @@ struct RootSamplingTracer: Tracer, RootSampling {
     /// swift-otel's.
     func inject<Carrier, Inject: Injector>(_ context: InstrumentationContext, into carrier: inout Carrier, using injector: Inject)
     where Inject.Carrier == Carrier {
-        if let traceParent = context[UnsampledTraceParentKey.self] {
-            injector.inject(traceParent, forKey: "traceparent", into: &carrier)
+        if let trace = context[UnsampledTraceKey.self] {
+            injector.inject(trace.traceParent, forKey: "traceparent", into: &carrier)
         } else {
             base.inject(context, into: &carrier, using: injector)
         }
     }
 
-    /// The `traceparent` of an unsampled root span (`00-<trace id>-<span id>-00`), in its context and every
-    /// context under it.
-    enum UnsampledTraceParentKey: ServiceContextKey {
-        typealias Value = String
+    /// The trace of an unsampled root span, in its context and every context under it.
+    enum UnsampledTraceKey: ServiceContextKey {
+        typealias Value = UnsampledTrace
     }
 
     @available(*, deprecated)

@@ -1,3 +1,4 @@
+import EdgeTrace
 import Synchronization
 
 /// Random W3C trace and span ids for the traces ``RootSamplingTracer`` does not sample, and its sampling draws.
@@ -26,28 +27,9 @@ enum TraceIDs {
         mix(counter.wrappingAdd(1, ordering: .relaxed).newValue ^ seed.0)
     }
 
-    /// A `traceparent` for a new trace that is not sampled: version `00`, a random trace id and parent
-    /// (span) id, neither all zero, flags `00`.
-    static func unsampledTraceParent() -> String {
+    /// A new trace that is not sampled: a random trace id and span id, neither zero.
+    static func unsampledTrace() -> UnsampledTrace {
         let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        let high = mix(n ^ seed.0), low = mix(n &+ seed.1) | 1, span = mix(~n ^ seed.1) | 1
-        // 00-<32 hex>-<16 hex>-00, written straight into the string's storage (this runs per request).
-        return String(unsafeUninitializedCapacity: 55) { out in
-            var pos = 0
-            func put(_ byte: UInt8) { out[pos] = byte; pos += 1 }
-            func put(hex word: UInt64) {
-                var shift: UInt64 = 60
-                for _ in 0..<16 {
-                    let v = UInt8(truncatingIfNeeded: word >> shift) & 0xF
-                    put(v < 10 ? v &+ 0x30 : v &+ 0x57)
-                    shift &-= 4
-                }
-            }
-            put(0x30); put(0x30); put(0x2D)
-            put(hex: high); put(hex: low); put(0x2D)
-            put(hex: span); put(0x2D)
-            put(0x30); put(0x30)
-            return pos
-        }
+        return UnsampledTrace(traceID: TraceID(high: mix(n ^ seed.0), low: mix(n &+ seed.1) | 1), spanID: mix(~n ^ seed.1) | 1)
     }
 }

@@ -25,9 +25,9 @@ extension Context {
             if let parent = InstrumentationContext.current {
                 return try await FetchSpan.fetch(request, client: client, parent: parent)
             }
-            if let unsampled = UnsampledTrace.traceParent {
+            if let unsampled = UnsampledTrace.current {
                 var request = request
-                request.headers.append(name: TraceParent.headerName, value: unsampled)
+                request.headers.append(name: TraceParent.headerName, value: unsampled.traceParent)
                 return try await client.fetch(request)
             }
             if let incoming = TraceParent(requestHeaders[Self.traceparentField]) {

@@ -1,3 +1,5 @@
+package import EdgeTrace
+
 /// A W3C Trace Context `traceparent` header: the access log's `traceId`, and what `Context.fetch` forwards.
 ///
 /// `traceparent` is `version-traceid-parentid-flags`: 2, 32, 16 and 2 lowercase hex digits. Version
@@ -28,19 +30,20 @@ package struct TraceParent: Sendable, Equatable {
     }
 
     /// The trace id of `header` when it is a valid `traceparent`, else nil: the same rules as ``init(_:)``,
-    /// making only the one string (this runs per request for the access log).
-    package static func traceId(_ header: String?) -> String? {
+    /// making no string (this runs per request for the access log).
+    package static func traceId(_ header: String?) -> TraceID? {
         guard var header else { return nil }
-        return header.withUTF8 { b in isValid(b) ? text(b, 3..<35) : nil }
+        return header.withUTF8 { b in isValid(b) ? TraceID(hex: UnsafeBufferPointer(rebasing: b[3..<35])) : nil }
     }
 
-    /// The trace id of a `traceparent` a tracer wrote (it writes valid ones): the 32 characters after the
+    /// The trace id of a `traceparent` a tracer wrote (it writes valid ones): the 32 hex digits after the
     /// version, when the separators are where they belong; nil otherwise. Not for headers a client sent
-    /// (``traceId(_:)`` checks every rule): this one runs per request for the access log.
-    package static func traceId(writtenByTracer header: String?) -> String? {
+    /// (``traceId(_:)`` checks every rule): this one runs per sampled request for the access log.
+    package static func traceId(writtenByTracer header: String?) -> TraceID? {
         guard var header else { return nil }
         return header.withUTF8 { b in
-            b.count >= 55 && b[2] == UInt8(ascii: "-") && b[35] == UInt8(ascii: "-") && b[52] == UInt8(ascii: "-") ? text(b, 3..<35) : nil
+            b.count >= 55 && b[2] == UInt8(ascii: "-") && b[35] == UInt8(ascii: "-") && b[52] == UInt8(ascii: "-")
+                ? TraceID(hex: UnsafeBufferPointer(rebasing: b[3..<35])) : nil
         }
     }
 

@@ -1,4 +1,5 @@
 import EdgeRuntime
+import EdgeTrace
 
 /// One line per request: method, path, route, status, duration, bytes, request id, the trace id (only
 /// when the request carried a valid W3C `traceparent`, see ``TraceParent``), then the route's app and
@@ -20,7 +21,7 @@ struct AccessLog: Sendable {
         self.enabled = enabled
     }
 
-    func record(method: String, path: String, route: String?, status: Int, duration: Duration, bytes: Int, requestId: String, traceId: String? = nil, error: (any Error)?,
+    func record(method: String, path: String, route: String?, status: Int, duration: Duration, bytes: Int, requestId: String, traceId: TraceID? = nil, error: (any Error)?,
                 app: String? = nil, fields: [(String, String)] = []) {
         guard enabled else { return }
         let (s, atto) = duration.components
@@ -48,7 +49,9 @@ struct AccessLog: Sendable {
                 Self.appendQuoted(requestId, to: &out)  // RequestID's alphabet: nothing to escape
                 if let traceId {
                     out += Fragment.traceId
-                    Self.appendQuoted(traceId, to: &out)  // lowercase hex (TraceParent): nothing to escape
+                    out.append(UInt8(ascii: "\""))
+                    traceId.appendHex(to: &out)
+                    out.append(UInt8(ascii: "\""))
                 }
                 if let errorText {
                     out += Fragment.error
@@ -73,7 +76,7 @@ struct AccessLog: Sendable {
             var line = "\(method) \(path) \(status) \(ms)ms \(bytes)B"
             if let route { line += " [\(route)]" }
             line += " id=\(requestId)"
-            if let traceId { line += " trace=\(traceId)" }
+            if let traceId { line += " trace=\(traceId.hex)" }
             if let error { line += " error=\(error)" }
             if let app { line += " app=\(app)" }
             for (name, value) in fields { line += " \(name)=\(value)" }

@@ -1,7 +1,7 @@
 import EdgeMetrics
 public import EdgeRuntime
 package import Tracing
-import EdgeTrace
+package import EdgeTrace
 
 /// The whole request pipeline without sockets: config phases, routing, method dispatch, limits,
 /// deadlines, errors as the JSON envelope. The HTTP server and the in-process test client both call
@@ -29,9 +29,7 @@ public final class EdgeApplication: Sendable {
     /// The tracer requests are recorded with (``RequestSpan``), or nil: no span, nothing allocated for one.
     /// Fetch and KV spans go to `InstrumentationSystem.tracer`, so this is the bootstrapped one (the CLI
     /// passes it when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, tests an in-memory one).
-    let tracer: (any Tracer)?
-    /// `tracer` when it samples roots itself (EdgeOTel's root sampler): asked first per request.
-    let rootSampler: (any RootSampling)?
+    let tracers: RequestSpan.Tracers?
 
     /// The outcome of one request: the response plus what the access log needs.
     public struct Outcome: Sendable {
@@ -45,14 +43,15 @@ public final class EdgeApplication: Sendable {
         public var logFields: [(String, String)] = []
         /// The trace id of the request's span when tracing is on (the incoming `traceparent`'s, or a new one),
         /// for the access log; nil when tracing is off (the log then reads the header itself).
-        public var traceId: String? = nil
+        package var trace: TraceID? = nil
+        /// ``trace`` as 32 lowercase hex digits.
+        public var traceId: String? { trace?.hex }
         /// The metrics block the request was counted in flight in (``recordEnd(_:status:nanoseconds:bytesIn:bytesOut:)``).
         var metricsBlock = MetricsLayout.unmatchedBlock
     }
 
     package init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services(), tracer: (any Tracer)? = nil) throws(ConfigError) {
-        self.tracer = tracer
-        self.rootSampler = tracer as? any RootSampling
+        self.tracers = tracer.map(RequestSpan.Tracers.init)
         self.table = try RouteTable(routes, apps: apps, config: config, env: Environment(environment))
         for (i, cron) in config.crons.enumerated() {
             let path = String(cron.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
@@ -137,8 +136,8 @@ public final class EdgeApplication: Sendable {
     /// server passes `.currentTask` (its task is the connection's, see ``Deadline/Placement``). The request
     /// is counted in flight in its outcome's metrics block; the caller ends it with ``recordEnd``.
     func respond(to request: consuming Request, requestId: String, isCron: Bool = false, placement: Deadline.Placement) async -> Outcome {
-        guard let tracer else { return await route(request, requestId: requestId, isCron: isCron, placement: placement) }
-        return await RequestSpan.record(request, tracer: tracer, rootSampler: rootSampler, isCron: isCron) { request in
+        guard let tracers else { return await route(request, requestId: requestId, isCron: isCron, placement: placement) }
+        return await RequestSpan.record(request, tracers: tracers, isCron: isCron) { request in
             await route(request, requestId: requestId, isCron: isCron, placement: placement)
         }
     }

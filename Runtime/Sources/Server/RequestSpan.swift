@@ -21,24 +21,37 @@ import Tracing
 /// would be built only to be dropped. A recording span gets its attributes in one update, when the response
 /// is ready (each update of an OTel span copies its attribute dictionary under a lock).
 enum RequestSpan {
+    /// The application's tracer and, when it samples roots itself, the same tracer as a ``RootSampling``:
+    /// one reference, so that a request passes them on without copying existentials.
+    final class Tracers: Sendable {
+        let tracer: any Tracer
+        let rootSampler: (any RootSampling)?
+
+        init(_ tracer: any Tracer) {
+            self.tracer = tracer
+            self.rootSampler = tracer as? any RootSampling
+        }
+    }
+
     static func record(
-        _ request: Request, tracer: any Tracer, rootSampler: (any RootSampling)?, isCron: Bool,
+        _ request: Request, tracers: Tracers, isCron: Bool,
         _ route: (Request) async -> EdgeApplication.Outcome
     ) async -> EdgeApplication.Outcome {
         let method = request.method.rawValue
         let kind: SpanKind = isCron ? .internal : .server
-        if let rootSampler, !hasTraceParent(request) {
+        if let rootSampler = tracers.rootSampler, !hasTraceParent(request) {
             // No `traceparent`: nothing to continue (`tracestate` alone is ignored, W3C Trace Context 3.3,
             // and a root sampler propagates W3C trace context only), so a root, drawn for here. Not sampled:
-            // no span and no context, only the trace's `traceparent` in a task-local (Docs/Decisions/0027).
-            guard let traceParent = rootSampler.unsampledRoot() else {
-                return await recorded(request, method, rootSampler.startSampledRoot(method, ofKind: kind), tracer: tracer, route)
+            // no span and no context, only the trace's ids in a task-local (Docs/Decisions/0027).
+            guard let trace = rootSampler.unsampledRoot() else {
+                return await recorded(request, method, rootSampler.startSampledRoot(method, ofKind: kind), tracer: tracers.tracer, route)
             }
-            var outcome = await UnsampledTrace.$traceParent.withValue(traceParent) { await route(request) }
-            outcome.traceId = TraceParent.traceId(writtenByTracer: traceParent)
+            var outcome = await UnsampledTrace.$current.withValue(trace) { await route(request) }
+            outcome.trace = trace.traceID
             return outcome
         }
         var parent = InstrumentationContext.topLevel
+        let tracer = tracers.tracer
         tracer.extract(request.headers, into: &parent, using: HeaderExtractor())
         let span = tracer.startSpan(method, context: parent, ofKind: kind)
         return await recorded(request, method, span, tracer: tracer, route)
@@ -69,7 +82,7 @@ enum RequestSpan {
         }
         var traceParent: String? = nil
         tracer.inject(span.context, into: &traceParent, using: TraceParentReader())
-        outcome.traceId = TraceParent.traceId(writtenByTracer: traceParent)
+        outcome.trace = TraceParent.traceId(writtenByTracer: traceParent)
         span.end()
         return outcome
     }

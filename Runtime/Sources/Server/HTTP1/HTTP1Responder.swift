@@ -65,7 +65,7 @@ struct HTTP1Responder: Sendable {
         accessLog.record(
             method: head.method.rawValue, path: path, route: outcome.route, status: Int(response.status.code),
             duration: duration, bytes: written.bytes, requestId: requestId,
-            traceId: outcome.traceId ?? TraceParent.traceId(head.headerFields[Self.traceparent]), error: written.error,
+            traceId: accessLog.enabled ? outcome.trace ?? TraceParent.traceId(head.headerFields[Self.traceparent]) : nil, error: written.error,
             app: outcome.app, fields: outcome.logFields
         )
     }
