@@ -46,6 +46,11 @@ public enum EdgeLimits {
     /// How long accepting pauses after `accept` fails (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`), in
     /// milliseconds. Connections arriving meanwhile wait in the listen backlog.
     public static let acceptBackoff = 100
+    /// Descriptors the accept loop keeps out of connections' reach: held open while it accepts, let go
+    /// when `accept` finds the process out of descriptors, so that what else runs in the process can still
+    /// open files (libdispatch's thread-pool monitor reads `/proc` and ends the process when it cannot;
+    /// LMDB, logs, uploads), and taken back before accepting resumes.
+    public static let reservedDescriptors = 32
     /// A request body the handler has not read yet stops the socket's reads past the high-water mark
     /// and lets them go on again below the low-water mark, in bytes.
     public static let requestBodyHighWater = 256 * 1024

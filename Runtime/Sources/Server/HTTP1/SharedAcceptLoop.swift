@@ -16,7 +16,9 @@ import Glibc
 /// same assertion fails when a back-off pauses and resumes it. Here a lost race is simply `EAGAIN`.
 /// Running out of file descriptors or memory (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`) pauses
 /// accepting for ``ConnectionLimits/acceptBackoff`` instead of spinning (the socket stays readable),
-/// logged through ``ConnectionGate/acceptFailed(errno:)``.
+/// logged through ``ConnectionGate/acceptFailed(errno:)``. Connections never take the last
+/// ``EdgeLimits/reservedDescriptors`` descriptors (``DescriptorReserve``): out of descriptors, the loop lets
+/// its reserve go for the rest of the process and resumes only once it holds the whole reserve again.
 final class SharedAcceptLoop: @unchecked Sendable {
     private let listenFD: Int32
     private let wake: [Int32]
@@ -89,6 +91,9 @@ final class SharedAcceptLoop: @unchecked Sendable {
         let backoffMs = Int32(clamping: gate.limits.acceptBackoff.components.seconds * 1000
             + gate.limits.acceptBackoff.components.attoseconds / 1_000_000_000_000_000)
         var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
+        var reserve = DescriptorReserve(count: EdgeLimits.reservedDescriptors)
+        _ = reserve.refill()
+        defer { reserve.release() }
         accepting: while true {
             fds[0].revents = 0
             fds[1].revents = 0
@@ -105,9 +110,13 @@ final class SharedAcceptLoop: @unchecked Sendable {
                 case EAGAIN, EWOULDBLOCK: continue accepting  // another worker took it, or none left
                 case EINTR, ECONNABORTED, EPROTO: continue
                 default:
-                    gate.acceptFailed(errno: errno)
-                    _ = poll(&fds[1], 1, backoffMs)
-                    if fds[1].revents != 0 { break accepting }
+                    let code = errno
+                    if code == EMFILE || code == ENFILE { reserve.release() }
+                    gate.acceptFailed(errno: code)
+                    repeat {
+                        _ = poll(&fds[1], 1, backoffMs)
+                        if fds[1].revents != 0 { break accepting }
+                    } while !reserve.refill()
                     continue accepting
                 }
             }
