@@ -32,8 +32,12 @@ install-missing:
 build: deps
 	$(SWIFT) build
 
+## Release builds turn off Swift's run-time exclusivity checks in every module (10% of a hello request's
+## instructions; debug builds, and so every test, keep them): Docs/Decisions/0028.
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked
+
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 ## Build, then serve Functions/ on :$(PORT) with the embedded LMDB store (./.data/kv), rebuilding and
 ## swapping servers on every save (edge dev).
@@ -75,5 +79,5 @@ clean:
 ## Verify the Docker image's runtime stage without a Docker engine: debootstrap rootfs from
 ## container/runtime-packages.txt + the static binary; health, KV round trip, SIGTERM (root; not part of `make test`).
 container-check: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product edge
+	$(SWIFT) build $(RELEASE_FLAGS) --product edge
 	$(SUDO) container/check.sh .build/release/edge

@@ -3,7 +3,7 @@
 # (`make container-check`; not part of `make test`).
 #
 #   container/check.sh [EDGE_BINARY]      default: .build/release/edge, built with
-#                                         swift build -c release --static-swift-stdlib --product edge
+#                                         make release (swift build -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked)
 #
 # 1. Builds the runtime stage's filesystem from Debian's packages: debootstrap --variant=minbase
 #    bookworm, slimmed like debian:bookworm-slim, then container/rootfs-setup.sh (the Dockerfile's
@@ -60,7 +60,7 @@ fi
 
 bin=${1:-$root/.build/release/edge}
 [ -x "$bin" ] || die "no edge binary at $bin: build it with
-    swift build -c release --static-swift-stdlib --product edge"
+    make release   (swift build -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked)"
 bin=$(readlink -f "$bin")
 
 need_pkgs=""

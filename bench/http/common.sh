@@ -70,7 +70,7 @@ need_server() {  # need_server NAME
     edge|edge-1proc|edge-log|edge-nometrics|edge-traced|edge-sampled|edge-sampled-otel)
       if [[ ! -x "$EDGE_BIN" ]]; then
         echo "edge binary not found: $EDGE_BIN" >&2
-        echo "build it first:  make -C $ROOT release   (= swift build -c release in $ROOT)," >&2
+        echo "build it first:  make -C $ROOT release   (see its RELEASE_FLAGS)," >&2
         echo "or point at another build with --edge-bin PATH (e.g. $ROOT/.build/debug/edge for a smoke test)." >&2
         exit 1
       fi ;;
