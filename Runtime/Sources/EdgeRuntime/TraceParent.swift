@@ -80,9 +80,11 @@ package struct TraceParent: Sendable, Equatable {
 
     /// 8 random bytes as 16 lowercase hex digits, never all zero.
     package static func newSpanId() -> String {
-        var id: UInt64 = 0
-        while id == 0 { id = UInt64.random(in: 1...UInt64.max) }
-        let hex = String(id, radix: 16)
-        return String(repeating: "0", count: 16 - hex.utf8.count) + hex
+        let id = UInt64.random(in: 1...UInt64.max)
+        return String(unsafeUninitializedCapacity: 16) { out in
+            var pos = 0
+            TraceID.forEachDigit(of: id) { out[pos] = $0; pos += 1 }
+            return pos
+        }
     }
 }
