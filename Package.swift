@@ -200,7 +200,7 @@ let package = Package(
         ),
 
         // MARK: `edge dev`: watch, rebuild, swap servers without refusing a connection.
-        .target(name: "DevServer", path: "Runtime/Sources/DevServer", swiftSettings: strict),
+        .target(name: "DevServer", dependencies: ["EdgeJSON"], path: "Runtime/Sources/DevServer", swiftSettings: strict),
 
         // MARK: Build-time route discovery.
         .target(name: "RouteGenCore", dependencies: ["EdgeJSON"], path: "Runtime/Sources/RouteGenCore", swiftSettings: strict),

@@ -109,6 +109,12 @@ struct EndToEndTests {
         try #require(first != nil, "the first server never served v1:\n\(log())")
         print("[edge dev e2e] first build and start: \(Clock.format(seconds: monotonicSeconds() - started))")
 
+        // Fast reloads are prepared after the first start (the whole app compiled as a library once,
+        // tens of seconds on a fresh copy); the edits below are meant to go through them.
+        let preparing = monotonicSeconds()
+        while !log().contains("fast reloads ready"), !log().contains("fast reloads unavailable"), monotonicSeconds() - preparing < 600 { usleep(100_000) }
+        print("[edge dev e2e] fast reloads prepared in \(Clock.format(seconds: monotonicSeconds() - preparing)) after the first response")
+
         // A client requesting /hello throughout: every reload must be invisible to it.
         let load = LoadProbe(port: port, path: "/hello")
         load.start()
@@ -133,6 +139,9 @@ struct EndToEndTests {
         let editSeconds = monotonicSeconds() - t
         print("[edge dev e2e] edit -> served in \(Clock.format(seconds: editSeconds))")
         #expect(slow.take(timeout: 60) == "200 slow done", "an in-flight request was cut by the reload:\n\(log())")
+        // The reload went through the app library (fast reloads), not a whole swift build.
+        #expect(log().contains("fast reloads ready"), "fast reloads were not prepared:\n\(log())")
+        #expect(log().contains("compiled in"), "the edit did not go through the app library:\n\(log())")
         if editSeconds > 8 { print("[edge dev e2e] (the reload took longer than the slow request: drain not exercised)") }
 
         // 3. Break the build: the old body keeps being served, the error is printed once.

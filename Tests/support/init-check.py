@@ -7,7 +7,8 @@
    worked example (--template kv, cron, sse).
 2. That project's own `make test`: its `swift build --build-tests` and its tests (EdgeTesting, through
    the router) against this checkout.
-3. That project's own `make dev` (the real `app dev` binary on a free port): an edit is served, a
+3. That project's own `make dev` (the real `app dev` binary on a free port): fast reloads are prepared
+   (the app compiled as a library), an edit is served, a
    compile error keeps the old version serving and shows the error, a Vercel-style file name gets its
    one-line advice, a new route folder is served.
 
@@ -140,6 +141,8 @@ def main():
         write(project, "Functions/hello/Hello.swift", handler("Hello", "Hello, edited!"))
         seconds = wait_for("/hello", 200, "Hello, edited!", 300, "an edit")
         step(f"edit -> new response in {seconds:.1f}s")
+        # Reloads go through the app compiled as a library (Docs/Decisions/0029), not a whole swift build.
+        wait_for_log("fast reloads ready", 0, 120, "fast reloads")
 
         offset = len(log())
         write(project, "Functions/hello/Hello.swift", handler("Hello", "never served", 'let broken: Int = "not an int"'))

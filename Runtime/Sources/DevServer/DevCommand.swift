@@ -7,7 +7,7 @@ import Synchronization
 /// `edge dev`: the local reload loop. See ``DevSupervisor``.
 ///
 /// The `edge` command line parses `edge dev`'s options (swift-argument-parser, in the CLI module)
-/// and calls ``run(project:host:port:buildOnStart:environment:product:scratchPath:)`` with validated values.
+/// and calls ``run(project:host:port:buildOnStart:environment:product:scratchPath:fastReloads:)`` with validated values.
 public enum DevCommand {
     /// Runs the reload loop until Ctrl-C; the exit status.
     /// - Parameters:
@@ -19,8 +19,9 @@ public enum DevCommand {
     ///   - product: the executable product to rebuild and serve (`swift build --product <product>`, then
     ///     `.build/debug/<product>`): `edge` here, `app` in a project made by `edge init`.
     ///   - scratchPath: the build directory when it is not the project's `.build` (`swift build --scratch-path`).
+    ///   - fastReloads: false to run the build command on every change (see ``DevOptions/fastReloads``).
     public static func run(project: String?, host: String, port: Int, buildOnStart: Bool, environment: [String: String],
-                           product: String = "edge", scratchPath: String? = nil) async -> Int32 {
+                           product: String = "edge", scratchPath: String? = nil, fastReloads: Bool = true) async -> Int32 {
         var env = environment
         if env.isEmpty { env = Subprocess.environment() }
         let project = project.map(FileSystem.absolute) ?? FileSystem.currentDirectory()
@@ -32,6 +33,7 @@ public enum DevCommand {
         var options = DevOptions(projectDirectory: project, host: host, port: port, processEnvironment: env)
         options.swift = env["SWIFT"] ?? "swift"
         options.buildOnStart = buildOnStart
+        options.fastReloads = fastReloads
         options.buildArguments = ["build", "--product", product]
         options.binary = ".build/debug/" + product
         if let scratchPath {

@@ -20,6 +20,9 @@ public struct DevOptions: Sendable {
     public var binary: String = ".build/debug/edge"
     /// Build when starting (off: serve the existing binary, build on the first change).
     public var buildOnStart: Bool = true
+    /// After the first build, reload by compiling only the app as a library (``AppLibraryBuilder``);
+    /// off: every change runs the build command.
+    public var fastReloads: Bool = true
     public var debounce: Duration = .milliseconds(150)
     /// How long a new server may take to print its listening line.
     public var startTimeout: Double = 30
@@ -145,6 +148,7 @@ public final class DevSupervisor: Sendable {
         } else {
             relay.setBackend(.unavailable("edge dev: the build failed; fix the errors shown in the terminal and save"))
         }
+        if built, options.fastReloads, FileSystem.exists(binaryPath), !stopping.load(ordering: .acquiring) { prepareLibrary(&session) }
 
         while true {
             guard let event = events.take() else { continue }
@@ -179,6 +183,10 @@ public final class DevSupervisor: Sendable {
         var routes: String?
         /// The last failure's errors, to say "still failing" instead of printing them again.
         var lastErrors: [BuildDiagnostic]?
+        /// Fast reloads, once prepared: new servers are its host loading its newest library.
+        var library: AppLibraryBuilder?
+        /// The library the current server loaded (nil: SwiftPM's binary with its own routes).
+        var servedLibrary: String?
     }
 
     private func handle(_ change: ChangeSet, _ session: inout Session, relay: Relay) {
@@ -188,16 +196,19 @@ public final class DevSupervisor: Sendable {
             session.environment = loadEnvironment(announce: true)
         }
         var buildTime: Double? = nil
+        // A swift build (no fast reloads yet: the start's build failed) prepares them once it succeeds.
+        let prepareAfter = change.needsBuild && session.library == nil && options.fastReloads
         if change.needsBuild {
-            guard let result = build(&session, reason: change) else { return }
+            guard let result = session.library != nil ? buildLibrary(&session) : build(&session, reason: change) else { return }
             buildTime = result.seconds
             if !result.binaryChanged, change.environmentFiles.isEmpty, session.current != nil, !change.sources.contains(FileWatcher.configFile) {
-                console.info("nothing to reload (the binary did not change)")
+                console.info("nothing to reload (the \(session.library != nil ? "library" : "binary") did not change)")
                 return
             }
         }
         if stopping.load(ordering: .acquiring) { return }
         _ = restart(&session, relay: relay, timing: (start, buildTime))
+        if prepareAfter, !stopping.load(ordering: .acquiring) { prepareLibrary(&session) }
     }
 
     // MARK: Environment
@@ -240,21 +251,7 @@ public final class DevSupervisor: Sendable {
             return nil
         }
         guard termination.succeeded else {
-            stats.withLock { $0.failedBuilds += 1 }
-            var diagnostics = BuildErrors.extract(from: output, projectDirectory: project)
-            if diagnostics.isEmpty {
-                // Nothing looked like an error: show the tail of the output.
-                let tail = output.split(separator: "\n").suffix(15).map { BuildDiagnostic(message: String($0)) }
-                diagnostics = Array(tail)
-            }
-            let keep = session.current != nil ? "; the previous version keeps serving" : ""
-            if let last = session.lastErrors, last == diagnostics {
-                console.error("build still fails (\(Clock.format(seconds: seconds))), same \(Self.count(diagnostics.count, "error")) as above\(keep)")
-            } else {
-                console.error("build failed in \(Clock.format(seconds: seconds)) (\(termination))\(keep):")
-                console.lines(BuildErrors.render(diagnostics, color: console.style.enabled))
-            }
-            session.lastErrors = diagnostics
+            reportFailure(termination, output: output, seconds: seconds, &session)
             return nil
         }
         if session.lastErrors != nil { console.success("errors fixed") }
@@ -264,8 +261,106 @@ public final class DevSupervisor: Sendable {
         return BuildResult(seconds: seconds, binaryChanged: before != after)
     }
 
+    /// Prints a failed build's errors (once: a repeat says "still fails"); the old server keeps serving.
+    private func reportFailure(_ termination: Subprocess.Termination, output: String, seconds: Double, _ session: inout Session) {
+        stats.withLock { $0.failedBuilds += 1 }
+        var diagnostics = BuildErrors.extract(from: output, projectDirectory: project)
+        if diagnostics.isEmpty {
+            // Nothing looked like an error: show the tail of the output.
+            let tail = output.split(separator: "\n").suffix(15).map { BuildDiagnostic(message: String($0)) }
+            diagnostics = Array(tail)
+        }
+        let keep = session.current != nil ? "; the previous version keeps serving" : ""
+        if let last = session.lastErrors, last == diagnostics {
+            console.error("build still fails (\(Clock.format(seconds: seconds))), same \(Self.count(diagnostics.count, "error")) as above\(keep)")
+        } else {
+            console.error("build failed in \(Clock.format(seconds: seconds)) (\(termination))\(keep):")
+            console.lines(BuildErrors.render(diagnostics, color: console.style.enabled))
+        }
+        session.lastErrors = diagnostics
+    }
+
+    // MARK: Fast reloads
+
+    /// Links the host and compiles the app as a library, once (later sessions find both up to date);
+    /// on any failure every change keeps going through the build command.
+    private func prepareLibrary(_ session: inout Session) {
+        let start = Clock.now()
+        let builder: AppLibraryBuilder
+        do {
+            builder = try AppLibraryBuilder(binary: binaryPath)
+        } catch {
+            console.warn("fast reloads unavailable (\(error)); every change runs `swift build`")
+            return
+        }
+        console.info("preparing fast reloads: the app as a library (the first time compiles all of \(builder.plan.moduleName))…")
+        if builder.hostIsStale, !linkHost(builder) {
+            console.warn("fast reloads unavailable: linking the host failed; every change runs `swift build`")
+            return
+        }
+        switch builder.build(run: runBuild) {
+        case .built:
+            session.library = builder
+            console.info("fast reloads ready in \(Clock.format(seconds: Clock.now() - start))")
+        case .failed(let end, let output):
+            console.warn("fast reloads unavailable: compiling the app as a library failed (\(end)); every change runs `swift build`")
+            console.lines(BuildErrors.render(BuildErrors.extract(from: output, projectDirectory: project), color: console.style.enabled))
+        case .notStarted:
+            console.warn("fast reloads unavailable; every change runs `swift build`")
+        }
+    }
+
+    /// A fast reload's build: RouteGen and the app's changed files, linked as a new library.
+    private func buildLibrary(_ session: inout Session) -> BuildResult? {
+        guard let builder = session.library else { return nil }
+        let start = Clock.now()
+        console.info("compiling…")
+        stats.withLock { $0.builds += 1 }
+        // The runtime changed under us (a `swift build` in another terminal): relink the host first.
+        if builder.hostIsStale, !linkHost(builder) {
+            console.warn("relinking the host failed; back to `swift build` for every change")
+            session.library = nil
+            return build(&session, reason: nil)
+        }
+        switch builder.build(run: runBuild) {
+        case .built(let path, _):
+            // Compared with what is served: the first library may hold edits the server has not seen.
+            let changed = path != session.servedLibrary
+            if session.lastErrors != nil { console.success("errors fixed") }
+            session.lastErrors = nil
+            let seconds = Clock.now() - start
+            console.info("compiled in \(Clock.format(seconds: seconds))")
+            return BuildResult(seconds: seconds, binaryChanged: changed)
+        case .failed(let end, let output):
+            reportFailure(end, output: output, seconds: Clock.now() - start, &session)
+            return nil
+        case .notStarted:
+            stats.withLock { $0.failedBuilds += 1 }
+            return nil
+        }
+    }
+
+    /// Runs the host's link; on failure prints the linker's last lines.
+    private func linkHost(_ builder: AppLibraryBuilder) -> Bool {
+        guard let (end, output) = runBuild(builder.plan.linkArguments[0], builder.hostLinkArguments) else { return false }
+        if !end.succeeded { console.lines(output.split(separator: "\n").suffix(5).joined(separator: "\n")) }
+        return end.succeeded
+    }
+
+    /// The binary and environment of the next server: the host with the newest library once fast
+    /// reloads are ready, else SwiftPM's binary.
+    func serverCommand(_ session: Session) -> (binary: String, environment: [String: String]) {
+        var env = childEnvironment(session)
+        guard let library = session.library, let path = library.current else { return (binaryPath, env) }
+        env[Self.appLibraryVariable] = path
+        return (library.hostPath, env)
+    }
+
+    /// The variable that makes a server load an app library instead of its own routes.
+    static let appLibraryVariable = "EDGE_APP_LIBRARY"
+
     /// Variables only the server reads, which `make dev` or the user set for `edge dev`.
-    static let serverOnlyVariables: Set<String> = ["PORT", "HOST", "LOG_FORMAT", "LOG_LEVEL", "EDGE_CONFIG", "EDGE_DEV"]
+    static let serverOnlyVariables: Set<String> = ["PORT", "HOST", "LOG_FORMAT", "LOG_LEVEL", "EDGE_CONFIG", "EDGE_DEV", appLibraryVariable]
 
     /// The build's environment: the process environment without the server-only variables.
     /// SwiftPM keys its manifest cache on the environment, so a build whose environment differs
@@ -311,8 +406,9 @@ public final class DevSupervisor: Sendable {
         let generation = session.nextGeneration
         session.nextGeneration += 1
         let child: ChildServer
+        let (binary, environment) = serverCommand(session)
         do {
-            child = try ChildServer.start(binary: binaryPath, environment: childEnvironment(session), directory: project,
+            child = try ChildServer.start(binary: binary, environment: environment, directory: project,
                                           generation: generation, console: console) { [self] child, termination in
                 childPids.withLock { _ = $0.remove(child.pid) }
                 if !child.isTerminating { events.post(.childExited(generation: child.generation, termination)) }
@@ -329,6 +425,8 @@ public final class DevSupervisor: Sendable {
             return false
         }
         relay.setBackend(.ready(port: port))
+        session.servedLibrary = environment[Self.appLibraryVariable]
+        session.library?.removeOldLibraries()
         let old = session.current
         session.current = child
         if let old {
@@ -357,7 +455,8 @@ public final class DevSupervisor: Sendable {
 
     /// `edge routes`, with what changed since the last table.
     private func printRoutes(_ session: inout Session) {
-        guard let (termination, output) = try? Subprocess.run(binaryPath, ["routes"], environment: childEnvironment(session), directory: project),
+        let (binary, environment) = serverCommand(session)
+        guard let (termination, output) = try? Subprocess.run(binary, ["routes"], environment: environment, directory: project),
               termination.succeeded else { return }
         let table = output.trimmingTrailingNewlines
         if let old = session.routes {

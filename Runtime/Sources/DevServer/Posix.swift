@@ -62,6 +62,38 @@ enum FileSystem {
         return names.sorted()
     }
 
+    /// The path with every symbolic link resolved, nil if it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// `mkdir -p`.
+    @discardableResult
+    static func makeDirectories(_ path: String) -> Bool {
+        var prefix = ""
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if mkdir(prefix, 0o755) != 0, errno != EEXIST { return false }
+        }
+        return isDirectory(path)
+    }
+
+    /// Every file under `directory` (depth first, names sorted; hidden entries and symbolic links skipped).
+    static func walk(_ directory: String, _ visit: (String) -> Void) {
+        for name in list(directory) where !name.hasPrefix(".") {
+            let path = directory + "/" + name
+            var st = stat()
+            guard lstat(path, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: walk(path, visit)
+            case S_IFREG: visit(path)
+            default: continue
+            }
+        }
+    }
+
     static func currentDirectory() -> String {
         var buf = [CChar](repeating: 0, count: 4096)
         return getcwd(&buf, buf.count).map { String(cString: $0) } ?? "."

@@ -7,7 +7,7 @@ struct Dev: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch Functions/, vercel-like.json and .env*; rebuild and swap servers on save.",
         discussion: """
-        Serves on --port (else PORT, else 8000) and reloads on every save: rebuilds incrementally (swift build --product <this binary's product>), starts the new server and retires the old one without refusing a connection. A failed build leaves the previous version serving and prints the errors. Env files (later wins, the shell environment wins over all): .env, .env.development, .env.local, .env.development.local. Logs are pretty unless LOG_FORMAT is set. Also: SWIFT, NO_COLOR.
+        Serves on --port (else PORT, else 8000) and reloads on every save: after one swift build --product <this binary's product>, recompiles only the app module as a shared library (incrementally, with SwiftPM's own flags) and loads it into a fresh server, starts the new server and retires the old one without refusing a connection. A failed build leaves the previous version serving and prints the errors. Env files (later wins, the shell environment wins over all): .env, .env.development, .env.local, .env.development.local. Logs are pretty unless LOG_FORMAT is set. Also: SWIFT, NO_COLOR.
         """
     )
 
@@ -22,6 +22,9 @@ struct Dev: AsyncParsableCommand {
 
     @Flag(name: .customLong("no-build"), help: "Serve the binary already built instead of building first.")
     var noBuild = false
+
+    @Flag(name: .customLong("no-fast-reload"), help: "Run swift build on every change instead of recompiling only the app as a library.")
+    var noFastReload = false
 
     @Option(name: .customLong("scratch-path"), help: ArgumentHelp("The build directory, when not the project's .build (swift build --scratch-path).", valueName: "dir"))
     var scratchPath: String?
@@ -48,7 +51,7 @@ struct Dev: AsyncParsableCommand {
         }
         let rc = await DevCommand.run(project: project, host: host ?? environment["HOST"] ?? "0.0.0.0", port: port ?? 8000,
                                       buildOnStart: !noBuild, environment: environment,
-                                      product: ServedApp.current.product, scratchPath: scratchPath)
+                                      product: ServedApp.current.product, scratchPath: scratchPath, fastReloads: !noFastReload)
         if rc != 0 { throw ExitCode(rc) }
     }
 }

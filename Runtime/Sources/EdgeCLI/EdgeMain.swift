@@ -18,11 +18,20 @@ import Glibc
 /// own `edge`; the app's routes replace the seed apps.
 public enum EdgeMain {
     /// Parses `CommandLine.arguments`, runs the command with `app` as ``ServedApp/current`` and exits the
-    /// process: 0 success, 1 failure, 2 usage error.
+    /// process: 0 success, 1 failure, 2 usage error. When `EDGE_APP_LIBRARY` names an app library
+    /// (`edge dev`'s fast reloads), its routes replace `app`'s.
     public static func run(_ app: ServedApp) async -> Never {
         // Before any event loop starts.
-        EventLoops.configure(FileIO.processEnvironment())
-        let code = await exitStatus(app, arguments: Array(CommandLine.arguments.dropFirst()))
+        let environment = FileIO.processEnvironment()
+        EventLoops.configure(environment)
+        let served: ServedApp
+        do {
+            served = try AppLibrary.resolve(app, environment: environment)
+        } catch {
+            printError("edge: \(error)\n")
+            exit(1)
+        }
+        let code = await exitStatus(served, arguments: Array(CommandLine.arguments.dropFirst()))
         LogSink.standardOutput.flush()
         exit(code)
     }
