@@ -41,6 +41,12 @@ struct AppLibraryTests {
             description: "Generating route table from Functions/"
             args: ["\(b)/RouteGen-tool","\(root)","\(root)/Functions","\(root)/vercel-like.json","\(table)","\(root)/Functions/hello/Hello.swift"]
 
+          "\(b)/Functions.build/DerivedSources/embedded_resources.swift":
+            tool: write-auxiliary-file
+            inputs: ["<embedded-resources>","\(root)/Functions/openapi.json/openapi.json"]
+            outputs: ["\(b)/Functions.build/DerivedSources/embedded_resources.swift"]
+            description: "Write auxiliary file embedded_resources.swift"
+
           "PackageStructure":
             tool: package-structure-tool
             inputs: ["\(root)/Functions/"]
@@ -55,6 +61,8 @@ struct AppLibraryTests {
         #expect(plan.moduleName == "Functions")
         #expect(plan.sourceDirectory == "/p/Functions")
         #expect(plan.derivedSources == [b + "/Functions.build/DerivedSources/embedded_resources.swift"])
+        #expect(plan.moduleSources == ["/p/Functions/hello/Hello.swift"])
+        #expect(plan.derivedInputs == ["/p/Functions/openapi.json/openapi.json"])
         #expect(plan.routeGenArguments.first == b + "/RouteGen-tool")
         #expect(plan.linkArguments.contains("-emit-executable"))
         #expect(plan.compileArguments.first == "/opt/swift/usr/bin/swiftc")
@@ -116,6 +124,18 @@ struct AppLibraryTests {
         // A runtime module changed: relink.
         setTime(runtime, 3_000)
         #expect(builder.hostIsStale)
+    }
+
+    @Test func excludedFilesStayOutAndEmbeddedResourcesNeedSwiftBuild() throws {
+        let dir = try TempProject()
+        defer { dir.remove() }
+        // Present when SwiftPM planned, not among its sources: the package excludes it.
+        dir.write("Functions/hello/Scratch.swift", "this is not Swift")
+        let builder = try AppLibraryBuilder(binary: dir.binary)
+        dir.write("Functions/later/Later.swift", "struct Later {}")
+        #expect(builder.currentSources() == [dir.root + "/Functions/hello/Hello.swift", dir.root + "/Functions/later/Later.swift"])
+        #expect(builder.needsSwiftBuild([dir.root + "/Functions/openapi.json/openapi.json"]))
+        #expect(!builder.needsSwiftBuild([dir.root + "/Functions/hello/Hello.swift", dir.root + "/vercel-like.json"]))
     }
 
     @Test func aBuildRewritesOnlyWhatChangedAndNamesEachNewLibrary() throws {

@@ -28,6 +28,9 @@ final class AppLibraryBuilder {
     /// Sources as last compiled: a changed signature makes the compiler rebuild that file even when its
     /// modification time falls in the second the last build recorded (the driver's resolution).
     private var compiled: [String: [Int]] = [:]
+    /// Swift files in the app's folder that SwiftPM left out (the package's `exclude:`), as found when
+    /// the builder was made right after a `swift build`; files that appear later are sources.
+    private let excluded: Set<String>
     /// The library the newest server loads.
     private(set) var current: String?
     private var serial = 0
@@ -60,6 +63,7 @@ final class AppLibraryBuilder {
         }
         self.plan = try SwiftPMPlan.parse(manifest: manifest, binary: FileSystem.realPath(binary) ?? binary)
         self.directory = scratch + "/edge-dev/\(product)-\(Self.hash(plan.sourceDirectory))"
+        self.excluded = Set(Self.swiftFiles(in: plan.sourceDirectory)).subtracting(plan.moduleSources)
         _ = FileSystem.makeDirectories(objects)
     }
 
@@ -114,13 +118,24 @@ final class AppLibraryBuilder {
 
     // MARK: Library
 
-    /// The app's Swift sources as SwiftPM would list them today: every `.swift` file under its folder.
+    /// The app's Swift sources as SwiftPM would list them today: every `.swift` file under its folder
+    /// but the excluded ones.
     func currentSources() -> [String] {
+        Self.swiftFiles(in: plan.sourceDirectory).filter { !excluded.contains($0) }
+    }
+
+    static func swiftFiles(in directory: String) -> [String] {
         var found: [String] = []
-        FileSystem.walk(plan.sourceDirectory) { path in
+        FileSystem.walk(directory) { path in
             if path.hasSuffix(".swift") { found.append(path) }
         }
         return found.sorted()
+    }
+
+    /// Whether a change to these files (absolute paths) needs `swift build` before the library: they
+    /// are what SwiftPM generates sources from (embedded resources).
+    func needsSwiftBuild(_ changed: some Sequence<String>) -> Bool {
+        changed.contains { plan.derivedInputs.contains($0) }
     }
 
     var routeTable: String { directory + "/RouteTable.generated.swift" }

@@ -199,6 +199,10 @@ public final class DevSupervisor: Sendable {
         // A swift build (no fast reloads yet: the start's build failed) prepares them once it succeeds.
         let prepareAfter = change.needsBuild && session.library == nil && options.fastReloads
         if change.needsBuild {
+            // A resource SwiftPM embeds changed: its build regenerates the generated source the library compiles.
+            if let library = session.library, library.needsSwiftBuild(change.sources.map { project + "/" + $0 }) {
+                guard build(&session, reason: change) != nil else { return }
+            }
             guard let result = session.library != nil ? buildLibrary(&session) : build(&session, reason: change) else { return }
             buildTime = result.seconds
             if !result.binaryChanged, change.environmentFiles.isEmpty, session.current != nil, !change.sources.contains(FileWatcher.configFile) {

@@ -14,9 +14,15 @@ struct SwiftPMPlan: Equatable {
     var moduleName: String
     /// The app module's compiler command as SwiftPM ran it (`swiftc` first).
     var compileArguments: [String]
+    /// The app module's Swift sources in its folder, as SwiftPM listed them (files the package excludes are
+    /// missing here).
+    var moduleSources: [String]
     /// The app module's Swift inputs that do not live in its source folder (generated resource
     /// accessors), the route table excluded.
     var derivedSources: [String]
+    /// The files SwiftPM generates ``derivedSources`` from (embedded resources): a change to one needs
+    /// `swift build` to regenerate them.
+    var derivedInputs: Set<String>
     /// The app module's folder (the plugin's second argument).
     var sourceDirectory: String
     /// The plugin's command: `RouteGen ROOT FUNCTIONS CONFIG OUTPUT SOURCES...`.
@@ -57,9 +63,15 @@ struct SwiftPMPlan: Equatable {
             throw Unusable(description: "SwiftPM's build manifest has no link command for \(binary)")
         }
         let directory = routeGen.arguments[2]
-        let derived = module.inputs.filter { $0.hasSuffix(".swift") && $0 != table && !$0.hasPrefix(directory + "/") }
+        let swift = module.inputs.filter { $0.hasSuffix(".swift") && $0 != table }
+        let derived = swift.filter { !$0.hasPrefix(directory + "/") }
+        var generatorInputs: Set<String> = []
+        for c in commands where c.outputs.contains(where: derived.contains) {
+            generatorInputs.formUnion(c.inputs.filter { !$0.hasPrefix("<") })
+        }
         return SwiftPMPlan(moduleName: module.arguments[nameIndex + 1], compileArguments: module.arguments,
-                           derivedSources: derived, sourceDirectory: directory,
+                           moduleSources: swift.filter { $0.hasPrefix(directory + "/") },
+                           derivedSources: derived, derivedInputs: generatorInputs, sourceDirectory: directory,
                            routeGenArguments: routeGen.arguments, linkArguments: link.arguments)
     }
 
