@@ -48,8 +48,6 @@ let package = Package(
             dependencies: ["EdgeRuntime"],
             path: "Functions",
             exclude: ["README.md"],
-            // The OpenAPI document GET /openapi.json serves, compiled in (Docs/Decisions/0020).
-            resources: [.embedInCode("openapi.json/openapi.json")],
             swiftSettings: strict,
             plugins: ["RouteTablePlugin"]
         ),

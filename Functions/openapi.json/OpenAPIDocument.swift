@@ -2,9 +2,8 @@ import EdgeRuntime
 
 /// `GET /openapi.json`: the OpenAPI 3.1 document of every route and of the runtime's own endpoints.
 ///
-/// The document is `Functions/openapi.json/openapi.json`, maintained by hand next to the routes it
-/// describes and embedded into the binary at build time (`.embedInCode` in Package.swift: SwiftPM
-/// generates the byte array, nothing generated is committed), so a deployment that ships only the
+/// The document is `OpenAPIDocumentText` (`_document/`, a private folder beside this route), JSON maintained
+/// by hand next to the routes it describes and compiled into the binary, so a deployment that ships only the
 /// binary serves it too. `FunctionsTests.OpenAPIDocumentTests` fails `make test` when its paths and
 /// methods drift from the route table; `conformance/openapi/run.sh` fuzzes a live `edge serve` with it.
 struct OpenAPIDocument: EdgeFunction {
@@ -14,6 +13,6 @@ struct OpenAPIDocument: EdgeFunction {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: .bytes(PackageResources.openapi_json))
+        return Response(status: .ok, headers: headers, body: .bytes(OpenAPIDocumentText.bytes))
     }
 }

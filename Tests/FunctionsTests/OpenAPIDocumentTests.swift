@@ -2,7 +2,7 @@ import EdgeTesting
 import Testing
 @testable import Functions
 
-/// The OpenAPI document (`Functions/openapi.json/openapi.json`, served at `GET /openapi.json`) against the
+/// The OpenAPI document (`Functions/openapi.json/_document/OpenAPIDocumentText.swift`, served at `GET /openapi.json`) against the
 /// route table the build generated from `Functions/`: every route and method documented, nothing
 /// documented that is not routed (Docs/Decisions/0020). A failure prints the difference both ways.
 @Suite struct OpenAPIDocumentTests {
@@ -84,7 +84,7 @@ import Testing
         let missing = routed.subtracting(documented).sorted()
         let extra = documented.subtracting(routed).sorted()
         #expect(missing.isEmpty && extra.isEmpty, """
-            Functions/openapi.json/openapi.json has drifted from the route table (`edge routes`):
+            Functions/openapi.json/_document/OpenAPIDocumentText.swift has drifted from the route table (`edge routes`):
             \(missing.map { "  routed, not documented:  \($0)" }.joined(separator: "\n"))
             \(extra.map { "  documented, not routed:  \($0)" }.joined(separator: "\n"))
             """)

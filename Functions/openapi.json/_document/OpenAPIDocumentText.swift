@@ -1,3 +1,14 @@
+/// The OpenAPI 3.1 document `GET /openapi.json` serves (`OpenAPIDocument`), maintained by hand as JSON inside
+/// this raw string literal; `FunctionsTests.OpenAPIDocumentTests` parses it and holds it to the route table.
+///
+/// A string literal, not a SwiftPM resource embedded in code: SwiftPM writes a resource as an array of one
+/// integer literal per byte, which took 26 s to type-check for this document's 72 KB on every build of the
+/// module (a string compiles in milliseconds). See Docs/Decisions/0020.
+enum OpenAPIDocumentText {
+    /// The document's bytes, made once.
+    static let bytes: [UInt8] = Array(json.utf8)
+
+    static let json = #"""
 {
   "openapi": "3.1.0",
   "info": {
@@ -1413,4 +1424,6 @@
       }
     }
   }
+}
+"""#
 }
