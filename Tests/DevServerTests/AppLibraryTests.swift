@@ -96,6 +96,9 @@ struct AppLibraryTests {
         #expect(builder.hostLinkArguments.first == "-L")
         #expect(builder.hostLinkArguments.suffix(2) == ["-Xlinker", "--export-dynamic"])
         #expect(builder.hostLinkArguments[builder.hostLinkArguments.firstIndex(of: "-o")! + 1] == builder.hostPath)
+        // Objects are named per path: sources whose flattened paths would coincide keep apart.
+        #expect(AppLibraryBuilder.flatName("/p/Functions/a/b_c.swift") != AppLibraryBuilder.flatName("/p/Functions/a_b/c.swift"))
+        #expect(AppLibraryBuilder.flatName("/p/Functions/a/b_c.swift").hasPrefix("b_c.swift-"))
     }
 
     @Test func theHostIsRelinkedOnlyWhenTheRuntimeChanged() throws {

@@ -244,8 +244,11 @@ final class AppLibraryBuilder {
         objects + "/" + Self.flatName(source) + ".o"
     }
 
+    /// A source's outputs' base name: its file name and a hash of its whole path (two `Hello.swift` in
+    /// different folders, or `a/b_c` and `a_b/c`, never share one).
     static func flatName(_ path: String) -> String {
-        String(path.map { $0 == "/" ? "_" : $0 })
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file + "-" + hash(path)
     }
 
     /// The driver's output-file map: an object and a dependency file per source.
