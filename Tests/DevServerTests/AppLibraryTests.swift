@@ -112,10 +112,6 @@ struct AppLibraryTests {
         #expect(builder.linkedObjects() == [runtime, app, main])
         #expect(builder.hostIsStale, "no host yet")
 
-        func setTime(_ path: String, _ seconds: Int) {
-            var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
-            _ = utimensat(AT_FDCWD, path, &times, 0)
-        }
         for o in [runtime, app, main] { setTime(o, 1_000) }
         _ = FileSystem.writeText(builder.hostPath, "host")
         setTime(builder.hostPath, 2_000)
@@ -132,11 +128,15 @@ struct AppLibraryTests {
     @Test func excludedFilesStayOutAndEmbeddedResourcesNeedSwiftBuild() throws {
         let dir = try TempProject()
         defer { dir.remove() }
-        // Present when SwiftPM planned, not among its sources: the package excludes it.
+        // Older than SwiftPM's manifest and not among its sources: the package excludes it.
         dir.write("Functions/hello/Scratch.swift", "this is not Swift")
+        setTime(dir.root + "/Functions/hello/Scratch.swift", 1_000)
+        // Newer than the manifest (added since the last swift build, before or after edge dev started): a source.
+        dir.write("Functions/early/Early.swift", "struct Early {}")
         let builder = try AppLibraryBuilder(binary: dir.binary)
         dir.write("Functions/later/Later.swift", "struct Later {}")
-        #expect(builder.currentSources() == [dir.root + "/Functions/hello/Hello.swift", dir.root + "/Functions/later/Later.swift"])
+        #expect(builder.currentSources() == [dir.root + "/Functions/early/Early.swift", dir.root + "/Functions/hello/Hello.swift",
+                                             dir.root + "/Functions/later/Later.swift"])
         #expect(builder.needsSwiftBuild([dir.root + "/Functions/openapi.json/openapi.json"]))
         #expect(!builder.needsSwiftBuild([dir.root + "/Functions/hello/Hello.swift", dir.root + "/vercel-like.json"]))
     }
@@ -181,6 +181,12 @@ struct AppLibraryTests {
         builder.removeOldLibraries()
         #expect(!FileSystem.exists(first) && FileSystem.exists(second))
     }
+}
+
+/// Sets a file's modification (and access) time.
+func setTime(_ path: String, _ seconds: Int) {
+    var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
+    _ = utimensat(AT_FDCWD, path, &times, 0)
 }
 
 /// A project folder laid out as SwiftPM leaves it (`.build/debug` a link to the triple's folder), with

@@ -114,6 +114,9 @@ struct EndToEndTests {
         let preparing = monotonicSeconds()
         while !log().contains("fast reloads ready"), !log().contains("fast reloads unavailable"), monotonicSeconds() - preparing < 600 { usleep(100_000) }
         print("[edge dev e2e] fast reloads prepared in \(Clock.format(seconds: monotonicSeconds() - preparing)) after the first response")
+        // Once prepared, the library serves (the binary may predate the sources).
+        usleep(300_000)
+        #expect(log().contains("serving the app library"), "the app library was not switched to:\n\(log())")
 
         // A client requesting /hello throughout: every reload must be invisible to it.
         let load = LoadProbe(port: port, path: "/hello")

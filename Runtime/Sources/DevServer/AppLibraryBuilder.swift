@@ -28,8 +28,9 @@ final class AppLibraryBuilder {
     /// Sources as last compiled: a changed signature makes the compiler rebuild that file even when its
     /// modification time falls in the second the last build recorded (the driver's resolution).
     private var compiled: [String: [Int]] = [:]
-    /// Swift files in the app's folder that SwiftPM left out (the package's `exclude:`), as found when
-    /// the builder was made right after a `swift build`; files that appear later are sources.
+    /// Swift files in the app's folder that SwiftPM left out (the package's `exclude:`): those not in its
+    /// list that are older than its manifest. Newer ones appeared after its last build (or edge dev started
+    /// with `--no-build`) and are sources.
     private let excluded: Set<String>
     /// The library the newest server loads.
     private(set) var current: String?
@@ -63,7 +64,12 @@ final class AppLibraryBuilder {
         }
         self.plan = try SwiftPMPlan.parse(manifest: manifest, binary: FileSystem.realPath(binary) ?? binary)
         self.directory = scratch + "/edge-dev/\(product)-\(Self.hash(plan.sourceDirectory))"
-        self.excluded = Set(Self.swiftFiles(in: plan.sourceDirectory)).subtracting(plan.moduleSources)
+        let planned = FileSystem.signature(manifestPath).map { ($0[0], $0[1]) } ?? (0, 0)
+        let listed = Set(plan.moduleSources)
+        self.excluded = Set(Self.swiftFiles(in: plan.sourceDirectory).filter { file in
+            guard !listed.contains(file), let s = FileSystem.signature(file) else { return false }
+            return (s[0], s[1]) <= planned
+        })
         _ = FileSystem.makeDirectories(objects)
     }
 

@@ -148,7 +148,7 @@ public final class DevSupervisor: Sendable {
         } else {
             relay.setBackend(.unavailable("edge dev: the build failed; fix the errors shown in the terminal and save"))
         }
-        if built, options.fastReloads, FileSystem.exists(binaryPath), !stopping.load(ordering: .acquiring) { prepareLibrary(&session) }
+        if built, options.fastReloads, FileSystem.exists(binaryPath), !stopping.load(ordering: .acquiring) { prepareLibrary(&session, relay: relay) }
 
         while true {
             guard let event = events.take() else { continue }
@@ -212,7 +212,7 @@ public final class DevSupervisor: Sendable {
         }
         if stopping.load(ordering: .acquiring) { return }
         _ = restart(&session, relay: relay, timing: (start, buildTime))
-        if prepareAfter, !stopping.load(ordering: .acquiring) { prepareLibrary(&session) }
+        if prepareAfter, !stopping.load(ordering: .acquiring) { prepareLibrary(&session, relay: relay) }
     }
 
     // MARK: Environment
@@ -286,9 +286,10 @@ public final class DevSupervisor: Sendable {
 
     // MARK: Fast reloads
 
-    /// Links the host and compiles the app as a library, once (later sessions find both up to date);
-    /// on any failure every change keeps going through the build command.
-    private func prepareLibrary(_ session: inout Session) {
+    /// Links the host and compiles the app as a library, once (later sessions find both up to date), then
+    /// serves it: the binary may predate the sources (`--no-build`, or a save during the preparation).
+    /// On any failure every change keeps going through the build command.
+    private func prepareLibrary(_ session: inout Session, relay: Relay) {
         let start = Clock.now()
         let builder: AppLibraryBuilder
         do {
@@ -306,6 +307,9 @@ public final class DevSupervisor: Sendable {
         case .built:
             session.library = builder
             console.info("fast reloads ready in \(Clock.format(seconds: Clock.now() - start))")
+            if session.current != nil, !stopping.load(ordering: .acquiring) {
+                restart(&session, relay: relay, timing: nil, announce: "serving the app library")
+            }
         case .failed(let end, let output):
             console.warn("fast reloads unavailable: compiling the app as a library failed (\(end)); every change runs `swift build`")
             console.lines(BuildErrors.render(BuildErrors.extract(from: output, projectDirectory: project), color: console.style.enabled))
@@ -405,7 +409,7 @@ public final class DevSupervisor: Sendable {
     /// Starts a new server, waits for it to listen, switches new connections to it, then retires
     /// the old one (SIGTERM: it finishes in-flight requests). On failure the old one keeps serving.
     @discardableResult
-    private func restart(_ session: inout Session, relay: Relay, timing: (start: Double, build: Double?)?) -> Bool {
+    private func restart(_ session: inout Session, relay: Relay, timing: (start: Double, build: Double?)?, announce: String? = nil) -> Bool {
         let startedAt = Clock.now()
         let generation = session.nextGeneration
         session.nextGeneration += 1
@@ -446,7 +450,9 @@ public final class DevSupervisor: Sendable {
         }
         stats.withLock { $0.generation += 1 }
         let startSeconds = Clock.now() - startedAt
-        if let timing {
+        if let announce {
+            console.success("\(announce) (start \(Clock.format(seconds: startSeconds)))")
+        } else if let timing {
             var detail = "start \(Clock.format(seconds: startSeconds))"
             if let b = timing.build { detail = "build \(Clock.format(seconds: b)), " + detail }
             console.success("reloaded in \(Clock.format(seconds: Clock.now() - timing.start)) (\(detail))")
