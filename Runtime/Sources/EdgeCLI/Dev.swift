@@ -7,7 +7,7 @@ struct Dev: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch Functions/, vercel-like.json and .env*; rebuild and swap servers on save.",
         discussion: """
-        Serves on --port (else PORT, else 8000) and reloads on every save: after one swift build --product <this binary's product>, recompiles only the app module as a shared library (incrementally, with SwiftPM's own flags) and loads it into a fresh server, starts the new server and retires the old one without refusing a connection. A failed build leaves the previous version serving and prints the errors. Env files (later wins, the shell environment wins over all): .env, .env.development, .env.local, .env.development.local. Logs are pretty unless LOG_FORMAT is set. Also: SWIFT, NO_COLOR.
+        Serves on --port (else PORT, else 8000) and reloads on every save: after one swift build --product <this binary's product>, recompiles only the app module as a shared library (incrementally, with SwiftPM's own flags), loads it into a fresh server and retires the old one without refusing a connection (--no-fast-reload: swift build every time). A failed build leaves the previous version serving and prints the errors. Env files (later wins, the shell environment wins over all): .env, .env.development, .env.local, .env.development.local. Logs are pretty unless LOG_FORMAT is set. Also: SWIFT, NO_COLOR.
         """
     )
 
