@@ -119,8 +119,13 @@ import Glibc
     }
 
     @Test func writeLimitAdmitsExactlyTheLimitAndOneNonceOnce() throws {
-        let edge = try EdgeProcess(environment: ["KV_PATH": "/tmp/edge-vlm-r-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", "VLM__ADMIN_TOKEN": "adm", "VLM__WRITE_RL_LIMIT": "20"])
+        // The limit is per fixed window (`floor(now / window)`): 64 requests straddling a window's end would
+        // rightly get two windows' worth. A day-long window, and never within 5 s of its end.
+        let edge = try EdgeProcess(environment: ["KV_PATH": "/tmp/edge-vlm-r-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", "VLM__ADMIN_TOKEN": "adm",
+                                                 "VLM__WRITE_RL_LIMIT": "20", "VLM__WRITE_RL_WINDOW_SEC": "86400"])
         let port = edge.port
+        let untilNextWindow = 86_400 - Int(time(nil)) % 86_400
+        if untilNextWindow < 5 { sleep(UInt32(untilNextWindow + 1)) }
         let statuses = Mutex<[Int]>([])
         DispatchQueue.concurrentPerform(iterations: 64) { i in
             let s = (try? RawHTTP.request(port: port, "POST", "/v1/prompts", headers: Self.admin, body: Array(#"{"namespace":"rl","name":"p\#(i)","text":"t"}"#.utf8)).status) ?? -1
