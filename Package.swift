@@ -115,6 +115,7 @@ let package = Package(
                 "Cron",
                 "KV",
                 "EdgeTrace",
+                "Fetch",  // external rewrites proxy through the process's client
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -81,7 +81,7 @@ import Testing
         (#"{"crons":[{"path":"/a","schedule":"0 3 * * *","x":1}]}"#, "vercel-like.json: $.crons[0].x: unknown key"),
         (#"{"functions":{"Functions/**":{"maxDuration":0}}}"#, "vercel-like.json: $.functions[\"Functions/**\"].maxDuration: must be an integer from 1 to 1800 (seconds)"),
         (#"{"functions":{"Functions/**":{"memory":1024}}}"#, "vercel-like.json: $.functions[\"Functions/**\"].memory: unknown key"),
-        (#"{"rewrites":[{"source":"/a","destination":"https://example.com"}]}"#, "vercel-like.json: $.rewrites[0].destination: only same-deployment"),
+        (#"{"rewrites":[{"source":"/a","destination":"example.com/a"}]}"#, "vercel-like.json: $.rewrites[0].destination: must be a path starting with"),
         (#"{"redirects":[{"source":"/a/:","destination":"/b"}]}"#, "vercel-like.json: $.redirects[0].source: missing parameter name"),
         ("[1]", "vercel-like.json: $: expected an object"),
         ("{,}", "vercel-like.json: $: not valid JSON"),

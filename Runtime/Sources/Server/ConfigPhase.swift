@@ -62,8 +62,17 @@ struct ConfigPhase: Sendable {
         return (nil, headers)
     }
 
-    /// The first matching rewrite's destination (path and query), if any.
-    func rewrite(path: String, query: String?, facts: RequestFacts) -> (path: String, query: String?)? {
+    /// Where the first matching rewrite sends a request.
+    enum RewriteTarget: Equatable {
+        /// A path (and query) on this deployment, routed again.
+        case path(String, query: String?)
+        /// Another origin's URL (query included): the request is proxied there.
+        case external(url: String)
+    }
+
+    /// The first matching rewrite's destination, if any. Its query is the destination's, then the
+    /// request's, then (Vercel's rule) the source's parameters that the destination does not mention.
+    func rewrite(path: String, query: String?, facts: RequestFacts) -> RewriteTarget? {
         for r in config.rewrites {
             guard var params = r.source.match(path), conditionsHold(r.has, r.missing, facts, &params) else { continue }
             let dest = PathPattern.interpolate(r.destination, params)
@@ -79,7 +88,8 @@ struct ConfigPhase: Sendable {
                 for k in params.keys.sorted() where Int(k) == nil { extra.append("\(k)=\(params[k]!)") }
             }
             let merged = ([destQuery, query].compactMap { $0 } + extra).filter { !$0.isEmpty }.joined(separator: "&")
-            return (destPath, merged.isEmpty ? nil : merged)
+            if r.isExternal { return .external(url: merged.isEmpty ? destPath : destPath + "?" + merged) }
+            return .path(destPath, query: merged.isEmpty ? nil : merged)
         }
         return nil
     }

@@ -1,5 +1,6 @@
 import EdgeMetrics
 public import EdgeRuntime
+import Fetch
 package import Tracing
 package import EdgeTrace
 
@@ -171,13 +172,24 @@ public final class EdgeApplication: Sendable {
             // Static functions win over rewrites; dynamic ones only match after them (Vercel's order).
             let direct = table.match(path: path)
             var match = direct.flatMap { $0.entry.pattern.isStatic ? $0 : nil }
-            if match == nil, let (p, q) = phase.rewrite(path: path, query: req.rawQuery, facts: facts) {
-                req.path = p
-                req.rawQuery = q
-                match = table.match(path: p)
+            var externalURL: String?
+            if match == nil, let target = phase.rewrite(path: path, query: req.rawQuery, facts: facts) {
+                switch target {
+                case .path(let p, let q):
+                    req.path = p
+                    req.rawQuery = q
+                    match = table.match(path: p)
+                case .external(let url):
+                    externalURL = url
+                }
             }
-            if match == nil { match = direct }
-            if let match {
+            if match == nil, externalURL == nil { match = direct }
+            if let externalURL {
+                beginRequest(MetricsLayout.unmatchedBlock)
+                let client = services[FetchServiceKey.self] ?? HTTPClient.shared
+                let peer = trustProxy ? nil : req.clientAddress
+                outcome = Outcome(response: await ExternalRewrite.forward(req, to: externalURL, client: client, requestId: requestId, peer: peer))
+            } else if let match {
                 outcome = await dispatch(req, match: match, requestId: requestId, isCron: isCron, placement: placement)
             } else {
                 beginRequest(MetricsLayout.unmatchedBlock)

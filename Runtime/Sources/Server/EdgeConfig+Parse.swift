@@ -154,8 +154,10 @@ extension EdgeConfig {
         let o = try object(v, p, allowed: ["source", "destination", "has", "missing"])
         let source = try pattern(o["source"], "\(p).source")
         let dest = try string(o["destination"], "\(p).destination", required: true)!
-        guard dest.hasPrefix("/") else {
-            throw ConfigError(path: "\(p).destination", message: "only same-deployment destinations starting with '/' are supported (external rewrites are not implemented)")
+        if ExternalRewrite.isExternal(dest) {
+            if let problem = ExternalRewrite.problem(destination: dest) { throw ConfigError(path: "\(p).destination", message: problem) }
+        } else if !dest.hasPrefix("/") {
+            throw ConfigError(path: "\(p).destination", message: "must be a path starting with '/' or an http:// or https:// URL")
         }
         return Rewrite(source: source, destination: dest,
                        has: try conditions(o["has"], "\(p).has"), missing: try conditions(o["missing"], "\(p).missing"))

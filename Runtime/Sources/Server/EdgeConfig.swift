@@ -36,7 +36,11 @@ public struct EdgeConfig: Sendable {
 
     public struct Rewrite: Sendable {
         var source: PathPattern
+        /// A path on this deployment (`/...`), or another origin's URL (`https://...`, `http://...`): an
+        /// external rewrite, which proxies the request there (``ExternalRewrite``).
         public var destination: String
+        /// The destination is another origin's URL.
+        public var isExternal: Bool { ExternalRewrite.isExternal(destination) }
         public var has: [Condition]
         public var missing: [Condition]
     }
