@@ -48,4 +48,23 @@ struct BackPressureTests {
             #expect(try await response.body.bytes(upTo: 8_000_000).count == 8_000_000)
         }
     }
+
+    @Test("a fast consumer gets each socket read as one chunk, never more than the delivery size")
+    func piecesOfOneReadArriveTogether() async throws {
+        try await withUpstream { upstream, client in
+            let size = 16 * 1024 * 1024
+            let response = try await client.fetch(upstream.url("/big?size=\(size)&tag=pieces"))
+            var total = 0, largest = 0, chunks = 0
+            for try await chunk in response.body {
+                total += chunk.count
+                largest = max(largest, chunk.count)
+                chunks += 1
+            }
+            #expect(total == size)
+            #expect(largest <= FetchLimits.maxDeliveredChunk)
+            // libcurl hands its write callback at most 64 KiB at a time; delivering each piece on its own
+            // (a consumer wake-up and a socket write downstream per 64 KiB) never makes a larger chunk.
+            #expect(largest > 64 * 1024, "largest chunk \(largest) bytes in \(chunks) chunks")
+        }
+    }
 }

@@ -36,6 +36,8 @@ final class CurlLoop: @unchecked Sendable {
     /// No deadline of any active transfer is earlier than this (lazy: deadlines only move later,
     /// and every new earlier deadline is reported through ``noteDeadline(_:)``).
     var nextDeadlineScan: UInt64 = .max
+    /// Transfers that received bytes this turn while their consumer waited (``ResponseStream/deliverReceived()``).
+    private var deliveries: [Transfer] = []
 
     init(configuration: HTTPClient.Configuration) {
         self.configuration = configuration
@@ -87,6 +89,11 @@ final class CurlLoop: @unchecked Sendable {
         }
     }
 
+    /// Wakes `transfer`'s waiting consumer once this turn's socket reads are done (curl thread).
+    func deliverAfterThisTurn(_ transfer: Transfer) {
+        if deliveries.last !== transfer { deliveries.append(transfer) }
+    }
+
     /// Lowers the next deadline scan to `deadline` (curl thread).
     func noteDeadline(_ deadline: UInt64?) {
         if let deadline, deadline < nextDeadlineScan { nextDeadlineScan = deadline }
@@ -103,6 +110,10 @@ final class CurlLoop: @unchecked Sendable {
 
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
+            if !deliveries.isEmpty {
+                for transfer in deliveries { transfer.stream.deliverReceived() }
+                deliveries.removeAll(keepingCapacity: true)
+            }
             completeFinishedTransfers()
             fireDueDeadlines()
             count.store(active.count, ordering: .relaxed)

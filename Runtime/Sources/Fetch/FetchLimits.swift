@@ -1,14 +1,18 @@
 /// Every limit and default of the Fetch module, in one place.
 public enum FetchLimits {
     /// Response bytes buffered ahead of a slow consumer before the transfer is paused
-    /// (`CURL_WRITEFUNC_PAUSE`). The buffer can exceed this by at most one curl write (≤ ``curlBufferSize``).
-    public static let responseBufferHighWater = 256 * 1024
+    /// (`CURL_WRITEFUNC_PAUSE`). The buffer can exceed this by at most one curl write (≤ 64 KiB).
+    public static let responseBufferHighWater = 512 * 1024
     /// Once a paused transfer's buffer drains to this many bytes, the transfer is resumed.
-    public static let responseBufferLowWater = 64 * 1024
+    public static let responseBufferLowWater = 128 * 1024
     /// Request-body bytes a streaming producer may queue ahead of curl before `write` suspends.
     public static let requestBufferHighWater = 256 * 1024
-    /// Largest chunk handed to a body consumer: queued chunks are coalesced up to this size.
-    public static let maxDeliveredChunk = 64 * 1024
+    /// Largest chunk handed to a body consumer: bytes received while the previous chunk waits join it
+    /// up to this size (one socket read of ``curlBufferSize`` arrives as one chunk).
+    public static let maxDeliveredChunk = 256 * 1024
+    /// A write-callback piece at least this large is taken for a bulk body: its chunk reserves
+    /// ``maxDeliveredChunk`` bytes up front (smaller pieces, such as SSE events, get exactly their size).
+    static let bulkPieceBytes = 16 * 1024
     /// `CURLOPT_BUFFERSIZE`: the receive buffer per transfer.
     public static let curlBufferSize = 256 * 1024
     /// Default for ``FetchTimeouts/connect`` when neither request nor client sets one.

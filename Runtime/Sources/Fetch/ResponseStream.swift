@@ -9,12 +9,22 @@ import Synchronization
 /// - While `paused`, the consumer asks for a resume (once) when the buffer drains to `lowWater`.
 /// - `end` is set exactly once: by the curl thread when the transfer finishes, or by ``abandon()``.
 ///   Queued chunks are still delivered after a failure `end`; the error comes after them.
+/// - Bytes curl hands over while the consumer waits are queued, not delivered at once: the curl thread
+///   wakes the consumer once per turn of its loop (``deliverReceived()``), so the pieces of one socket
+///   read (libcurl passes at most 64 KiB per write callback) reach the consumer as one chunk of up to
+///   ``FetchLimits/maxDeliveredChunk`` bytes: one task wake-up and one socket write downstream, not four.
 final class ResponseStream: Sendable {
     typealias HeadContinuation = CheckedContinuation<Result<FetchResponse, FetchError>, Never>
     typealias BodyContinuation = CheckedContinuation<Result<[UInt8]?, FetchError>, Never>
 
     /// What the write callback should tell curl.
-    enum WriteDecision { case accepted, pause, abort }
+    enum WriteDecision {
+        case accepted
+        /// Accepted while the consumer waits: call ``deliverReceived()`` before the curl thread sleeps.
+        case acceptedConsumerWaiting
+        case pause
+        case abort
+    }
 
     struct State {
         var headWaiter: HeadContinuation?
@@ -83,16 +93,12 @@ final class ResponseStream: Sendable {
         return result
     }
 
-    /// Pops queued chunks (coalesced) or the end. `resume` is true when the consumer must ask
+    /// Pops the oldest queued chunk or the end. `resume` is true when the consumer must ask
     /// the curl thread to unpause (only from `takeReady`; inside a waiter install the buffer is empty).
     private static func take(_ s: inout State, lowWater: Int) -> (result: Result<[UInt8]?, FetchError>?, resume: Bool) {
         if s.terminated { return (.success(nil), false) }
         if !s.chunks.isEmpty {
-            var out = s.chunks.removeFirst()
-            while let next = s.chunks.first, out.count + next.count <= FetchLimits.maxDeliveredChunk {
-                out.append(contentsOf: next)
-                s.chunks.removeFirst()
-            }
+            let out = s.chunks.removeFirst()  // coalesced as received
             s.buffered -= out.count
             var resume = false
             if s.paused, !s.resumeRequested, s.buffered <= lowWater, s.end == nil {
@@ -141,24 +147,42 @@ final class ResponseStream: Sendable {
         waiter?.resume(returning: .success(response))
     }
 
-    /// Offers received body bytes (curl thread, write callback).
+    /// Offers received body bytes (curl thread, write callback). They join the last queued chunk while
+    /// it has room (one copy, no re-buffering on delivery).
     func receive(_ bytes: UnsafeRawBufferPointer) -> WriteDecision {
-        let (decision, waiter) = state.withLock { s -> (WriteDecision, BodyContinuation?) in
-            if s.abandoned || s.end != nil { return (.abort, nil) }
-            if let w = s.bodyWaiter {
-                s.bodyWaiter = nil
-                return (.accepted, w)
-            }
+        state.withLock { s in
+            if s.abandoned || s.end != nil { return .abort }
             if s.buffered >= highWater {
                 s.paused = true
-                return (.pause, nil)
+                return .pause
             }
-            s.chunks.append(Array(bytes))
+            let last = s.chunks.count - 1
+            if last >= 0, s.chunks[last].count + bytes.count <= FetchLimits.maxDeliveredChunk {
+                s.chunks[last].append(contentsOf: bytes)
+            } else {
+                var chunk: [UInt8] = []
+                // A bulk body fills whole chunks: room for one up front; small pieces (SSE events) get their size.
+                chunk.reserveCapacity(bytes.count >= FetchLimits.bulkPieceBytes ? FetchLimits.maxDeliveredChunk : bytes.count)
+                chunk.append(contentsOf: bytes)
+                s.chunks.append(chunk)
+            }
             s.buffered += bytes.count
-            return (.accepted, nil)
+            return s.bodyWaiter == nil ? .accepted : .acceptedConsumerWaiting
         }
-        waiter?.resume(returning: .success(Array(bytes)))
-        return decision
+    }
+
+    /// Hands what was queued to a waiting consumer (curl thread, once per loop turn after a write
+    /// callback answered ``WriteDecision/acceptedConsumerWaiting``).
+    func deliverReceived() {
+        let (waiter, result, resume) = state.withLock { s -> (BodyContinuation?, Result<[UInt8]?, FetchError>?, Bool) in
+            guard let w = s.bodyWaiter else { return (nil, nil, false) }
+            let r = Self.take(&s, lowWater: lowWater)
+            guard r.result != nil else { return (nil, nil, r.resume) }
+            s.bodyWaiter = nil
+            return (w, r.result, r.resume)
+        }
+        if resume { requestResume() }
+        if let waiter, let result { waiter.resume(returning: result) }
     }
 
     /// The curl thread is about to unpause: clear the paused state first, so a write callback

@@ -27,6 +27,9 @@ extension Transfer {
         switch stream.receive(bytes) {
         case .accepted:
             return bytes.count
+        case .acceptedConsumerWaiting:
+            loop.deliverAfterThisTurn(self)
+            return bytes.count
         case .pause:
             receivePaused = true
             return CCurl_WRITEFUNC_PAUSE
