@@ -247,7 +247,7 @@ let package = Package(
         .testTarget(name: "KVPostgresTests", dependencies: ["KV", "KVPostgres", "EdgeTesting", "Server", "Cron"], path: "Tests/KVPostgresTests", swiftSettings: strict),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], path: "Tests/FetchTests", swiftSettings: strict),
         .testTarget(name: "CronTests", dependencies: ["Cron"], path: "Tests/CronTests", swiftSettings: strict),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTrace", "EdgeTesting", "Cron", "KV", "KVLMDB", .product(name: "InMemoryTracing", package: "swift-distributed-tracing")], path: "Tests/ServerTests", swiftSettings: strict),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "EdgeRuntime", "EdgeTrace", "EdgeTesting", "Cron", "KV", "KVLMDB", .product(name: "InMemoryTracing", package: "swift-distributed-tracing"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras")], path: "Tests/ServerTests", swiftSettings: strict),
         .testTarget(name: "VLMTests", dependencies: ["Functions", "EdgeRuntime", "EdgeTesting", "KV", "KVLMDB"], path: "Tests/VLMTests", swiftSettings: strict),
         .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage", "EdgeTesting"], path: "Tests/EdgeImageTests", swiftSettings: strict),
         .testTarget(name: "FunctionsTests", dependencies: ["Functions", "EdgeTesting"], path: "Tests/FunctionsTests", swiftSettings: strict),

@@ -23,7 +23,7 @@ enum Deadline {
 
     /// Runs `body` under `deadline` on the current task (``Placement/currentTask``): the watchdog cancels
     /// this task when the deadline passes, and a body that then fails throws ``Exceeded``.
-    static func onCurrentTask<T>(until deadline: ContinuousClock.Instant?, _ body: () async throws -> T) async throws -> T {
+    nonisolated(nonsending) static func onCurrentTask<T>(until deadline: ContinuousClock.Instant?, _ body: nonisolated(nonsending) () async throws -> T) async throws -> T {
         guard let deadline else { return try await body() }
         let token = withUnsafeCurrentTask { task in
             Watchdog.shared.register(deadline: deadline, target: task.map { .current(CurrentTask($0)) } ?? .none)

@@ -136,7 +136,7 @@ public final class EdgeApplication: Sendable {
     /// ``respond(to:requestId:isCron:)`` with the handler's placement chosen by the caller: the HTTP
     /// server passes `.currentTask` (its task is the connection's, see ``Deadline/Placement``). The request
     /// is counted in flight in its outcome's metrics block; the caller ends it with ``recordEnd``.
-    func respond(to request: consuming Request, requestId: String, isCron: Bool = false, placement: Deadline.Placement) async -> Outcome {
+    nonisolated(nonsending) func respond(to request: consuming Request, requestId: String, isCron: Bool = false, placement: Deadline.Placement) async -> Outcome {
         guard let tracers else { return await route(request, requestId: requestId, isCron: isCron, placement: placement) }
         return await RequestSpan.record(request, tracers: tracers, isCron: isCron) { request in
             await route(request, requestId: requestId, isCron: isCron, placement: placement)
@@ -144,7 +144,7 @@ public final class EdgeApplication: Sendable {
     }
 
     /// ``respond(to:requestId:isCron:placement:)`` without the request span.
-    private func route(_ request: consuming Request, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
+    nonisolated(nonsending) private func route(_ request: consuming Request, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
         var req = request
         let path = req.path
         guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
@@ -203,7 +203,7 @@ public final class EdgeApplication: Sendable {
         return outcome
     }
 
-    private func dispatch(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
+    nonisolated(nonsending) private func dispatch(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
         let entry = match.entry
         let policy = entry.policy
         let origin = request.headers[.origin]
@@ -221,7 +221,7 @@ public final class EdgeApplication: Sendable {
 
     /// The route's answer before the app's finishing touches: preflight, method, limits, credential,
     /// then the handler under its deadline. Every error is rendered in the app's shape.
-    private func answer(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, placement: Deadline.Placement, notes: ResponseNotes) async -> Outcome {
+    nonisolated(nonsending) private func answer(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, placement: Deadline.Placement, notes: ResponseNotes) async -> Outcome {
         let entry = match.entry
         let policy = entry.policy
         let methods = entry.descriptor.methods

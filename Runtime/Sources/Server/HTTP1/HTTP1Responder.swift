@@ -24,7 +24,7 @@ struct HTTP1Responder: Sendable {
         }
     }
 
-    func serve(_ head: HTTPRequest, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, executor: LoopTaskExecutor, ended: @Sendable (Bool) -> Void) async {
+    nonisolated(nonsending) func serve(_ head: HTTPRequest, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, executor: LoopTaskExecutor, ended: @Sendable (Bool) -> Void) async {
         let start = ContinuousClock.now
         let requestId = RequestID.accept(head.headerFields[.requestId])
         let target = head.path ?? "/"
@@ -98,7 +98,7 @@ struct HTTP1Responder: Sendable {
     /// `content-length` or the client speaks HTTP/1.0 (then the connection's end delimits it). A stream
     /// that fails, or that breaks its `content-length`, closes the connection at once, so the client never
     /// takes a cut body as whole. The body bytes written, and the error if the stream failed.
-    static func write(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel, executor: LoopTaskExecutor) async -> (bytes: Int, error: (any Error)?) {
+    nonisolated(nonsending) static func write(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel, executor: LoopTaskExecutor) async -> (bytes: Int, error: (any Error)?) {
         switch response.body {
         case .empty:
             return (writeWhole(response, body: [], isHead: isHead, framing: framing, channel: channel), nil)

@@ -142,7 +142,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             sawRequest = true
             headStarted = nil
             headsReceived += 1
-            guard let head = try? HTTPRequest(nioHead, secure: false, splitCookie: false) else {
+            guard let head = try? RequestHeadConversion.request(nioHead) else {
                 // Not representable as an HTTP request (a method or target swift-http-types refuses).
                 reject(context: context)
                 return

@@ -1,0 +1,36 @@
+import HTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+import Testing
+@testable import Server
+
+/// The server's own conversion of NIO's request head gives exactly the library's `HTTPRequest`.
+@Suite struct RequestHeadConversionTests {
+    static let heads: [(HTTPMethod, String, [(String, String)])] = [
+        (.GET, "/hello", [("Host", "a.test"), ("Accept", "*/*")]),
+        (.GET, "/a/b?x=1&y=%20z", [("host", "a.test:8080")]),
+        (.POST, "/p", [("HOST", "first.test"), ("Host", "second.test"), ("Content-Length", "3")]),
+        (.GET, "/no-host", [("X-Hoste", "1"), ("Hos", "2"), ("Cookie", "a=1; b=2"), ("Cookie", "c=3")]),
+        (.GET, "//double//slashes/", [("Host", "a.test")]),
+        (.GET, "/%2F%00", [("Host", "a.test")]),
+        (.GET, "http://proxy.test/abs?q=1", [("Host", "other.test")]),
+        (.OPTIONS, "*", [("Host", "a.test")]),
+        (.CONNECT, "a.test:443", [("Host", "a.test:443")]),
+        (.init(rawValue: "PURGE"), "/cache", [("Host", "a.test")]),
+    ]
+
+    @Test(arguments: heads.indices)
+    func sameAsTheLibrary(_ i: Int) throws {
+        let (method, uri, fields) = Self.heads[i]
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: HTTPHeaders(fields))
+        let ours = try RequestHeadConversion.request(head)
+        let library = try HTTPRequest(head, secure: false, splitCookie: false)
+        #expect(ours == library, "\(uri)")
+        #expect(ours.headerFields == library.headerFields)
+    }
+
+    @Test func hostIsMatchedInAnyCaseOnly() {
+        #expect(RequestHeadConversion.isHost("host") && RequestHeadConversion.isHost("HoSt"))
+        #expect(!RequestHeadConversion.isHost("hosts") && !RequestHeadConversion.isHost("hos") && !RequestHeadConversion.isHost("h0st"))
+    }
+}
