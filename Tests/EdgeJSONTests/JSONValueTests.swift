@@ -41,4 +41,36 @@ import Testing
             #expect(throws: JSONParseError.self, "\(bad)") { try JSONValue.parse(bad) }
         }
     }
+
+    /// Integers are written digit by digit; the text is ``JSONValue/format(_:)``'s for every number.
+    @Test func writtenNumbersMatchTheirFormat() {
+        var values: [Double] = [0, -0.0, 1, -1, 7, 10, 42, 99, 100, 1_000_000, 123_456_789, -987_654_321,
+                                4_294_967_296, 9_007_199_254_740_991, -9_007_199_254_740_991, 9_007_199_254_740_992,
+                                1e21, 0.1, -2.5, 1.0 / 3.0, .infinity, -.infinity, .nan, .greatestFiniteMagnitude]
+        var p: Double = 1
+        for _ in 0..<54 { values.append(p); values.append(p - 1); values.append(-p); p *= 2 }
+        for v in values {
+            var out: [UInt8] = []
+            JSONValue.writeNumber(v, into: &out)
+            #expect(String(decoding: out, as: UTF8.self) == JSONValue.format(v), "\(v)")
+        }
+    }
+
+    @Test func everyControlCharacterIsEscaped() {
+        var s = "q\"b\\"
+        var expected = #""q\"b\\"#
+        for c in 0..<0x20 {
+            s.unicodeScalars.append(Unicode.Scalar(UInt8(c)))
+            switch c {
+            case 0x08: expected += #"\b"#
+            case 0x09: expected += #"\t"#
+            case 0x0A: expected += #"\n"#
+            case 0x0C: expected += #"\f"#
+            case 0x0D: expected += #"\r"#
+            default: expected += "\\u00" + String(c >> 4, radix: 16) + String(c & 0xF, radix: 16)
+            }
+        }
+        expected += "é\""
+        #expect(JSONValue.string(s + "é").text == expected)
+    }
 }

@@ -85,7 +85,28 @@ extension JSONValue {
         return "\(d)"
     }
 
+    /// ``format(_:)``'s text appended to `out`; integers (every count, id and size) are written digit by
+    /// digit, without a `String` in between.
     public static func writeNumber(_ n: Double, into out: inout [UInt8]) {
+        if n.isFinite, n == n.rounded(), abs(n) < 9_007_199_254_740_992 {
+            var v = Int64(n)
+            if v == 0 { out.append(UInt8(ascii: "0")); return }
+            if v < 0 { out.append(UInt8(ascii: "-")); v = -v }
+            var digits: (UInt64, UInt64) = (0, 0)  // up to 16 digits, little end first, one byte each
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                while v > 0 {
+                    buffer[count] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                    v /= 10
+                    count += 1
+                }
+                while count > 0 {
+                    count -= 1
+                    out.append(buffer[count])
+                }
+            }
+            return
+        }
         out.append(contentsOf: format(n).utf8)
     }
 
@@ -109,19 +130,22 @@ extension JSONValue {
         }
         for byte in s.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case UInt8(ascii: "\""): out.append(0x5C); out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
             case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                out.append(0x5C); out.append(UInt8(ascii: "u")); out.append(0x30); out.append(0x30)
+                out.append(hexDigit(byte >> 4)); out.append(hexDigit(byte & 0xF))
             default: out.append(byte)
             }
         }
         out.append(UInt8(ascii: "\""))
     }
+
+    /// `0`-`9`, `a`-`f` for a nibble.
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 }
