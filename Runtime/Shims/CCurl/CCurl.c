@@ -11,6 +11,7 @@ static struct {
     CURLcode (*global_init)(long);
     CURL *(*easy_init)(void);
     void (*easy_cleanup)(CURL *);
+    void (*easy_reset)(CURL *);
     const char *(*easy_strerror)(CURLcode);
     CURLcode (*easy_pause)(CURL *, int);
     CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
@@ -47,6 +48,7 @@ static void load(void) {
     CCURL_SYM(global_init, "curl_global_init")
     CCURL_SYM(easy_init, "curl_easy_init")
     CCURL_SYM(easy_cleanup, "curl_easy_cleanup")
+    CCURL_SYM(easy_reset, "curl_easy_reset")
     CCURL_SYM(easy_strerror, "curl_easy_strerror")
     CCURL_SYM(easy_pause, "curl_easy_pause")
     CCURL_SYM(easy_setopt, "curl_easy_setopt")
@@ -87,6 +89,7 @@ CURLcode CCurl_global_init_once(void) {
 
 CURL *curl_easy_init(void) { return ready() ? lib.easy_init() : NULL; }
 void curl_easy_cleanup(CURL *easy) { if (ready()) lib.easy_cleanup(easy); }
+void curl_easy_reset(CURL *easy) { if (ready()) lib.easy_reset(easy); }
 const char *curl_easy_strerror(CURLcode code) { return ready() ? lib.easy_strerror(code) : "libcurl is not available"; }
 CURLcode curl_easy_pause(CURL *easy, int bitmask) { return ready() ? lib.easy_pause(easy, bitmask) : CURLE_FAILED_INIT; }
 CURLM *curl_multi_init(void) { return ready() ? lib.multi_init() : NULL; }

@@ -40,6 +40,13 @@ extension CurlLoop {
         if let easy = transfer.easy {
             active.removeValue(forKey: easy)
             curl_multi_remove_handle(multi, easy)
+            // A handle whose transfer completed is reset and kept for the next transfer (its
+            // allocations, the receive buffer among them, are reused); any other is freed.
+            if case .success = result, spareEasyHandles.count < FetchLimits.spareEasyHandles {
+                curl_easy_reset(easy)
+                spareEasyHandles.append(easy)
+                transfer.easy = nil
+            }
         }
         cleanUp(transfer)
         transfer.producer?.cancel()

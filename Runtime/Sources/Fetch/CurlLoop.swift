@@ -36,6 +36,8 @@ final class CurlLoop: @unchecked Sendable {
     /// No deadline of any active transfer is earlier than this (lazy: deadlines only move later,
     /// and every new earlier deadline is reported through ``noteDeadline(_:)``).
     var nextDeadlineScan: UInt64 = .max
+    /// Easy handles of completed transfers, reset, for the next ones (curl thread).
+    var spareEasyHandles: [UnsafeMutableRawPointer] = []
     /// Transfers that received bytes this turn while their consumer waited (``ResponseStream/deliverReceived()``).
     private var deliveries: [Transfer] = []
 
@@ -152,6 +154,8 @@ final class CurlLoop: @unchecked Sendable {
             if case .add(let transfer) = command { transfer.stream.finish(.failure(error)); transfer.upload?.close() }
         }
         for transfer in Array(active.values) { finish(transfer, .failure(error)) }
+        for easy in spareEasyHandles { curl_easy_cleanup(easy) }
+        spareEasyHandles = []
         count.store(0, ordering: .relaxed)
         curl_multi_cleanup(multi)
     }

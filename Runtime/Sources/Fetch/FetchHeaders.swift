@@ -11,22 +11,19 @@ public struct FetchHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, 
 
     /// The first value for `name`, or `nil`.
     public subscript(_ name: String) -> String? {
-        let key = name.lowercasedASCII
-        return fields.first { $0.name.lowercasedASCII == key }?.value
+        fields.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 
     /// Every value for `name`, in order.
     public func values(for name: String) -> [String] {
-        let key = name.lowercasedASCII
-        return fields.filter { $0.name.lowercasedASCII == key }.map(\.value)
+        fields.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
     }
 
     public mutating func append(name: String, value: String) { fields.append((name: name, value: value)) }
 
     /// Removes every field called `name`.
     public mutating func remove(_ name: String) {
-        let key = name.lowercasedASCII
-        fields.removeAll { $0.name.lowercasedASCII == key }
+        fields.removeAll { $0.name.equalsIgnoringASCIICase(name) }
     }
 
     public var count: Int { fields.count }
@@ -41,6 +38,23 @@ public struct FetchHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, 
             hasher.combine(field.value)
         }
     }
+}
+
+extension String {
+    /// Equal once ASCII letters are lowercased on both sides (header names), without making either copy.
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        var a = utf8.makeIterator(), b = other.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?):
+                if x != y, Self.lowerASCII(x) != Self.lowerASCII(y) { return false }
+            default: return false
+            }
+        }
+    }
+
+    private static func lowerASCII(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
 }
 
 extension StringProtocol {

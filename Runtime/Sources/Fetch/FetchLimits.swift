@@ -15,6 +15,9 @@ public enum FetchLimits {
     static let bulkPieceBytes = 16 * 1024
     /// `CURLOPT_BUFFERSIZE`: the receive buffer per transfer.
     public static let curlBufferSize = 256 * 1024
+    /// Easy handles of completed transfers the client keeps for reuse (`curl_easy_reset`): a new handle
+    /// per transfer (`curl_easy_init`, its receive buffer, `curl_easy_cleanup`) was ~30k instructions.
+    static let spareEasyHandles = 64
     /// Default for ``FetchTimeouts/connect`` when neither request nor client sets one.
     public static let defaultConnectTimeout: Duration = .seconds(10)
     /// Default ``RedirectPolicy``: follow up to this many redirects, as WHATWG fetch does.

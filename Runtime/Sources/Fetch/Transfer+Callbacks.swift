@@ -51,27 +51,51 @@ extension Transfer {
         lastActivity = now
         if headDelivered { return raw.count }  // trailers: ignored
 
-        var bytes = raw[...]
-        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
-        let line = Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes), as: UTF8.self))
+        // Parsed as bytes: a head line is ASCII in practice, and Character-wise parsing (grapheme breaking
+        // per character) cost more than the rest of a small transfer.
+        var end = raw.count
+        while end > 0, raw[end - 1] == UInt8(ascii: "\n") || raw[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let line = UnsafeRawBufferPointer(rebasing: raw[0..<end])
 
-        if line.hasPrefix("HTTP/") {
-            let parts = line.split(separator: " ", maxSplits: 2)
-            parsedVersion = parts.first.map(String.init) ?? ""
-            parsedStatus = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        if Self.startsWithHTTPSlash(line) {
+            // `HTTP/1.1 200 OK`: the version, then the status code.
+            let firstSpace = line.firstIndex(of: UInt8(ascii: " ")) ?? line.count
+            parsedVersion = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<firstSpace]), as: UTF8.self)
+            var status = 0, i = firstSpace, digits = 0
+            while i < line.count, line[i] == UInt8(ascii: " ") { i += 1 }
+            while i < line.count, digits < 3, case let d = line[i], d >= 0x30, d <= 0x39 {
+                status = status * 10 + Int(d - 0x30)
+                i += 1
+                digits += 1
+            }
+            parsedStatus = digits == 3 && (i == line.count || line[i] == UInt8(ascii: " ")) ? status : 0
             parsedHeaders = FetchHeaders()
             followingRedirect = false
             return raw.count
         }
         if !line.isEmpty {
-            if let colon = line.firstIndex(of: ":") {
-                let name = line[..<colon].trimmingSpaces
-                let value = line[line.index(after: colon)...].trimmingSpaces
-                parsedHeaders.append(name: String(name), value: String(value))
+            if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                let name = Self.trimmed(line, 0, colon)
+                let value = Self.trimmed(line, colon + 1, line.count)
+                parsedHeaders.append(name: String(decoding: UnsafeRawBufferPointer(rebasing: line[name]), as: UTF8.self),
+                                     value: String(decoding: UnsafeRawBufferPointer(rebasing: line[value]), as: UTF8.self))
             }
             return raw.count
         }
         return didReceiveEndOfHead() ? raw.count : 0
+    }
+
+    private static func startsWithHTTPSlash(_ line: UnsafeRawBufferPointer) -> Bool {
+        line.count >= 5 && line[0] == UInt8(ascii: "H") && line[1] == UInt8(ascii: "T") && line[2] == UInt8(ascii: "T")
+            && line[3] == UInt8(ascii: "P") && line[4] == UInt8(ascii: "/")
+    }
+
+    /// `from..<to` of `line` without leading and trailing spaces and tabs.
+    private static func trimmed(_ line: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> Range<Int> {
+        var lower = from, upper = to
+        while lower < upper, line[lower] == 0x20 || line[lower] == 0x09 { lower += 1 }
+        while upper > lower, line[upper - 1] == 0x20 || line[upper - 1] == 0x09 { upper -= 1 }
+        return lower..<upper
     }
 
     /// The blank line after a head. Returns `false` to abort the transfer with `pendingError`.
@@ -118,14 +142,5 @@ extension Transfer {
             loop.noteDeadline(timeouts.firstByte.map { now &+ $0.nanoseconds })
         }
         return n
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return s
     }
 }

@@ -8,7 +8,7 @@ extension Transfer {
         guard scheme.hasPrefix("http://") || scheme.hasPrefix("https://") else {
             throw FetchError(.invalidURL, message: "only absolute http:// and https:// URLs can be fetched", url: request.url)
         }
-        guard let easy = curl_easy_init() else {
+        guard let easy = loop.spareEasyHandles.popLast() ?? curl_easy_init() else {
             throw FetchError(.other, message: "curl_easy_init failed", url: request.url)
         }
         self.easy = easy

@@ -22,16 +22,57 @@ public struct EdgeLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var merged = metadata
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        if let extra = event.metadata, !extra.isEmpty {
+            if merged.isEmpty { merged = extra } else { merged.merge(extra) { _, new in new } }
+        }
         switch format {
         case .json:
-            var o: JSONObject = ["ts": .string(Timestamp.now()), "level": .string(event.level.rawValue), "msg": .string("\(event.message)")]
-            for (k, v) in merged.sorted(by: { $0.key < $1.key }) { o[k] = Self.json(v) }
-            sink.write(JSONValue.object(o).serialized)
+            let keys = merged.keys.sorted()
+            if keys.contains(where: Self.reserved.contains) {
+                // A metadata key named like a fixed member replaces its value in place (JSONObject's rule).
+                var o: JSONObject = ["ts": .string(Timestamp.now()), "level": .string(event.level.rawValue), "msg": .string("\(event.message)")]
+                for k in keys { o[k] = Self.json(merged[k]!) }
+                sink.write(JSONValue.object(o).serialized)
+                return
+            }
+            // The same line written straight into the sink's buffer (logging runs on request paths).
+            sink.writeLine { out in
+                out += Self.openTimestamp
+                Timestamp.appendNow(to: &out)
+                out += Self.levelMember
+                out.append(contentsOf: event.level.rawValue.utf8)
+                out += Self.messageMember
+                JSONValue.writeString(event.message.description, into: &out)
+                for k in keys {
+                    out.append(UInt8(ascii: ","))
+                    JSONValue.writeString(k, into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    Self.write(merged[k]!, into: &out)
+                }
+                out.append(UInt8(ascii: "}"))
+            }
         case .pretty:
             var line = "\(Timestamp.now()) \(event.level.rawValue.uppercased()) \(event.message)"
             for k in merged.keys.sorted() { line += " \(k)=\(merged[k]!)" }
             sink.write(Array(line.utf8))
+        }
+    }
+
+    /// The members every JSON line starts with.
+    private static let reserved: Set<String> = ["ts", "level", "msg"]
+    private static let openTimestamp = Array(#"{"ts":""#.utf8)
+    private static let levelMember = Array(#"","level":""#.utf8)
+    private static let messageMember = Array(#"","msg":"#.utf8)
+
+    /// ``json(_:)``'s text for a metadata value, strings and numbers without building a `JSONValue`.
+    static func write(_ v: Logger.MetadataValue, into out: inout [UInt8]) {
+        switch v {
+        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .stringConvertible(let c):
+            if let i = c as? Int { JSONValue.writeNumber(Double(i), into: &out) }
+            else if let d = c as? Double { JSONValue.writeNumber(d, into: &out) }
+            else { JSONValue.writeString(c.description, into: &out) }
+        case .array, .dictionary: json(v).write(to: &out)
         }
     }
 
