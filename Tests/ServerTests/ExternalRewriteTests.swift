@@ -61,6 +61,14 @@ import Glibc
         }
     }
 
+    /// Never answers (until cancelled).
+    struct Silent: EdgeFunction {
+        func handle(_ request: Request, context: Context) async throws -> Response {
+            try await Task.sleep(for: .seconds(30))
+            return .text("late")
+        }
+    }
+
     struct Unavailable: EdgeFunction {
         func handle(_ request: Request, context: Context) async throws -> Response {
             try .json(["error": "busy"], status: .serviceUnavailable)
@@ -72,6 +80,7 @@ import Glibc
         RouteDescriptor("/big", file: "Functions/big/Big.swift", Big.self),
         RouteDescriptor("/moved", file: "Functions/moved/Moved.swift", Moved.self),
         RouteDescriptor("/unavailable", file: "Functions/unavailable/Unavailable.swift", Unavailable.self),
+        RouteDescriptor("/silent", file: "Functions/silent/Silent.swift", Silent.self),
     ]
 
     /// The front's own routes: a static one and a dynamic one.
@@ -173,6 +182,18 @@ import Glibc
             #expect(tooLarge.status == 413)
             #expect(tooLarge.code == "payload_too_large")
             #expect(Self.seen.load(ordering: .relaxed) == before, "nothing was sent upstream")
+        }
+    }
+
+    @Test func anUpstreamThatSendsNoHeadIs504() async throws {
+        try await ServerSocketTests.serving(Self.upstreamRoutes, config: "{}") { port in
+            let started = ContinuousClock.now
+            let r = await ExternalRewrite.forward(Request(method: .get, path: "/x"), to: "http://127.0.0.1:\(port)/silent",
+                                                  client: .shared, requestId: "rid", peer: nil, firstByteTimeout: .milliseconds(300))
+            #expect(r.status.code == 504)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            guard case .bytes(let body) = r.body else { Issue.record("no body"); return }
+            #expect(String(decoding: body, as: UTF8.self).contains("upstream_timeout"))
         }
     }
 

@@ -6,6 +6,9 @@ import Glibc
 public enum EdgeLimits {
     /// Largest request body the body helpers collect unless a function sets `maxRequestBodySize` (Vercel: 4.5 MB).
     public static let defaultMaxRequestBodySize = 4_718_592
+    /// How long an external rewrite waits for the upstream's response head before answering 504
+    /// `upstream_timeout` (the body then streams without a limit while bytes flow).
+    public static let externalRewriteFirstByteTimeout: Duration = .seconds(120)
     /// Largest `maxRequestBodySize` a function may configure.
     public static let maxConfigurableRequestBodySize = 1 << 30
     /// Default wall-clock budget for a handler when no `maxDuration` is configured, in seconds (Vercel's 300 s).

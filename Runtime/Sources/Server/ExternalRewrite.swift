@@ -12,8 +12,9 @@ import Fetch
 ///   ``EdgeLimits/defaultMaxRequestBodySize`` (a larger declared length is 413 before anything is sent).
 /// - Returned: the upstream's status, header fields (hop-by-hop ones dropped, the body framed by this
 ///   server) and body, unchanged; redirects are passed to the client, not followed.
-/// - Failures: an unreachable or failing upstream is 502 `upstream_error`, a silent one 504
-///   `upstream_timeout` (``FetchError``), in the error envelope.
+/// - Failures: an unreachable or failing upstream is 502 `upstream_error`; one that sends no response
+///   head within ``EdgeLimits/externalRewriteFirstByteTimeout`` is 504 `upstream_timeout` (``FetchError``),
+///   in the error envelope.
 enum ExternalRewrite {
     /// Whether a rewrite destination names another origin.
     static func isExternal(_ destination: String) -> Bool {
@@ -38,7 +39,8 @@ enum ExternalRewrite {
     ]
 
     /// Proxies `request` to `url` with `client`.
-    static func forward(_ request: consuming Request, to url: String, client: HTTPClient, requestId: String, peer: String?) async -> Response {
+    static func forward(_ request: consuming Request, to url: String, client: HTTPClient, requestId: String, peer: String?,
+                        firstByteTimeout: Duration = EdgeLimits.externalRewriteFirstByteTimeout) async -> Response {
         var request = request
         request.body.limit = EdgeLimits.defaultMaxRequestBodySize  // the server's body source enforces it too
         if let declared = request.body.declaredLength, declared > request.body.limit {
@@ -69,7 +71,8 @@ enum ExternalRewrite {
 
         let hasBody = request.body.declaredLength.map { $0 > 0 } ?? (request.headers[.transferEncoding] != nil)
         let body: FetchRequest.Body = hasBody ? .stream(request.body.stream, length: request.body.declaredLength) : .none
-        let fetch = FetchRequest(url: url, method: request.method.rawValue, headers: headers, body: body, redirect: .manual)
+        let fetch = FetchRequest(url: url, method: request.method.rawValue, headers: headers, body: body,
+                                 timeouts: FetchTimeouts(firstByte: firstByteTimeout), redirect: .manual)
         do throws(FetchError) {
             return .proxy(try await client.fetch(fetch))
         } catch {
