@@ -52,13 +52,31 @@ extension CronInstant {
         self = whole.advanced(by: fraction)
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS[.mmm]Z`, digits written into one buffer (timestamps are formatted on
+    /// request paths: a JSON answer may carry several). A year outside 0...9999 keeps its sign and all
+    /// its digits, each other field is zero-padded to its width.
     private static func format(_ t: UTCDateTime, milliseconds: Int?) -> String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(abs(value))
-            return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        func pad(_ value: Int, _ width: Int) {
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            let v = value.magnitude
+            var digits = 1, divisor: UInt = 1
+            while v / divisor >= 10 { digits += 1; divisor *= 10 }
+            for _ in digits..<max(width, digits) { out.append(UInt8(ascii: "0")) }
+            while divisor > 0 {
+                out.append(UInt8(truncatingIfNeeded: 0x30 + (v / divisor) % 10))
+                divisor /= 10
+            }
         }
-        var text = "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))"
-        if let milliseconds { text += "." + pad(milliseconds, 3) }
-        return text + "Z"
+        pad(t.year, 4); out.append(UInt8(ascii: "-"))
+        pad(t.month, 2); out.append(UInt8(ascii: "-"))
+        pad(t.day, 2); out.append(UInt8(ascii: "T"))
+        pad(t.hour, 2); out.append(UInt8(ascii: ":"))
+        pad(t.minute, 2); out.append(UInt8(ascii: ":"))
+        pad(t.second, 2)
+        if let milliseconds { out.append(UInt8(ascii: ".")); pad(milliseconds, 3) }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 }
