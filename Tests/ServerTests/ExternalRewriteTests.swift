@@ -61,14 +61,6 @@ import Glibc
         }
     }
 
-    /// Never answers (until cancelled).
-    struct Silent: EdgeFunction {
-        func handle(_ request: Request, context: Context) async throws -> Response {
-            try await Task.sleep(for: .seconds(30))
-            return .text("late")
-        }
-    }
-
     struct Unavailable: EdgeFunction {
         func handle(_ request: Request, context: Context) async throws -> Response {
             try .json(["error": "busy"], status: .serviceUnavailable)
@@ -80,7 +72,7 @@ import Glibc
         RouteDescriptor("/big", file: "Functions/big/Big.swift", Big.self),
         RouteDescriptor("/moved", file: "Functions/moved/Moved.swift", Moved.self),
         RouteDescriptor("/unavailable", file: "Functions/unavailable/Unavailable.swift", Unavailable.self),
-        RouteDescriptor("/silent", file: "Functions/silent/Silent.swift", Silent.self),
+        RouteDescriptor("/silent", file: "Functions/silent/Slow.swift", Slow.self),  // answers after 30 s
     ]
 
     /// The front's own routes: a static one and a dynamic one.
