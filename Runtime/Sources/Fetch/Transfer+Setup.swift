@@ -8,7 +8,14 @@ extension Transfer {
         guard scheme.hasPrefix("http://") || scheme.hasPrefix("https://") else {
             throw FetchError(.invalidURL, message: "only absolute http:// and https:// URLs can be fetched", url: request.url)
         }
-        guard let easy = loop.spareEasyHandles.popLast() ?? curl_easy_init() else {
+        // A spare handle (``CurlLoop/spareEasyHandles``) still holding its receive buffer refuses a new
+        // CURLOPT_BUFFERSIZE (libcurl 7.88 after an HTTP/2 transfer): such a handle is freed, not reused.
+        var spare = loop.spareEasyHandles.popLast()
+        if let handle = spare, CCurl_easy_setopt_long(handle, CURLOPT_BUFFERSIZE, FetchLimits.curlBufferSize) != CURLE_OK {
+            curl_easy_cleanup(handle)
+            spare = nil
+        }
+        guard let easy = spare ?? curl_easy_init() else {
             throw FetchError(.other, message: "curl_easy_init failed", url: request.url)
         }
         self.easy = easy
@@ -19,7 +26,7 @@ extension Transfer {
         try set(CURLOPT_PROTOCOLS_STR, string: "http,https")
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_FOLLOWLOCATION, 0)  // redirects are followed by CurlLoop, see RedirectPolicy
-        try set(CURLOPT_BUFFERSIZE, FetchLimits.curlBufferSize)
+        if spare == nil { try set(CURLOPT_BUFFERSIZE, FetchLimits.curlBufferSize) }
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         if scheme.hasPrefix("https://") || configuration.httpVersion == .http2PriorKnowledge {
             // Prefer multiplexing on an HTTP/2 connection being set up. Not for cleartext HTTP/1.1:
