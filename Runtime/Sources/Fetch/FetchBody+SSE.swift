@@ -41,10 +41,14 @@ extension FetchResponse {
     /// when it passes ``body`` through.
     public var forwardableHeaders: FetchHeaders {
         var out = headers
-        for name in ["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
-                     "proxy-connection", "proxy-authenticate", "proxy-authorization"] {
-            out.remove(name)
-        }
+        for name in FetchHeaders.hopByHopNames { out.remove(name) }
         return out
     }
+}
+
+extension FetchHeaders {
+    /// Field names that describe one connection, not the message (RFC 9110 §7.6.1), lower-case: a proxy
+    /// drops them in both directions.
+    package static let hopByHopNames = ["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+                                        "proxy-connection", "proxy-authenticate", "proxy-authorization"]
 }

@@ -32,11 +32,8 @@ enum ExternalRewrite {
         return nil
     }
 
-    /// Request fields that describe one hop, not the request.
-    private static let hopByHop: Set<String> = [
-        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te",
-        "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect",
-    ]
+    /// Request fields not sent upstream: hop-by-hop ones, and those the client sets for its own request.
+    private static let hopByHop = Set(FetchHeaders.hopByHopNames + ["host", "content-length", "expect"])
 
     /// Proxies `request` to `url` with `client`.
     static func forward(_ request: consuming Request, to url: String, client: HTTPClient, requestId: String, peer: String?,
