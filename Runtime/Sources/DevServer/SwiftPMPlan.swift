@@ -36,7 +36,6 @@ struct SwiftPMPlan: Equatable {
 
     /// One command of the manifest.
     struct Command {
-        var name: String
         var inputs: [String] = []
         var outputs: [String] = []
         var arguments: [String] = []
@@ -82,7 +81,7 @@ struct SwiftPMPlan: Equatable {
         for line in manifest.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("  \""), line.hasSuffix("\":") {
                 if let c = current { result.append(c) }
-                current = Command(name: String(line.dropFirst(3).dropLast(2)))
+                current = Command()
                 continue
             }
             guard current != nil, line.hasPrefix("    ") else {
