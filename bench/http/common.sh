@@ -4,6 +4,7 @@
 
 HB_PKG="$HERE/hummingbird-bare"
 HB_BIN="$HB_PKG/.build/release/HelloHummingbird"
+ENGINE_PKG="$HERE/engine-prototype"
 SUDO=""; [[ "$(id -u)" = 0 ]] || SUDO=sudo
 
 # Scratch for the Python side (server cwd, stderr, kept logs) and the pids of live servers.
@@ -81,6 +82,12 @@ need_server() {  # need_server NAME
         # Linked like the edge binary we ship (make release, the container): Swift runtime static.
         echo "==> building bare Hummingbird (first time takes a few minutes): swift build -c release --static-swift-stdlib --package-path $HB_PKG" >&2
         run_step swift build -c release --static-swift-stdlib --package-path "$HB_PKG" >&2
+      fi ;;
+    epoll-proto|epoll-proto-task|nio-raw)
+      if [[ ! -x "$ENGINE_PKG/.build/release/EpollHello" || ! -x "$ENGINE_PKG/.build/release/NIOHello" ]]; then
+        wait_for_other_swift_builds
+        echo "==> building the engine prototype: swift build -c release --static-swift-stdlib --package-path $ENGINE_PKG" >&2
+        run_step swift build -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked --package-path "$ENGINE_PKG" >&2
       fi ;;
     deno)
       command -v deno >/dev/null || pip_install deno

@@ -22,7 +22,10 @@ from pathlib import Path
 
 import servers as S
 
-ORDER = ["edge", "edge-nometrics", "edge-traced", "edge-sampled", "edge-sampled-otel", "edge-1proc", "edge-log", "hummingbird", "deno", "node", "fastapi"]
+ORDER = ["edge", "edge-nometrics", "edge-traced", "edge-sampled", "edge-sampled-otel", "edge-1proc", "edge-log", "hummingbird", "nio-raw", "epoll-proto", "epoll-proto-task", "deno", "node", "fastapi"]
+DEFAULT = ["edge", "hummingbird", "deno", "node", "fastapi"]
+# Docs/Decisions/0031's engine prototype: compared with edge, SwiftNIO's floor and Deno.
+PROTOTYPES = ("nio-raw", "epoll-proto", "epoll-proto-task")
 PEERS = ["edge-1proc", "hummingbird", "deno", "node", "fastapi"]
 WRK_LUA = S.HERE / "wrk_report.lua"
 
@@ -59,8 +62,8 @@ def parse_args() -> argparse.Namespace:
         a.servers = [n for n in ORDER if n in names]
     elif a.route == "kv":
         a.servers = [n for n in ORDER if n in S.KV_SERVERS and (n != "edge-log" or a.edge_log)]
-    else:
-        a.servers = [n for n in ORDER if n != "edge-log" or a.edge_log]
+    else:  # run.sh's documented default (the others are opt-in with --only)
+        a.servers = [n for n in ORDER if n in DEFAULT or (n == "edge-log" and a.edge_log)]
     if a.route == "kv" and any(n not in S.KV_SERVERS for n in a.servers):
         ap.error(f"--route kv runs only {sorted(S.KV_SERVERS)}")
     if a.edge_log and "edge-log" not in a.servers:
@@ -160,12 +163,12 @@ def summarize(results: dict[str, list[dict]]) -> dict[str, dict]:
 
 def ratios(summary: dict[str, dict]) -> dict[str, dict[str, dict]]:
     out: dict[str, dict[str, dict]] = {}
-    for e in ("edge", "edge-log"):
+    for e in ("edge", "edge-log") + PROTOTYPES:
         if e not in summary:
             continue
         s = summary[e]
-        for p in PEERS:
-            if p in summary:
+        for p in PEERS if e in ("edge", "edge-log") else ("edge", "nio-raw", "deno"):
+            if p in summary and p != e:
                 q = summary[p]
                 out.setdefault(e, {})[p] = {
                     "rps": s["rps"] / q["rps"] if q["rps"] else float("nan"),
@@ -180,7 +183,7 @@ def print_table(a, summary, rat) -> None:
     print()
     print(f"# medians of {a.rounds} round(s); wrk -t{a.threads} -c{a.connections} -d{a.duration:g}s, "
           f"warm-up {a.warmup:g}s; server and wrk share {os.cpu_count()} cores")
-    hdr = (f"{'server':<12} {'req/s':>9} {'spread':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU%':>5} "
+    hdr = (f"{'server':<16} {'req/s':>9} {'spread':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU%':>5} "
            f"{'CPU s/100k':>10} {'idle MiB':>8} {'peak MiB':>8} {'B/resp':>6} {'errors':>6}")
     print(hdr)
     print("-" * len(hdr))
@@ -188,7 +191,7 @@ def print_table(a, summary, rat) -> None:
         if name not in summary:
             continue
         s = summary[name]
-        print(f"{name:<12} {s['rps']:>9.0f} {s['rps_spread_pct']:>6.1f}% {s['p50_ms']:>7.3f} {s['p99_ms']:>7.3f} "
+        print(f"{name:<16} {s['rps']:>9.0f} {s['rps_spread_pct']:>6.1f}% {s['p50_ms']:>7.3f} {s['p99_ms']:>7.3f} "
               f"{s['cpu_pct']:>5.0f} {s['cpu_s_per_100k']:>10.3f} {s['idle_rss_mib']:>8.1f} {s['peak_rss_mib']:>8.1f} "
               f"{s['bytes_per_resp']:>6.0f} {s['errors']:>6}")
     if rat:
@@ -201,7 +204,7 @@ def print_table(a, summary, rat) -> None:
                     tag = "  required >= 1.00x: " + ("PASS" if r["rps"] >= 1.0 else "FAIL")
                 elif p == "deno":
                     tag = "  goal >= 1.00x: " + ("met" if r["rps"] >= 1.0 else "not met")
-                print(f"{e + ' / ' + p:<24} req/s {r['rps']:5.2f}x   p99 {r['p99']:5.2f}x   "
+                print(f"{e + ' / ' + p:<28} req/s {r['rps']:5.2f}x   p99 {r['p99']:5.2f}x   "
                       f"CPU/req {r['cpu_per_req']:5.2f}x   peak RSS {r['peak_rss']:5.2f}x{tag}")
     if "edge-nometrics" in summary and "edge" in summary:
         s, n = summary["edge"], summary["edge-nometrics"]

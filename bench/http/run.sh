@@ -7,7 +7,8 @@
 #                          [--route hello|kv]
 #   --rounds N        rounds; each runs every server once, in the same order (default 5)
 #   --duration D      wrk -d per measurement (default 10s); --warmup D before it (default 3s)
-#   --only LIST       servers from: edge,edge-nometrics,edge-traced,edge-sampled,edge-sampled-otel,edge-1proc,edge-log,hummingbird,deno,node,fastapi
+#   --only LIST       servers from: edge,edge-nometrics,edge-traced,edge-sampled,edge-sampled-otel,edge-1proc,edge-log,hummingbird,deno,node,fastapi,
+#                     nio-raw,epoll-proto,epoll-proto-task (Docs/Decisions/0031's engine prototype)
 #                     (edge-nometrics: edge with EDGE_METRICS=off, the baseline of the metrics cost)
 #                     (edge-traced: edge exporting a span per request to a loopback OTLP sink;
 #                      edge-sampled: the same with 1% of traces sampled, as production would run it;

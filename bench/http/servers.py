@@ -72,6 +72,10 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 HB_PKG = HERE / "hummingbird-bare"
 HB_BIN = HB_PKG / ".build" / "release" / "HelloHummingbird"
+# The engine prototype of Docs/Decisions/0031 (bench/http/engine-prototype): an epoll HTTP/1 loop of our own
+# and SwiftNIO's floor, two loops each (one per core, like edge's two workers).
+ENGINE_PKG = HERE / "engine-prototype"
+ENGINE_BIN = ENGINE_PKG / ".build" / "release"
 DEFAULT_EDGE_BIN = ROOT / ".build" / "release" / "edge"
 
 # Scratch space for the edge (its cwd, so nothing is written into the checkout) and its kept log.
@@ -122,6 +126,13 @@ def specs(edge_bin: Path) -> dict[str, Spec]:
                          note="LOG_FORMAT=json, access log kept in a file"),
         "hummingbird": Spec("hummingbird", [str(HB_BIN)], {"HOST": "127.0.0.1"},
                             note="bare Hummingbird 2 Router, log level warning"),
+        "epoll-proto": Spec("epoll-proto", [str(ENGINE_BIN / "EpollHello")], {"HOST": "127.0.0.1", "LOOPS": "2"},
+                            note="engine prototype: own epoll loop and HTTP/1 parser, answer written inline, 2 loops"),
+        "epoll-proto-task": Spec("epoll-proto-task", [str(ENGINE_BIN / "EpollHello")],
+                                 {"HOST": "127.0.0.1", "LOOPS": "2", "HANDLER": "task"},
+                                 note="engine prototype: the same loop, each request an async handler in a Swift task on it"),
+        "nio-raw": Spec("nio-raw", [str(ENGINE_BIN / "NIOHello")], {"HOST": "127.0.0.1", "LOOPS": "2"},
+                        note="SwiftNIO floor: NIO's loop and HTTPRequestDecoder, pre-encoded answer, 2 loops"),
         "deno": Spec("deno", [deno_bin(), "run", "--allow-net", "--allow-env", "--no-prompt"]
                      + (["--unstable-kv", "--allow-read", "--allow-write"] if KV_ROUTE else []) + [str(HERE / "peers" / "deno.ts")],
                      {"DENO_NO_UPDATE_CHECK": "1", **({"DENO_KV_PATH": str(SCRATCH / "deno-kv.sqlite")} if KV_ROUTE else {})},
