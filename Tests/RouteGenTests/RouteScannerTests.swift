@@ -54,6 +54,35 @@ import Testing
         #expect(o.match(["shop", "x", "y"]) == ["slug": "x/y"])
     }
 
+    /// The length check `match` starts with refuses exactly the paths the segment walk would refuse.
+    @Test func segmentCountsAgreeWithTheWalk() {
+        let patterns = ["/", "/a", "/a/:b", "/a/:b/c", "/files/:owner/:path+", "/shop/:slug*", "/:x/:y*", "/a/:rest+/z"]
+        let paths: [[Substring]] = (0...5).map { n in (0..<n).map { ["a", "c", "z", "x"][$0 % 4] } }
+        for text in patterns {
+            let p = RoutePattern(parsing: text)
+            for path in paths {
+                // The rule written out segment by segment, without the length check.
+                var expected: [String: String]? = [:]
+                var i = 0
+                for seg in p.segments {
+                    switch seg {
+                    case .literal(let s): if i < path.count, path[i] == s { i += 1 } else { expected = nil }
+                    case .parameter(let n): if i < path.count { expected?[n] = String(path[i]); i += 1 } else { expected = nil }
+                    case .catchAll(let n): if i < path.count { expected?[n] = path[i...].joined(separator: "/"); i = path.count } else { expected = nil }
+                    case .optionalCatchAll(let n): expected?[n] = path[i...].joined(separator: "/"); i = path.count
+                    }
+                    if expected == nil { break }
+                }
+                if i != path.count { expected = nil }
+                #expect(p.match(path) == expected, "\(text) on /\(path.joined(separator: "/"))")
+                #expect(p.segmentCounts.contains(path.count) || expected == nil)
+            }
+        }
+        #expect(RoutePattern(parsing: "/a/:b").segmentCounts == 2...2)
+        #expect(RoutePattern(parsing: "/files/:owner/:path+").segmentCounts == 3...Int.max)
+        #expect(RoutePattern(parsing: "/shop/:slug*").segmentCounts == 1...Int.max)
+    }
+
     /// Every conflict error, with the exact text the build prints.
     @Test(arguments: [
         (["users/[id]/A.swift", "users/[slug]/B.swift"],

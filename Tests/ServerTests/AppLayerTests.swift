@@ -89,6 +89,29 @@ import Testing
         #expect(outside.header("access-control-allow-origin") == nil && outside.app == nil, "routes outside the group get none")
     }
 
+    /// The fixed fields are built once; on a response that has none of them they are appended, and a
+    /// field the handler set itself is replaced, as a subscript write would.
+    @Test func corsFieldsAreAddedOnceAndReplaceTheHandlers() {
+        var cors = CORS(origins: .any, allowMethods: "GET", allowHeaders: "x-a", exposeHeaders: "x-b", maxAge: 60)
+        var plain = Response.text("hi")
+        cors.apply(to: &plain, origin: "https://o.example")
+        #expect(plain.headers.map(\.name.canonicalName) == ["content-type", "access-control-allow-origin", "access-control-allow-methods",
+                                                           "access-control-allow-headers", "access-control-expose-headers", "access-control-max-age"])
+        #expect(plain.headers.map(\.value) == ["text/plain; charset=utf-8", "*", "GET", "x-a", "x-b", "60"])
+        var own = Response.text("hi", headers: [.accessControlAllowMethods: "PUT", .accessControlMaxAge: "1"])
+        cors.apply(to: &own, origin: nil)
+        #expect(own.headers[values: .accessControlAllowMethods] == ["GET"])
+        #expect(own.headers[values: .accessControlMaxAge] == ["60"])
+        #expect(own.headers[values: .accessControlAllowHeaders] == ["x-a"])
+        cors.allowMethods = "POST"
+        cors.allowCredentials = true
+        var changed = Response.text("hi")
+        cors.apply(to: &changed, origin: "https://o.example")
+        #expect(changed.headers[.accessControlAllowMethods] == "POST")
+        #expect(changed.headers[.accessControlAllowCredentials] == "true")
+        #expect(changed.headers[.accessControlAllowOrigin] == "https://o.example" && changed.headers[.vary] == "Origin")
+    }
+
     @Test func timeoutIsInTheAppsShapeWithCORS() async throws {
         let r = await (try client([:])).send(.get, "/sleepy", headers: ["origin": "https://b.example"])
         #expect(r.status == 504)

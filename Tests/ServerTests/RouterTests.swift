@@ -30,6 +30,21 @@ import Testing
         #expect(await t.send(.get, "/echo/").status == 200, "without trailingSlash both forms are served")
     }
 
+    /// Dynamic routes are looked up by their first literal, then those opening with a parameter: the
+    /// same winners as trying every pattern in precedence order.
+    @Test func literalFirstRoutesOutrankParameterFirstOnes() async throws {
+        let t = try TestApp([
+            RouteDescriptor("/users/:id", file: "Functions/users/[id]/Echo.swift", Echo.self),
+            RouteDescriptor("/:tenant/settings", file: "Functions/[tenant]/settings/Echo.swift", Echo.self),
+            RouteDescriptor("/:tenant/:page", file: "Functions/[tenant]/[page]/Echo.swift", Echo.self),
+            RouteDescriptor("/:all*", file: "Functions/[[...all]]/Echo.swift", Echo.self),
+        ])
+        let expected = ["/users/42": "/users/:id", "/users/settings": "/users/:id", "/acme/settings": "/:tenant/settings",
+                        "/acme/x": "/:tenant/:page", "/users/42/x": "/:all*", "/a/b/c": "/:all*", "/": "/:all*",
+                        "/users": "/:all*", "/us%65rs/7": "/users/:id"]
+        for (path, route) in expected { #expect(await t.send(.get, path).route == route, "\(path)") }
+    }
+
     @Test func unknownPathIs404InTheEnvelope() async throws {
         let r = try await TestApp(routes).send(.get, "/missing")
         #expect(r.status == 404)
@@ -106,6 +121,15 @@ import Testing
         _ = await t.send(.get, "/bg")
         await t.app.background.drain()
         #expect(Background.done.isSet)
+    }
+
+    /// Canonical paths are split by byte; the segments are those `split(separator: "/")` gives.
+    @Test func canonicalPathsSplitAsSplitDoes() {
+        for path in ["/", "/a", "/a/b", "/v1/prompts/7", "/api/sessions/s-1/x", "/a/b/c/d/e/f/g", "/x.y/z~"] {
+            #expect(RouteTable.isCanonical(path), "\(path)")
+            #expect(RouteTable.segments(ofCanonical: path) == path.split(separator: "/"), "\(path)")
+        }
+        for path in ["", "a/b", "/a/", "//a", "/a%2Fb", "/é"] { #expect(!RouteTable.isCanonical(path), "\(path)") }
     }
 
     @Test func requestIdsAreKeptWhenSaneElseGenerated() {

@@ -16,7 +16,7 @@ enum ChatGate {
     static func run(_ request: Request, context: Context,
                     _ work: (Call) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
-        let config = ChatConfig(context.env)
+        let config = context.env.derived(ChatConfig.init)
         let sessionId = ChatSession.resolve(request, context: context)
         context.logField("sessionId", sessionId)
         var start: Logger.Metadata = [

@@ -19,7 +19,7 @@ struct JobsApp: EdgeApp {
 
     func run(_ context: AppContext) async throws {
         let kv = try context.kv
-        let store = JobStore(kv: kv, config: JobsConfig(context.env))
+        let store = JobStore(kv: kv, config: context.env.derived(JobsConfig.init))
         let instance = JobStore.newId()
         let heartbeat = JobKeys.runner(instance)
         try await kv.set(heartbeat, .bool(true), expireIn: JobsLimits.runnerHeartbeatTTLMs)

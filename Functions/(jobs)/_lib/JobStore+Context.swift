@@ -3,7 +3,7 @@ import EdgeRuntime
 extension JobStore {
     /// The store of a request's app, after the cleanup when one is due (``cleanupIfDue()``).
     static func cleaned(_ context: Context) async throws -> JobStore {
-        let store = JobStore(kv: try context.kv, config: JobsConfig(context.env))
+        let store = JobStore(kv: try context.kv, config: context.env.derived(JobsConfig.init))
         try await store.cleanupIfDue()
         return store
     }

@@ -7,7 +7,7 @@ struct JobsHealth: EdgeFunction {
     static let methods: HTTPMethods = [.get]
 
     func handle(_ request: Request, context: Context) async throws -> Response {
-        let store = JobStore(kv: try context.kv, config: JobsConfig(context.env))
+        let store = JobStore(kv: try context.kv, config: context.env.derived(JobsConfig.init))
         let jobs = try await store.cleanup()
         let keys = try store.kv.count(.prefix(JobKeys.idempotency))
         return .json([

@@ -1,6 +1,6 @@
 import EdgeRuntime
 
-/// The app's environment (CONTRACTS §4.2), read once per request.
+/// The app's environment (CONTRACTS §4.2), read once per environment (`Environment.derived`).
 struct PersephoneConfig: Sendable {
     let corsOrigins: [String]
     /// Where artifacts are stored (`UPLOAD_DIR`, default `./.data/persephone/uploads`).

@@ -8,7 +8,7 @@ struct PersephoneRuns: Sendable {
 
     init(_ context: Context) throws {
         kv = try context.kv
-        config = PersephoneConfig(context.env)
+        config = context.env.derived(PersephoneConfig.init)
     }
 
     var nowMs: Int64 { kv.clock.nowMs() }

@@ -15,7 +15,7 @@ struct Upload: EdgeFunction {
 
     func handle(_ request: Request, context: Context) async throws -> Response {
         PersephoneSession.note(request, context: context)
-        let config = PersephoneConfig(context.env)
+        let config = context.env.derived(PersephoneConfig.init)
         let kv = try context.kv
         let artifact = try await UploadReceiver.receive(request, config: config)
         let runId = PersephoneIds.newId()

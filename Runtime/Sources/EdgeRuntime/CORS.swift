@@ -17,11 +17,14 @@ public struct CORS: Sendable {
     }
 
     public var origins: Origins
-    public var allowMethods: String
-    public var allowHeaders: String
-    public var exposeHeaders: String?
-    public var maxAge: Int?
-    public var allowCredentials: Bool
+    public var allowMethods: String { didSet { fixedFields = makeFixedFields() } }
+    public var allowHeaders: String { didSet { fixedFields = makeFixedFields() } }
+    public var exposeHeaders: String? { didSet { fixedFields = makeFixedFields() } }
+    public var maxAge: Int? { didSet { fixedFields = makeFixedFields() } }
+    public var allowCredentials: Bool { didSet { fixedFields = makeFixedFields() } }
+    /// The fields that do not depend on the request, built (and their values checked) once, not per
+    /// response: every answer of an app with a policy carries them.
+    private var fixedFields: [HTTPField] = []
 
     public init(origins: Origins, allowMethods: String, allowHeaders: String, exposeHeaders: String? = nil, maxAge: Int? = nil, allowCredentials: Bool = false) {
         self.origins = origins
@@ -30,27 +33,53 @@ public struct CORS: Sendable {
         self.exposeHeaders = exposeHeaders
         self.maxAge = maxAge
         self.allowCredentials = allowCredentials
+        fixedFields = makeFixedFields()
+    }
+
+    private func makeFixedFields() -> [HTTPField] {
+        var fields = [HTTPField(name: .accessControlAllowMethods, value: allowMethods),
+                      HTTPField(name: .accessControlAllowHeaders, value: allowHeaders)]
+        if let exposeHeaders { fields.append(HTTPField(name: .accessControlExposeHeaders, value: exposeHeaders)) }
+        if let maxAge { fields.append(HTTPField(name: .accessControlMaxAge, value: String(maxAge))) }
+        if allowCredentials { fields.append(HTTPField(name: .accessControlAllowCredentials, value: "true")) }
+        return fields
+    }
+
+    private static let anyOrigin = HTTPField(name: .accessControlAllowOrigin, value: "*")
+    private static let varyOrigin = HTTPField(name: .vary, value: "Origin")
+
+    /// Sets `field` as `headers[field.name] = field.value` would, appending it when the name is absent
+    /// (the common case: no second lookup, no second check of the value).
+    private static func set(_ field: HTTPField, in headers: inout HTTPFields) {
+        if headers.contains(field.name) { headers[field.name] = field.value } else { headers.append(field) }
     }
 
     /// Adds the CORS headers for a request from `origin` (its `Origin` header) to `response`.
     public func apply(to response: inout Response, origin: String?) {
+        let handlerSetSome = response.headers.contains(where: { Self.isCORSName($0.name) })
+        response.headers.reserveCapacity(response.headers.count + fixedFields.count + 2)
         switch origins {
         case .any:
             if allowCredentials, let origin {
                 response.headers[.accessControlAllowOrigin] = origin
-                response.headers[.vary] = "Origin"
+                Self.set(Self.varyOrigin, in: &response.headers)
             } else {
-                response.headers[.accessControlAllowOrigin] = "*"
+                Self.set(Self.anyOrigin, in: &response.headers)
             }
         case .list(let list):
             if let origin, list.contains(origin) { response.headers[.accessControlAllowOrigin] = origin }
-            response.headers[.vary] = "Origin"
+            Self.set(Self.varyOrigin, in: &response.headers)
         }
-        response.headers[.accessControlAllowMethods] = allowMethods
-        response.headers[.accessControlAllowHeaders] = allowHeaders
-        if let exposeHeaders { response.headers[.accessControlExposeHeaders] = exposeHeaders }
-        if let maxAge { response.headers[.accessControlMaxAge] = String(maxAge) }
-        if allowCredentials { response.headers[.accessControlAllowCredentials] = "true" }
+        if handlerSetSome {
+            for field in fixedFields { Self.set(field, in: &response.headers) }
+        } else {
+            response.headers.append(contentsOf: fixedFields)  // none to replace: one pass, no lookups
+        }
+    }
+
+    /// `access-control-*`: the names of the fixed fields (a handler may have set one itself).
+    private static func isCORSName(_ name: HTTPField.Name) -> Bool {
+        name.canonicalName.utf8.starts(with: "access-control-".utf8)
     }
 
     /// The answer to a preflight from `origin`: `status`, empty, with the CORS headers.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Environment variables as a function sees them.
 ///
 /// Layering (later wins): the `.env*` files `edge dev` loads, the process environment, then the app's
@@ -6,8 +8,28 @@
 /// `CORS_ORIGINS`) apart in one deployment.
 public struct Environment: Sendable {
     public let values: [String: String]
+    /// Values derived from `values` (``derived(_:)``), shared by every copy of this environment.
+    private let derivations = Derivations()
 
     public init(_ values: [String: String]) { self.values = values }
+
+    /// The value `build` derives from this environment, built on first use and kept for the environment's
+    /// life: settings a handler reads on every request are parsed once (the environment never changes).
+    /// One value per type: `env.derived(ChatConfig.init)`.
+    public func derived<T: Sendable>(_ build: (Environment) -> T) -> T {
+        let key = ObjectIdentifier(T.self)
+        if let kept = derivations.values.withLock({ $0[key] }) as? T { return kept }
+        let value = build(self)  // outside the lock: a builder may derive another value
+        return derivations.values.withLock { values in
+            if let kept = values[key] as? T { return kept }  // another request built it first
+            values[key] = value
+            return value
+        }
+    }
+
+    private final class Derivations: Sendable {
+        let values = Mutex<[ObjectIdentifier: any Sendable]>([:])
+    }
 
     public subscript(name: String) -> String? { values[name] }
 

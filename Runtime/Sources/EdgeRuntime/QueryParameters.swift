@@ -2,15 +2,32 @@
 public struct QueryParameters: Sendable, Sequence {
     public let pairs: [(name: String, value: String)]
 
+    /// Parses `application/x-www-form-urlencoded` text: split on the bytes `&` (empty parts skipped) and
+    /// the first `=`, as the WHATWG URL standard does (by byte, not by `Character`: a combining mark after
+    /// `&` does not glue two pairs together, and nothing pays for grapheme breaking).
     public init(_ raw: String) {
         var pairs: [(String, String)] = []
-        for part in raw.split(separator: "&", omittingEmptySubsequences: true) {
-            if let eq = part.firstIndex(of: "=") {
-                pairs.append((PercentDecoding.decode(part[..<eq], plusAsSpace: true), PercentDecoding.decode(part[part.index(after: eq)...], plusAsSpace: true)))
+        let bytes = raw.utf8
+        var start = bytes.startIndex
+        func add(upTo end: String.Index) {
+            guard start < end else { return }
+            let part = bytes[start..<end]
+            if let eq = part.firstIndex(of: UInt8(ascii: "=")) {
+                pairs.append((PercentDecoding.decode(Substring(part[..<eq]), plusAsSpace: true),
+                              PercentDecoding.decode(Substring(part[bytes.index(after: eq)...]), plusAsSpace: true)))
             } else {
-                pairs.append((PercentDecoding.decode(part, plusAsSpace: true), ""))
+                pairs.append((PercentDecoding.decode(Substring(part), plusAsSpace: true), ""))
             }
         }
+        var i = start
+        while i < bytes.endIndex {
+            if bytes[i] == UInt8(ascii: "&") {
+                add(upTo: i)
+                start = bytes.index(after: i)
+            }
+            i = bytes.index(after: i)
+        }
+        add(upTo: bytes.endIndex)
         self.pairs = pairs
     }
 

@@ -1,12 +1,27 @@
 /// A route path made of segments, with Next.js / Vercel precedence and matching.
 public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
     public let segments: [RouteSegment]
+    /// The fewest and most path segments a match can have (`Int.max` past a catch-all): a path of another
+    /// length is refused by comparing two integers, before any segment.
+    public let segmentCounts: ClosedRange<Int>
 
-    public init(segments: [RouteSegment]) { self.segments = segments }
+    public init(segments: [RouteSegment]) {
+        self.segments = segments
+        var fewest = 0
+        var open = false
+        for segment in segments {
+            switch segment {
+            case .literal, .parameter: fewest += 1
+            case .catchAll: fewest += 1; open = true
+            case .optionalCatchAll: open = true
+            }
+        }
+        segmentCounts = fewest...(open ? Int.max : fewest)
+    }
 
     /// Parses the `:param` form (`/api/sessions/:sessionId`, `/docs/:rest+`, `/shop/:slug*`).
     public init(parsing text: String) {
-        self.segments = text.split(separator: "/", omittingEmptySubsequences: true).map(RouteSegment.parse(pattern:))
+        self.init(segments: text.split(separator: "/", omittingEmptySubsequences: true).map(RouteSegment.parse(pattern:)))
     }
 
     public var description: String { "/" + segments.map(\.patternText).joined(separator: "/") }
@@ -29,6 +44,7 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
 
     /// Matches decoded path segments; returns captured parameters (catch-alls joined with `/`).
     public func match(_ path: [Substring]) -> [String: String]? {
+        guard segmentCounts.contains(path.count) else { return nil }
         var params: [String: String] = [:]
         var i = 0
         for seg in segments {

@@ -45,7 +45,12 @@ struct RouteTable: Sendable {
 
     private(set) var entries: [Entry] = []
     private var staticPaths: [String: Int] = [:]
-    private var dynamic: [Int] = []
+    /// Dynamic routes whose first segment is a literal, by that literal, in precedence order.
+    private var dynamicByFirstLiteral: [String: [Int]] = [:]
+    /// Dynamic routes whose first segment is a parameter or catch-all, in precedence order. They all come
+    /// after every route of the path's literal bucket (a literal outranks anything else at the first
+    /// position where two patterns differ).
+    private var dynamicOpenFirst: [Int] = []
 
     init(_ routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, env: Environment) throws(ConfigError) {
         // Each app's policy is built once, from its own scoped environment.
@@ -77,8 +82,10 @@ struct RouteTable: Sendable {
             entries.append(entry)
             if p.isStatic {
                 staticPaths[p.description] = entries.count - 1
+            } else if case .literal(let first)? = p.segments.first {
+                dynamicByFirstLiteral[first, default: []].append(entries.count - 1)
             } else {
-                dynamic.append(entries.count - 1)
+                dynamicOpenFirst.append(entries.count - 1)
             }
         }
         // Vercel's `unused_function`: a glob that matches no function is a mistake.
@@ -95,18 +102,46 @@ struct RouteTable: Sendable {
         if canonical, let i = staticPaths[path] {
             return Match(entry: entries[i], parameters: Parameters())
         }
-        let raw = path.split(separator: "/", omittingEmptySubsequences: true)
-        let decoded: [Substring] = raw.map { $0.utf8.contains(UInt8(ascii: "%")) ? Substring(PercentDecoding.decode($0)) : $0 }
-        if !canonical {  // a canonical path is its own key, already looked up
+        let decoded: [Substring]
+        if canonical {  // its own key, already looked up; ASCII without `%`: split by byte, nothing to decode
+            decoded = Self.segments(ofCanonical: path)
+        } else {
+            let raw = path.split(separator: "/", omittingEmptySubsequences: true)
+            decoded = raw.map { $0.utf8.contains(UInt8(ascii: "%")) ? Substring(PercentDecoding.decode($0)) : $0 }
             let key = decoded.isEmpty ? "/" : "/" + decoded.joined(separator: "/")
             if let i = staticPaths[key] { return Match(entry: entries[i], parameters: Parameters()) }
         }
-        for i in dynamic {
-            if let params = entries[i].pattern.match(decoded) {
-                return Match(entry: entries[i], parameters: Parameters(params))
+        if let first = decoded.first, let bucket = dynamicByFirstLiteral[String(first)] {
+            for i in bucket {
+                if let params = entries[i].pattern.match(decoded) { return Match(entry: entries[i], parameters: Parameters(params)) }
             }
         }
+        for i in dynamicOpenFirst {
+            if let params = entries[i].pattern.match(decoded) { return Match(entry: entries[i], parameters: Parameters(params)) }
+        }
         return nil
+    }
+
+    /// The segments of a canonical path (``isCanonical(_:)``), as `split(separator: "/")` gives them: the
+    /// path is ASCII, so its bytes are its characters, and no segment is empty.
+    static func segments(ofCanonical path: String) -> [Substring] {
+        let bytes = path.utf8
+        // Scanned in the string's contiguous UTF-8; offsets into ASCII are character boundaries.
+        let segments: [Substring]? = bytes.withContiguousStorageIfAvailable { b in
+            func piece(_ lo: Int, _ hi: Int) -> Substring {
+                path[bytes.index(bytes.startIndex, offsetBy: lo)..<bytes.index(bytes.startIndex, offsetBy: hi)]
+            }
+            var segments: [Substring] = []
+            segments.reserveCapacity(b.count { $0 == UInt8(ascii: "/") })  // one allocation
+            var start = 0
+            for i in 0..<b.count where b[i] == UInt8(ascii: "/") {
+                if i != start { segments.append(piece(start, i)) }
+                start = i + 1
+            }
+            if start != b.count { segments.append(piece(start, b.count)) }
+            return segments
+        }
+        return segments ?? path.split(separator: "/")
     }
 
     /// `/` or `/a/b`: ASCII, starts with `/`, no `//`, no `%`, no trailing `/`.

@@ -10,7 +10,7 @@ struct ChatRetentionSweep: EdgeFunction {
 
     func handle(_ request: Request, context: Context) async throws -> Response {
         guard context.isCron || context.presents("cron") else { throw Credential.unauthorized() }
-        let config = ChatConfig(context.env)
+        let config = context.env.derived(ChatConfig.init)
         guard config.persist, config.retentionDays > 0 else {
             return .json(["ok": true, "deleted": 0, "skipped": true])
         }
