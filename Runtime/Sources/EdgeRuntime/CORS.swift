@@ -48,12 +48,6 @@ public struct CORS: Sendable {
     private static let anyOrigin = HTTPField(name: .accessControlAllowOrigin, value: "*")
     private static let varyOrigin = HTTPField(name: .vary, value: "Origin")
 
-    /// Sets `field` as `headers[field.name] = field.value` would, appending it when the name is absent
-    /// (the common case: no second lookup, no second check of the value).
-    private static func set(_ field: HTTPField, in headers: inout HTTPFields) {
-        if headers.contains(field.name) { headers[field.name] = field.value } else { headers.append(field) }
-    }
-
     /// Adds the CORS headers for a request from `origin` (its `Origin` header) to `response`.
     public func apply(to response: inout Response, origin: String?) {
         let handlerSetSome = response.headers.contains(where: { Self.isCORSName($0.name) })
@@ -62,16 +56,16 @@ public struct CORS: Sendable {
         case .any:
             if allowCredentials, let origin {
                 response.headers[.accessControlAllowOrigin] = origin
-                Self.set(Self.varyOrigin, in: &response.headers)
+                response.headers.set(Self.varyOrigin)
             } else {
-                Self.set(Self.anyOrigin, in: &response.headers)
+                response.headers.set(Self.anyOrigin)
             }
         case .list(let list):
             if let origin, list.contains(origin) { response.headers[.accessControlAllowOrigin] = origin }
-            Self.set(Self.varyOrigin, in: &response.headers)
+            response.headers.set(Self.varyOrigin)
         }
         if handlerSetSome {
-            for field in fixedFields { Self.set(field, in: &response.headers) }
+            for field in fixedFields { response.headers.set(field) }
         } else {
             response.headers.append(contentsOf: fixedFields)  // none to replace: one pass, no lookups
         }

@@ -44,7 +44,7 @@ public struct Response: Sendable {
     package static func jsonBytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var h = headers
         h.reserveCapacity(h.count + Self.headersAddedOnTheWayOut)
-        if h[.contentType] == nil { h[.contentType] = "application/json; charset=utf-8" }
+        if !h.contains(.contentType) { h.append(Self.jsonContentType) }
         return Response(status: status, headers: h, body: .bytes(bytes))
     }
 
@@ -52,9 +52,13 @@ public struct Response: Sendable {
     public static func text(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var h = headers
         h.reserveCapacity(h.count + Self.headersAddedOnTheWayOut)
-        if h[.contentType] == nil { h[.contentType] = "text/plain; charset=utf-8" }
+        if !h.contains(.contentType) { h.append(Self.textContentType) }
         return Response(status: status, headers: h, body: .bytes(Array(text.utf8)))
     }
+
+    /// The content types the constructors add, built (and checked) once.
+    static let jsonContentType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
+    static let textContentType = HTTPField(name: .contentType, value: "text/plain; charset=utf-8")
 
     /// An empty response (e.g. 204).
     public static func empty(_ status: HTTPResponse.Status = .noContent, headers: HTTPFields = [:]) -> Response {

@@ -199,7 +199,7 @@ public final class EdgeApplication: Sendable {
         for (k, v) in extraHeaders {
             if let name = HTTPField.Name(k) { outcome.response.headers[name] = v }
         }
-        outcome.response.headers[HTTPField.Name.requestId] = requestId
+        outcome.response.headers.set(.requestId, requestId)
         return outcome
     }
 

@@ -114,9 +114,9 @@ struct HTTP1Responder: Sendable {
         let code = response.status.code
         var fields = response.headers
         // Framing is ours to decide: a handler's own transfer-encoding (say, copied from an upstream) goes.
-        fields[.transferEncoding] = nil
+        if fields.contains(.transferEncoding) { fields[.transferEncoding] = nil }
         if code >= 200, code != 204, !(code == 304 && body.isEmpty) {
-            fields[.contentLength] = String(body.count)
+            fields.set(.contentLength, String(body.count))
         } else if code < 200 || code == 204 {
             fields[.contentLength] = nil
         }
