@@ -211,7 +211,7 @@ public final class EdgeApplication: Sendable {
         beginRequest(entry.metricsBlock)
         var outcome = await answer(request, match: match, requestId: requestId, isCron: isCron, placement: placement, notes: notes)
         // The app's finishing touches, on every response of its routes.
-        for field in notes.headers { outcome.response.headers[field.name] = field.value }
+        for field in notes.headers { outcome.response.headers.set(field) }
         policy.cors?.apply(to: &outcome.response, origin: origin)
         outcome.app = entry.app
         outcome.logFields += notes.fields

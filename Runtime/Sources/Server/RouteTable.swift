@@ -111,15 +111,16 @@ struct RouteTable: Sendable {
             let key = decoded.isEmpty ? "/" : "/" + decoded.joined(separator: "/")
             if let i = staticPaths[key] { return Match(entry: entries[i], parameters: Parameters()) }
         }
-        if let first = decoded.first, let bucket = dynamicByFirstLiteral[String(first)] {
-            for i in bucket {
+        func firstMatch(in candidates: [Int]) -> Match? {
+            for i in candidates {
                 if let params = entries[i].pattern.match(decoded) { return Match(entry: entries[i], parameters: Parameters(params)) }
             }
+            return nil
         }
-        for i in dynamicOpenFirst {
-            if let params = entries[i].pattern.match(decoded) { return Match(entry: entries[i], parameters: Parameters(params)) }
+        if let first = decoded.first, let bucket = dynamicByFirstLiteral[String(first)], let match = firstMatch(in: bucket) {
+            return match
         }
-        return nil
+        return firstMatch(in: dynamicOpenFirst)
     }
 
     /// The segments of a canonical path (``isCanonical(_:)``), as `split(separator: "/")` gives them: the

@@ -41,7 +41,7 @@ final class EpollLoop: @unchecked Sendable {
                         var value: UInt64 = 0
                         _ = read(wakeFD, &value, 8)
                     } else if fd < connections.count, let c = connections[Int(fd)] {
-                        if flags & UInt32(ces_out) != 0 { writable(c) }
+                        if flags & UInt32(ces_out) != 0 { flush(c) }
                         if flags & (UInt32(ces_in) | UInt32(ces_hup) | UInt32(ces_err)) != 0, !c.closed {
                             readable(c)
                         }
@@ -163,8 +163,6 @@ final class EpollLoop: @unchecked Sendable {
             watch(c.fd, UInt32(ces_in) | UInt32(ces_out), modify: true)
         }
     }
-
-    private func writable(_ c: Connection) { flush(c) }
 }
 
 /// The task-mode handler: what a route file would be.
