@@ -40,4 +40,24 @@ import Testing
         let lines = try Self.lines { logger in logger.warning("m", metadata: ["level": "custom", "a": "1"]) }
         #expect(lines == [#"{"ts":"T","level":"custom","msg":"m","a":"1"}"#])
     }
+
+    @Test func metadataKeysStayInOrderAsTheyAreSetReplacedAndRemoved() throws {
+        let lines = try Self.lines { logger in
+            for key in ["m", "b", "z", "a", "c"] { logger[metadataKey: key] = .string(key) }
+            logger[metadataKey: "b"] = "B"
+            logger[metadataKey: "z"] = nil
+            logger.info("one")
+            logger.handler.metadata = ["y": "1", "x": "2"]
+            logger.info("two")
+        }
+        #expect(lines == [
+            #"{"ts":"T","level":"info","msg":"one","a":"a","b":"B","c":"c","m":"m"}"#,
+            #"{"ts":"T","level":"info","msg":"two","x":"2","y":"1"}"#,
+        ])
+        var entries = MetadataEntries(["b": "1", "a": "2"])
+        entries["a"] = nil
+        entries["c"] = "3"
+        #expect(entries.pairs.map(\.key) == ["b", "c"])
+        #expect(entries.dictionary == ["b": "1", "c": "3"])
+    }
 }

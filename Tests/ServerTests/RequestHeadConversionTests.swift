@@ -17,6 +17,16 @@ import Testing
         (.OPTIONS, "*", [("Host", "a.test")]),
         (.CONNECT, "a.test:443", [("Host", "a.test:443")]),
         (.init(rawValue: "PURGE"), "/cache", [("Host", "a.test")]),
+        // The names clients commonly send, as browsers spell them, in lower case and in odd cases.
+        (.POST, "/names", [
+            ("Host", "a.test"), ("User-Agent", "t/1"), ("Accept", "*/*"), ("Accept-Encoding", "gzip"), ("Accept-Language", "en"),
+            ("Connection", "keep-alive"), ("Content-Type", "text/plain"), ("Content-Length", "3"), ("Authorization", "Bearer x"),
+            ("Cache-Control", "no-cache"), ("Origin", "https://o.test"), ("Referer", "https://r.test/"), ("Cookie", "a=1"),
+        ]),
+        (.POST, "/names", [
+            ("host", "a.test"), ("user-agent", "t/1"), ("accept", "*/*"), ("accept-encoding", "gzip"), ("CONTENT-TYPE", "a/b"),
+            ("content-Length", "3"), ("AUTHORIZATION", "x"), ("Origin ", "o"), ("Refere", "r"), ("Accept-Encodings", "x"),
+        ]),
     ]
 
     @Test(arguments: heads.indices)
@@ -27,10 +37,17 @@ import Testing
         let library = try HTTPRequest(head, secure: false, splitCookie: false)
         #expect(ours == library, "\(uri)")
         #expect(ours.headerFields == library.headerFields)
+        #expect(ours.headerFields.map(\.name.rawName) == library.headerFields.map(\.name.rawName), "names as sent")
     }
 
     @Test func hostIsMatchedInAnyCaseOnly() {
         #expect(RequestHeadConversion.isHost("host") && RequestHeadConversion.isHost("HoSt"))
         #expect(!RequestHeadConversion.isHost("hosts") && !RequestHeadConversion.isHost("hos") && !RequestHeadConversion.isHost("h0st"))
+        #expect(RequestHeadConversion.equalsIgnoringCase("Transfer-ENCODING", lowercase: "transfer-encoding"))
+        // Only letters fold: "\r" is "-" with bit 0x20 cleared.
+        #expect(!RequestHeadConversion.equalsIgnoringCase("transfer\rencoding", lowercase: "transfer-encoding"))
+        #expect(!RequestHeadConversion.equalsIgnoringCase("transfer_encoding", lowercase: "transfer-encoding"))
+        #expect(RequestHeadConversion.equalsIgnoringCase("hosTX", lowercase: "hostx"))
+        #expect(!RequestHeadConversion.equalsIgnoringCase("h\u{F6}st", lowercase: "host"))
     }
 }

@@ -44,8 +44,17 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
 
     /// Matches decoded path segments; returns captured parameters (catch-alls joined with `/`).
     public func match(_ path: [Substring]) -> [String: String]? {
-        guard segmentCounts.contains(path.count) else { return nil }
+        guard let captures = captures(path) else { return nil }
         var params: [String: String] = [:]
+        for (name, value) in captures { params[name] = value }
+        return params
+    }
+
+    /// ``match(_:)``'s parameters as name-value pairs in pattern order (no dictionary to build: this
+    /// runs per request on every dynamic route).
+    public func captures(_ path: [Substring]) -> [(name: String, value: String)]? {
+        guard segmentCounts.contains(path.count) else { return nil }
+        var params: [(name: String, value: String)] = []
         var i = 0
         for seg in segments {
             switch seg {
@@ -54,14 +63,14 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
                 i += 1
             case .parameter(let n):
                 guard i < path.count, !path[i].isEmpty else { return nil }
-                params[n] = String(path[i])
+                params.append((n, String(path[i])))
                 i += 1
             case .catchAll(let n):
                 guard i < path.count else { return nil }
-                params[n] = path[i...].joined(separator: "/")
+                params.append((n, path[i...].joined(separator: "/")))
                 i = path.count
             case .optionalCatchAll(let n):
-                params[n] = path[i...].joined(separator: "/")
+                params.append((n, path[i...].joined(separator: "/")))
                 i = path.count
             }
         }

@@ -137,7 +137,7 @@ public final class EdgeApplication: Sendable {
     /// server passes `.currentTask` (its task is the connection's, see ``Deadline/Placement``). The request
     /// is counted in flight in its outcome's metrics block; the caller ends it with ``recordEnd``.
     nonisolated(nonsending) func respond(to request: consuming Request, requestId: String, isCron: Bool = false, placement: Deadline.Placement) async -> Outcome {
-        guard let tracers else { return await route(request, requestId: requestId, isCron: isCron, placement: placement) }
+        guard let tracers else { return await route(consume request, requestId: requestId, isCron: isCron, placement: placement) }
         return await RequestSpan.record(request, tracers: tracers, isCron: isCron) { request in
             await route(request, requestId: requestId, isCron: isCron, placement: placement)
         }
@@ -145,7 +145,7 @@ public final class EdgeApplication: Sendable {
 
     /// ``respond(to:requestId:isCron:placement:)`` without the request span.
     nonisolated(nonsending) private func route(_ request: consuming Request, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
-        var req = request
+        var req = consume request
         let path = req.path
         guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
             beginRequest(MetricsLayout.unmatchedBlock)
@@ -190,7 +190,7 @@ public final class EdgeApplication: Sendable {
                 let peer = trustProxy ? nil : req.clientAddress
                 outcome = Outcome(response: await ExternalRewrite.forward(req, to: externalURL, client: client, requestId: requestId, peer: peer))
             } else if let match {
-                outcome = await dispatch(req, match: match, requestId: requestId, isCron: isCron, placement: placement)
+                outcome = await dispatch(consume req, match: match, requestId: requestId, isCron: isCron, placement: placement)
             } else {
                 beginRequest(MetricsLayout.unmatchedBlock)
                 outcome = Outcome(response: HTTPError(.notFound, code: "not_found", message: "No route matches \(path)", error: "Not Found").response(requestId: requestId))
@@ -209,7 +209,7 @@ public final class EdgeApplication: Sendable {
         let origin = request.headers[.origin]
         let notes = ResponseNotes()
         beginRequest(entry.metricsBlock)
-        var outcome = await answer(request, match: match, requestId: requestId, isCron: isCron, placement: placement, notes: notes)
+        var outcome = await answer(consume request, match: match, requestId: requestId, isCron: isCron, placement: placement, notes: notes)
         // The app's finishing touches, on every response of its routes.
         for field in notes.headers { outcome.response.headers.set(field) }
         policy.cors?.apply(to: &outcome.response, origin: origin)
@@ -225,7 +225,7 @@ public final class EdgeApplication: Sendable {
         let entry = match.entry
         let policy = entry.policy
         let methods = entry.descriptor.methods
-        var req = request
+        var req = consume request
         req.parameters = match.parameters
         let route = entry.descriptor.pattern
         let fields = policy.logFields(req)

@@ -113,7 +113,7 @@ struct RouteTable: Sendable {
         }
         func firstMatch(in candidates: [Int]) -> Match? {
             for i in candidates {
-                if let params = entries[i].pattern.match(decoded) { return Match(entry: entries[i], parameters: Parameters(params)) }
+                if let params = entries[i].pattern.captures(decoded) { return Match(entry: entries[i], parameters: Parameters(pairs: params)) }
             }
             return nil
         }

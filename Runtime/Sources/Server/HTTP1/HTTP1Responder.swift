@@ -53,11 +53,11 @@ struct HTTP1Responder: Sendable {
         }
         // Visible to the supervisor if this worker dies while serving it (a trap names its request).
         let slot = inFlight?.begin(requestId: requestId, method: head.method.rawValue, path: path)
-        let outcome = await app.respond(to: request, requestId: requestId, placement: .currentTask)
+        let outcome = await app.respond(to: consume request, requestId: requestId, placement: .currentTask)
         let response = outcome.response
         var framing = framing
-        if outcome.closeConnection || Self.says(close: response.headers[.connection]) { framing.keepAlive = false }
-        let written = await Self.write(response, isHead: head.method == .head, framing: framing, channel: channel, executor: executor)
+        if outcome.closeConnection { framing.keepAlive = false }
+        let written = await Self.write(response, isHead: head.method == .head, framing: &framing, channel: channel, executor: executor)
         if let slot { inFlight?.end(slot) }
         ended(!framing.keepAlive || written.error != nil)
         let duration = ContinuousClock.now - start
@@ -79,7 +79,8 @@ struct HTTP1Responder: Sendable {
         var response = error.response(requestId: requestId)
         response.headers[.requestId] = requestId
         guard case .bytes(let body) = response.body else { return }
-        let bytes = Self.writeWhole(response, body: body, isHead: false, framing: .closing, channel: channel)
+        var framing = RequestFraming.closing
+        let bytes = Self.writeWhole(response, body: body, isHead: false, framing: &framing, channel: channel)
         accessLog.record(
             method: "-", path: "-", route: nil, status: response.status.code, duration: .zero, bytes: bytes, requestId: requestId, error: nil
         )
@@ -93,37 +94,39 @@ struct HTTP1Responder: Sendable {
         return value.split(separator: ",").contains { String($0).trimmingSpaces.lowercased() == "close" }
     }
 
-    /// Writes `response` and closes the connection after it unless `framing` keeps it alive. HEAD, 1xx,
-    /// 204 and 304 get the head only. A streamed body is chunked unless the handler gave its
+    /// Writes `response` and closes the connection after it unless `framing` keeps it alive (it no longer
+    /// does when the response's own `connection` field says `close`, or a streamed body has no other end).
+    /// HEAD, 1xx, 204 and 304 get the head only. A streamed body is chunked unless the handler gave its
     /// `content-length` or the client speaks HTTP/1.0 (then the connection's end delimits it). A stream
     /// that fails, or that breaks its `content-length`, closes the connection at once, so the client never
     /// takes a cut body as whole. The body bytes written, and the error if the stream failed.
-    nonisolated(nonsending) static func write(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel, executor: LoopTaskExecutor) async -> (bytes: Int, error: (any Error)?) {
+    nonisolated(nonsending) static func write(_ response: Response, isHead: Bool, framing: inout RequestFraming, channel: any Channel, executor: LoopTaskExecutor) async -> (bytes: Int, error: (any Error)?) {
         switch response.body {
         case .empty:
-            return (writeWhole(response, body: [], isHead: isHead, framing: framing, channel: channel), nil)
+            return (writeWhole(response, body: [], isHead: isHead, framing: &framing, channel: channel), nil)
         case .bytes(let body):
-            return (writeWhole(response, body: body, isHead: isHead, framing: framing, channel: channel), nil)
+            return (writeWhole(response, body: body, isHead: isHead, framing: &framing, channel: channel), nil)
         case .stream, .producer:
-            return await writeStream(response, isHead: isHead, framing: framing, channel: channel, executor: executor)
+            return await writeStream(response, isHead: isHead, framing: &framing, channel: channel, executor: executor)
         }
     }
 
     /// A response whose body is known up front: head and body in one write. The body bytes written.
-    static func writeWhole(_ response: Response, body: [UInt8], isHead: Bool, framing: RequestFraming, channel: any Channel) -> Int {
+    static func writeWhole(_ response: Response, body: [UInt8], isHead: Bool, framing: inout RequestFraming, channel: any Channel) -> Int {
         let code = response.status.code
-        var fields = response.headers
+        let scan = ResponseEncoder.scan(status: response.status, fields: response.headers)
+        if scan.close { framing.keepAlive = false }
         // Framing is ours to decide: a handler's own transfer-encoding (say, copied from an upstream) goes.
-        if fields.contains(.transferEncoding) { fields[.transferEncoding] = nil }
+        var head = ResponseEncoder.Framing()
         if code >= 200, code != 204, !(code == 304 && body.isEmpty) {
-            fields.set(.contentLength, String(body.count))
+            head.contentLength = body.count
         } else if code < 200 || code == 204 {
-            fields[.contentLength] = nil
+            head.dropContentLength = true
         }
-        setConnection(&fields, framing)
+        head.connection = connectionField(framing)
         let headOnly = isHead || isBodiless(code)
         var buffer = channel.allocator.buffer(capacity: headCapacity + (headOnly ? 0 : body.count))
-        ResponseEncoder.writeHead(status: response.status, fields: fields, into: &buffer)
+        ResponseEncoder.writeHead(status: response.status, fields: response.headers, scan: scan, framing: head, into: &buffer)
         if !headOnly { buffer.writeBytes(body) }
         end(with: buffer, framing: framing, channel: channel)
         return headOnly ? 0 : body.count
@@ -131,25 +134,25 @@ struct HTTP1Responder: Sendable {
 
     /// A streamed response: the head, then each chunk as it comes (back-pressure only when the socket
     /// backs up), then the end.
-    static func writeStream(_ response: Response, isHead: Bool, framing: RequestFraming, channel: any Channel, executor: LoopTaskExecutor) async -> (bytes: Int, error: (any Error)?) {
-        var fields = response.headers
-        fields[.transferEncoding] = nil
-        var framing = framing
+    static func writeStream(_ response: Response, isHead: Bool, framing: inout RequestFraming, channel: any Channel, executor: LoopTaskExecutor) async -> (bytes: Int, error: (any Error)?) {
+        let scan = ResponseEncoder.scan(status: response.status, fields: response.headers)
+        if scan.close { framing.keepAlive = false }
+        var head = ResponseEncoder.Framing()
         let headOnly = isHead || isBodiless(response.status.code)
-        let declared = fields[.contentLength].flatMap { Int($0) }
+        let declared = scan.contentLength.flatMap { Int($0) }
         if declared == nil, !headOnly {
-            if framing.canChunk { fields[.transferEncoding] = "chunked" } else { framing.keepAlive = false }
+            if framing.canChunk { head.chunked = true } else { framing.keepAlive = false }
         }
-        setConnection(&fields, framing)
-        var head = channel.allocator.buffer(capacity: headCapacity)
-        ResponseEncoder.writeHead(status: response.status, fields: fields, into: &head)
+        head.connection = connectionField(framing)
+        var headBuffer = channel.allocator.buffer(capacity: headCapacity)
+        ResponseEncoder.writeHead(status: response.status, fields: response.headers, scan: scan, framing: head, into: &headBuffer)
         if headOnly {
-            end(with: head, framing: framing, channel: channel)
+            end(with: headBuffer, framing: framing, channel: channel)
             return (0, nil)
         }
-        channel.writeAndFlush(head, promise: nil)
+        channel.writeAndFlush(headBuffer, promise: nil)
         channel.pipeline.fireUserInboundEventTriggered(StreamingResponseStarted())
-        let chunked = fields[.transferEncoding] != nil
+        let chunked = head.chunked
         var sent = 0
         do {
             _ = try await StreamPump.pump(response.body.stream!, channel: channel, executor: executor) { chunk in
@@ -215,13 +218,11 @@ struct HTTP1Responder: Sendable {
     }
 
     /// `connection: close` when the connection ends after this response; `keep-alive` for an HTTP/1.0
-    /// client that asked to keep it (1.0 closes by default).
-    private static func setConnection(_ fields: inout HTTPFields, _ framing: RequestFraming) {
-        if !framing.keepAlive {
-            fields[.connection] = "close"
-        } else if !framing.canChunk {
-            fields[.connection] = "keep-alive"
-        }
+    /// client that asked to keep it (1.0 closes by default); otherwise the response's own, if any.
+    private static func connectionField(_ framing: RequestFraming) -> StaticString? {
+        if !framing.keepAlive { return "close" }
+        if !framing.canChunk { return "keep-alive" }
+        return nil
     }
 
     /// A streamed body longer or shorter than the `content-length` its handler declared.

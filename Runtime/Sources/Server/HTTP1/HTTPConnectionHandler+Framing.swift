@@ -17,10 +17,9 @@ extension HTTPConnectionHandler {
         var hosts = 0
         var transferCoding: String?
         for (name, value) in head.headers {
-            let bytes = name.utf8.count
-            if bytes == 4, name.lowercased() == "host" {
+            if RequestHeadConversion.isHost(name) {
                 hosts += 1
-            } else if bytes == 17, name.lowercased() == "transfer-encoding" {
+            } else if RequestHeadConversion.equalsIgnoringCase(name, lowercase: "transfer-encoding") {
                 transferCoding = transferCoding.map { "\($0), \(value)" } ?? value
             }
         }

@@ -27,7 +27,7 @@ enum RequestHeadConversion {
                 authority = field.value
                 continue
             }
-            if let name = HTTPField.Name(field.name) {
+            if let name = knownName(field.name) ?? HTTPField.Name(field.name) {
                 fields.append(HTTPField(name: name, value: field.value))
             }
         }
@@ -35,12 +35,34 @@ enum RequestHeadConversion {
     }
 
     /// `name` is `host` in any case.
-    static func isHost(_ name: String) -> Bool {
-        guard name.utf8.count == 4 else { return false }
-        var utf8 = name.utf8.makeIterator()
-        for expected in "host".utf8 {
-            guard let b = utf8.next(), b | 0x20 == expected else { return false }
+    static func isHost(_ name: String) -> Bool { equalsIgnoringCase(name, lowercase: "host") }
+
+    /// The library's constant for a name clients commonly send, when `name` is spelled exactly as that
+    /// constant's raw name (as HTTP/1.1 clients capitalise them): the same name `HTTPField.Name(name)` gives,
+    /// without its validation scan and lowercased copy (~200 instructions per field).
+    static func knownName(_ name: String) -> HTTPField.Name? {
+        switch name.utf8.count {
+        case 6: return name == "Accept" ? .accept : name == "Cookie" ? .cookie : name == "Origin" ? .origin : nil
+        case 7: return name == "Referer" ? .referer : nil
+        case 10: return name == "User-Agent" ? .userAgent : name == "Connection" ? .connection : nil
+        case 12: return name == "Content-Type" ? .contentType : nil
+        case 13: return name == "Authorization" ? .authorization : name == "Cache-Control" ? .cacheControl : nil
+        case 14: return name == "Content-Length" ? .contentLength : nil
+        case 15: return name == "Accept-Encoding" ? .acceptEncoding : name == "Accept-Language" ? .acceptLanguage : nil
+        default: return nil
         }
-        return true
+    }
+
+    /// `name` equals `lowercase` (a lower-case token) in any case, compared by byte without a lowercased
+    /// copy: a byte matches its expected byte, or that byte's upper case where the expected byte is a letter.
+    static func equalsIgnoringCase(_ name: String, lowercase: StaticString) -> Bool {
+        let count = lowercase.utf8CodeUnitCount
+        guard name.utf8.count == count else { return false }
+        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: count)
+        func same(_ b: UInt8, _ e: UInt8) -> Bool { b == e || (b | 0x20 == e && e &- UInt8(ascii: "a") < 26) }
+        return name.utf8.withContiguousStorageIfAvailable { bytes in
+            for i in 0..<count where !same(bytes[i], expected[i]) { return false }
+            return true
+        } ?? zip(name.utf8, expected).allSatisfy(same)
     }
 }
