@@ -21,16 +21,19 @@ public struct Context: Sendable {
         set {
             baseLogger = newValue
             loggerReplaced = true
+            baseCarriesApp = false
         }
     }
     private var baseLogger: Logger
     /// True once `logger` was set on this value: the request's kept logger is then not its logger.
     private var loggerReplaced = false
+    /// The base logger already carries `app` (the server's, decorated once per route).
+    private var baseCarriesApp = false
 
     private func decorated(_ base: Logger) -> Logger {
         var l = base
         l[metadataKey: "requestId"] = .string(requestId)
-        if let app { l[metadataKey: "app"] = .string(app) }
+        if let app, !baseCarriesApp { l[metadataKey: "app"] = .string(app) }
         return l
     }
     /// The function's environment: the process environment overlaid with its app's settings.
@@ -52,9 +55,11 @@ public struct Context: Sendable {
     /// The request's headers, for credential checks.
     package let requestHeaders: HTTPFields
 
+    /// `loggerCarriesApp`: `logger` already has `app` in its metadata (it is not set again per request).
     package init(
         requestId: String,
         logger: Logger,
+        loggerCarriesApp: Bool = false,
         env: Environment,
         parameters: Parameters = Parameters(),
         app: String? = nil,
@@ -68,6 +73,7 @@ public struct Context: Sendable {
     ) {
         self.requestId = requestId
         self.baseLogger = logger
+        self.baseCarriesApp = loggerCarriesApp
         self.env = env
         self.parameters = parameters
         self.app = app

@@ -9,10 +9,10 @@ import Synchronization
 /// - ``Placement/childTask``: in a task of its own, so cancelling it touches nothing else. Safe from any
 ///   caller (cron runs, tests), and costs a task and two executor hops per request.
 /// - ``Placement/currentTask``: inline, on the caller's task, which the watchdog cancels on expiry. For the
-///   HTTP server, whose caller is the request's own task on its connection's event loop
-///   (``HTTP1Responder``): the common case pays no second task and no hop (measured: a child task was the
+///   HTTP server, whose caller is its connection's task on the connection's event loop
+///   (``ConnectionTask``): the common case pays no second task and no hop (measured: a child task was the
 ///   largest per-request cost, bench/http). The server writes the 504 through the channel, which a
-///   cancelled task may still do, and closes the connection.
+///   cancelled task may still do, and closes the connection; the cancelled task serves nothing more.
 enum Deadline {
     struct Exceeded: Error {}
 
@@ -79,10 +79,17 @@ enum Deadline {
 
         /// Registrations in slots reused through a free list: registering and removing (twice per
         /// request) is an array store, no hashing. A token is its slot plus the slot's generation, so a
-        /// stale token can never remove a newer registration.
-        private struct Entry { let deadline: ContinuousClock.Instant; let target: Target; let generation: UInt32 }
+        /// stale token can never remove a newer registration. A free slot has generation 0, and a slot's
+        /// target is a closure that cancels it: copying one is two moves, where `[Entry?]` of an enum
+        /// holding `UnsafeCurrentTask` (a type whose layout is known only at run time) went through the
+        /// runtime's value witnesses on every access.
+        private struct Entry {
+            var deadline: ContinuousClock.Instant
+            var cancel: (@Sendable () -> Void)?
+            var generation: UInt32
+        }
         private struct Slots {
-            var entries: [Entry?] = []
+            var entries: [Entry] = []
             var free: [Int] = []
             var generation: UInt32 = 0
             var live = 0
@@ -100,28 +107,40 @@ enum Deadline {
         }
 
         func register(deadline: ContinuousClock.Instant, target: Target) -> Token {
-            slots.withLock { s in
+            var entry = Entry(deadline: deadline, cancel: nil, generation: 0)
+            switch target {
+            case .current(let current): entry.cancel = { current.task.cancel() }
+            case .child(let cancel): entry.cancel = cancel
+            case .none: break
+            }
+            return slots.withLock { s in
                 s.generation &+= 1
-                let entry = Entry(deadline: deadline, target: target, generation: s.generation)
+                if s.generation == 0 { s.generation = 1 }
+                entry.generation = s.generation
                 s.live += 1
                 if let slot = s.free.popLast() {
                     s.entries[slot] = entry
-                    return Token(slot: slot, generation: s.generation)
+                    return Token(slot: slot, generation: entry.generation)
                 }
                 s.entries.append(entry)
-                return Token(slot: s.entries.count - 1, generation: s.generation)
+                return Token(slot: s.entries.count - 1, generation: entry.generation)
             }
         }
 
         /// False when the entry had already fired (its task was cancelled for its deadline).
         func remove(_ token: Token) -> Bool {
             slots.withLock { s in
-                guard let e = s.entries[token.slot], e.generation == token.generation else { return false }
-                s.entries[token.slot] = nil
-                s.free.append(token.slot)
-                s.live -= 1
+                guard s.entries[token.slot].generation == token.generation else { return false }
+                Self.vacate(token.slot, in: &s)
                 return true
             }
+        }
+
+        private static func vacate(_ slot: Int, in s: inout Slots) {
+            s.entries[slot].generation = 0
+            s.entries[slot].cancel = nil
+            s.free.append(slot)
+            s.live -= 1
         }
 
         /// Cancels the expired entries. Under the lock: a current task is alive only until it has
@@ -129,16 +148,10 @@ enum Deadline {
         private func fire(now: ContinuousClock.Instant) {
             slots.withLock { s in
                 guard s.live > 0 else { return }
-                for slot in s.entries.indices {
-                    guard let e = s.entries[slot], e.deadline <= now else { continue }
-                    s.entries[slot] = nil
-                    s.free.append(slot)
-                    s.live -= 1
-                    switch e.target {
-                    case .current(let t): t.task.cancel()
-                    case .child(let cancel): cancel()
-                    case .none: break
-                    }
+                for slot in s.entries.indices where s.entries[slot].generation != 0 && s.entries[slot].deadline <= now {
+                    let cancel = s.entries[slot].cancel
+                    Self.vacate(slot, in: &s)
+                    cancel?()
                 }
             }
         }

@@ -53,7 +53,7 @@ public final class EdgeApplication: Sendable {
 
     package init(routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, environment: [String: String], logger: Logger, services: Services = Services(), tracer: (any Tracer)? = nil) throws(ConfigError) {
         self.tracers = tracer.map(RequestSpan.Tracers.init)
-        self.table = try RouteTable(routes, apps: apps, config: config, env: Environment(environment))
+        self.table = try RouteTable(routes, apps: apps, config: config, env: Environment(environment), logger: logger)
         for (i, cron) in config.crons.enumerated() {
             let path = String(cron.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
             if table.match(path: path) == nil {
@@ -145,62 +145,102 @@ public final class EdgeApplication: Sendable {
 
     /// ``respond(to:requestId:isCron:placement:)`` without the request span.
     nonisolated(nonsending) private func route(_ request: consuming Request, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
+        var outcome: Outcome
+        let extraHeaders: [(String, String)]
+        switch plan(consume request, requestId: requestId) {
+        case .done(let o):
+            return o
+        case .runtime(let req):
+            beginRequest(MetricsLayout.runtimeBlock)
+            let path = req.path
+            var r = await runtimeEndpoints.respond(to: req, requestId: requestId)
+            r.headers[HTTPField.Name.requestId] = requestId
+            outcome = Outcome(response: r, route: path)
+            outcome.metricsBlock = MetricsLayout.runtimeBlock
+            return outcome
+        case .answered(let o, let extra):
+            outcome = o
+            extraHeaders = extra
+        case .external(let req, let url, let extra):
+            beginRequest(MetricsLayout.unmatchedBlock)
+            let client = services[FetchServiceKey.self] ?? HTTPClient.shared
+            let peer = trustProxy ? nil : req.clientAddress
+            outcome = Outcome(response: await ExternalRewrite.forward(req, to: url, client: client, requestId: requestId, peer: peer))
+            extraHeaders = extra
+        case .dispatch(let req, let match, let extra):
+            outcome = await dispatch(req, match: match, requestId: requestId, isCron: isCron, placement: placement)
+            extraHeaders = extra
+        }
+        Self.finish(&outcome, extraHeaders: extraHeaders, requestId: requestId)
+        return outcome
+    }
+
+    /// Where ``plan(_:requestId:)`` sends a request, with the `headers` rules' fields for its response.
+    private enum Routed {
+        /// Answered in full (a bad target).
+        case done(Outcome)
+        /// The runtime's own endpoints.
+        case runtime(Request)
+        /// Answered without a function (a redirect, 404).
+        case answered(Outcome, extra: [(String, String)])
+        /// An external rewrite's upstream.
+        case external(Request, url: String, extra: [(String, String)])
+        /// A function.
+        case dispatch(Request, RouteTable.Match, extra: [(String, String)])
+    }
+
+    /// Routing before any function runs: the target's checks, redirects, rewrites and the route table.
+    /// Synchronous and out of line, so its values stay off the connection task's async frames.
+    @inline(never)
+    private func plan(_ request: consuming Request, requestId: String) -> Routed {
         var req = consume request
         let path = req.path
         guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
             beginRequest(MetricsLayout.unmatchedBlock)
-            return Outcome(response: HTTPError(.badRequest, code: "invalid_url", message: "The request target must be an absolute path").response(requestId: requestId))
+            return .done(Outcome(response: HTTPError(.badRequest, code: "invalid_url", message: "The request target must be an absolute path").response(requestId: requestId)))
         }
         if path.hasPrefix(RuntimeEndpoints.prefix) || path == RuntimeEndpoints.metricsPath {
-            beginRequest(MetricsLayout.runtimeBlock)
-            var r = await runtimeEndpoints.respond(to: req, requestId: requestId)
-            r.headers[HTTPField.Name.requestId] = requestId
-            var outcome = Outcome(response: r, route: path)
-            outcome.metricsBlock = MetricsLayout.runtimeBlock
-            return outcome
+            return .runtime(req)
         }
         let facts = ConfigPhase.RequestFacts(headers: req.headers, query: req.rawQuery, host: req.host)
         let (redirect, extraHeaders) = phase.redirectsAndHeaders(path: path, query: req.rawQuery, facts: facts)
-        var outcome: Outcome
         if let (status, location) = redirect {
             var r = Response.redirect(to: location, status: HTTPResponse.Status(code: status))
             r.headers[.contentType] = "text/plain; charset=utf-8"
             r.body = .bytes(Array("Redirecting to \(location) (\(status))\n".utf8))
             beginRequest(MetricsLayout.unmatchedBlock)
-            outcome = Outcome(response: r)
-        } else {
-            // Static functions win over rewrites; dynamic ones only match after them (Vercel's order).
-            let direct = table.match(path: path)
-            var match = direct.flatMap { $0.entry.pattern.isStatic ? $0 : nil }
-            var externalURL: String?
-            if match == nil, let target = phase.rewrite(path: path, query: req.rawQuery, facts: facts) {
-                switch target {
-                case .path(let p, let q):
-                    req.path = p
-                    req.rawQuery = q
-                    match = table.match(path: p)
-                case .external(let url):
-                    externalURL = url
-                }
-            }
-            if match == nil, externalURL == nil { match = direct }
-            if let externalURL {
-                beginRequest(MetricsLayout.unmatchedBlock)
-                let client = services[FetchServiceKey.self] ?? HTTPClient.shared
-                let peer = trustProxy ? nil : req.clientAddress
-                outcome = Outcome(response: await ExternalRewrite.forward(req, to: externalURL, client: client, requestId: requestId, peer: peer))
-            } else if let match {
-                outcome = await dispatch(consume req, match: match, requestId: requestId, isCron: isCron, placement: placement)
-            } else {
-                beginRequest(MetricsLayout.unmatchedBlock)
-                outcome = Outcome(response: HTTPError(.notFound, code: "not_found", message: "No route matches \(path)", error: "Not Found").response(requestId: requestId))
+            return .answered(Outcome(response: r), extra: extraHeaders)
+        }
+        // Static functions win over rewrites; dynamic ones only match after them (Vercel's order).
+        let direct = table.match(path: path)
+        var match = direct.flatMap { $0.entry.pattern.isStatic ? $0 : nil }
+        if match == nil, let target = phase.rewrite(path: path, query: req.rawQuery, facts: facts) {
+            switch target {
+            case .path(let p, let q):
+                req.path = p
+                req.rawQuery = q
+                match = table.match(path: p)
+            case .external(let url):
+                return .external(req, url: url, extra: extraHeaders)
             }
         }
+        if let match = match ?? direct {
+            return .dispatch(req, match, extra: extraHeaders)
+        }
+        beginRequest(MetricsLayout.unmatchedBlock)
+        return .answered(
+            Outcome(response: HTTPError(.notFound, code: "not_found", message: "No route matches \(path)", error: "Not Found").response(requestId: requestId)),
+            extra: extraHeaders
+        )
+    }
+
+    /// The `headers` rules' fields and the request id on a routed response.
+    @inline(never)
+    private static func finish(_ outcome: inout Outcome, extraHeaders: [(String, String)], requestId: String) {
         for (k, v) in extraHeaders {
             if let name = HTTPField.Name(k) { outcome.response.headers[name] = v }
         }
         outcome.response.headers.set(.requestId, requestId)
-        return outcome
     }
 
     nonisolated(nonsending) private func dispatch(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, placement: Deadline.Placement) async -> Outcome {
@@ -222,6 +262,47 @@ public final class EdgeApplication: Sendable {
     /// The route's answer before the app's finishing touches: preflight, method, limits, credential,
     /// then the handler under its deadline. Every error is rendered in the app's shape.
     nonisolated(nonsending) private func answer(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, placement: Deadline.Placement, notes: ResponseNotes) async -> Outcome {
+        let run: Run
+        switch prepare(consume request, match: match, requestId: requestId, isCron: isCron, notes: notes) {
+        case .answered(let outcome): return outcome
+        case .run(let r): run = r
+        }
+        let handler = match.entry.handler
+        do {
+            let response: Response
+            switch placement {
+            case .currentTask:
+                response = try await Deadline.onCurrentTask(until: run.context.deadline) {
+                    try await handler.handle(run.request, context: run.context)
+                }
+            case .childTask:
+                response = try await Deadline.inChildTask(until: run.context.deadline) {
+                    try await handler.handle(run.request, context: run.context)
+                }
+            }
+            return Outcome(response: response, route: match.entry.descriptor.pattern, logFields: run.logFields)
+        } catch {
+            return failed(error, run: run, match: match)
+        }
+    }
+
+    /// A request past ``prepare(_:match:requestId:isCron:notes:)``: what its handler is called with.
+    private struct Run: Sendable {
+        var request: Request
+        var context: Context
+        var logFields: [(String, String)]
+    }
+
+    private enum Prepared {
+        case answered(Outcome)
+        case run(Run)
+    }
+
+    /// Everything before the handler, synchronous and out of line: its values stay off the connection
+    /// task's async frames (an async function's frame holds every local of the function; `answer`'s was
+    /// 5 KiB).
+    @inline(never)
+    private func prepare(_ request: consuming Request, match: RouteTable.Match, requestId: String, isCron: Bool, notes: ResponseNotes) -> Prepared {
         let entry = match.entry
         let policy = entry.policy
         let methods = entry.descriptor.methods
@@ -229,20 +310,20 @@ public final class EdgeApplication: Sendable {
         req.parameters = match.parameters
         let route = entry.descriptor.pattern
         let fields = policy.logFields(req)
-        func failure(_ e: HTTPError, closeConnection: Bool = false) -> Outcome {
+        func failure(_ e: HTTPError, closeConnection: Bool = false) -> Prepared {
             var r = policy.errors.response(for: e, requestId: requestId, path: req.path)
             if closeConnection { r.headers[.connection] = "close" }
-            return Outcome(response: r, route: route, closeConnection: closeConnection, logFields: fields)
+            return .answered(Outcome(response: r, route: route, closeConnection: closeConnection, logFields: fields))
         }
 
         switch req.method {
         case .options where !methods.contains(.options):
             if policy.cors != nil {  // a preflight: answered before any credential; CORS added on the way out
-                return Outcome(response: Response.empty(policy.preflightStatus), route: route, logFields: fields)
+                return .answered(Outcome(response: Response.empty(policy.preflightStatus), route: route, logFields: fields))
             }
             var r = Response.empty(.noContent)
             r.headers[.allow] = entry.allow
-            return Outcome(response: r, route: route, logFields: fields)
+            return .answered(Outcome(response: r, route: route, logFields: fields))
         case .head where methods.contains(.get):
             req.method = .get  // the server sends the head only
         default:
@@ -264,33 +345,31 @@ public final class EdgeApplication: Sendable {
 
         let deadline = entry.maxDuration.map { ContinuousClock.now + $0 }
         let context = Context(
-            requestId: requestId, logger: logger, env: entry.env, parameters: match.parameters, app: entry.app,
-            deadline: deadline, isCron: isCron, services: services, background: background,
+            requestId: requestId, logger: entry.logger, loggerCarriesApp: true, env: entry.env, parameters: match.parameters,
+            app: entry.app, deadline: deadline, isCron: isCron, services: services, background: background,
             policy: policy, notes: notes, requestHeaders: req.headers
         )
-        do {
-            let response: Response
-            switch placement {
-            case .currentTask:
-                response = try await Deadline.onCurrentTask(until: deadline) {
-                    try await entry.handler.handle(req, context: context)
-                }
-            case .childTask:
-                response = try await Deadline.inChildTask(until: deadline) { [req] in
-                    try await entry.handler.handle(req, context: context)
-                }
-            }
-            return Outcome(response: response, route: route, logFields: fields)
-        } catch is Deadline.Exceeded {
-            context.logger.error("function exceeded maxDuration", metadata: ["route": .string(route)])
+        return .run(Run(request: req, context: context, logFields: fields))
+    }
+
+    /// The handler's failure in the app's error shape; out of line for the reason ``prepare`` is.
+    @inline(never)
+    private func failed(_ error: any Error, run: borrowing Run, match: RouteTable.Match) -> Outcome {
+        let route = match.entry.descriptor.pattern
+        let policy = match.entry.policy
+        func failure(_ e: HTTPError) -> Outcome {
+            let r = policy.errors.response(for: e, requestId: run.context.requestId, path: run.request.path)
+            return Outcome(response: r, route: route, logFields: run.logFields)
+        }
+        if error is Deadline.Exceeded {
+            run.context.logger.error("function exceeded maxDuration", metadata: ["route": .string(route)])
             // The request's task may be cancelled (see Deadline.Placement), and the handler may still hold
             // the request body: the server closes the connection once this response is written.
             var outcome = failure(HTTPError(.gatewayTimeout, code: "function_timeout", message: "The function did not answer within its maxDuration", error: "Gateway Timeout"))
             outcome.response.headers[.connection] = "close"
             return outcome
-        } catch {
-            return failure(HTTPError(converting: error, requestId: requestId, logger: context.logger, route: route))
         }
+        return failure(HTTPError(converting: error, requestId: run.context.requestId, logger: run.context.logger, route: route))
     }
 }
 

@@ -14,6 +14,8 @@ struct RouteTable: Sendable {
         let maxDuration: Duration?
         let maxRequestBodySize: Int
         let app: String?
+        /// The server's logger, carrying `app` for a function in an app (set once, not per request).
+        let logger: Logger
         let env: Environment
         /// The app's policy (``AppPolicy/default`` when the group declares none).
         let policy: AppPolicy
@@ -23,7 +25,7 @@ struct RouteTable: Sendable {
         /// runtime's two blocks.
         let metricsBlock: Int
 
-        init(descriptor: RouteDescriptor, pattern: RoutePattern, handler: any EdgeFunction, allow: String, maxDuration: Duration?, maxRequestBodySize: Int, app: String?, env: Environment, policy: AppPolicy, metricsBlock: Int) {
+        init(descriptor: RouteDescriptor, pattern: RoutePattern, handler: any EdgeFunction, allow: String, maxDuration: Duration?, maxRequestBodySize: Int, app: String?, logger: Logger, env: Environment, policy: AppPolicy, metricsBlock: Int) {
             self.metricsBlock = metricsBlock
             self.descriptor = descriptor
             self.pattern = pattern
@@ -32,6 +34,9 @@ struct RouteTable: Sendable {
             self.maxDuration = maxDuration
             self.maxRequestBodySize = maxRequestBodySize
             self.app = app
+            var logger = logger
+            if let app { logger[metadataKey: "app"] = .string(app) }
+            self.logger = logger
             self.env = env
             self.policy = policy
             self.credential = policy.credential(for: descriptor.auth)
@@ -52,7 +57,7 @@ struct RouteTable: Sendable {
     /// position where two patterns differ).
     private var dynamicOpenFirst: [Int] = []
 
-    init(_ routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, env: Environment) throws(ConfigError) {
+    init(_ routes: [RouteDescriptor], apps: [AppDescriptor] = [], config: EdgeConfig, env: Environment, logger: Logger) throws(ConfigError) {
         // Each app's policy is built once, from its own scoped environment.
         var policies: [String: AppPolicy] = [:]
         for a in apps { policies[a.name] = a.makeApp().policy(env.scoped(to: a.name)) }
@@ -75,7 +80,7 @@ struct RouteTable: Sendable {
             allowSet.insert(.options)
             let entry = Entry(
                 descriptor: d, pattern: p, handler: d.makeHandler(), allow: allowSet.names.joined(separator: ", "),
-                maxDuration: .seconds(maxDuration), maxRequestBodySize: maxBody, app: d.app, env: env.scoped(to: d.app),
+                maxDuration: .seconds(maxDuration), maxRequestBodySize: maxBody, app: d.app, logger: logger, env: env.scoped(to: d.app),
                 policy: d.app.flatMap { policies[$0] } ?? .default,
                 metricsBlock: MetricsLayout.firstRouteBlock + entries.count
             )

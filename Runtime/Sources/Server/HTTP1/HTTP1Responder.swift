@@ -7,27 +7,36 @@ import Glibc
 #endif
 
 /// Turns one parsed request into an ``EdgeApplication`` call and its response into channel writes,
-/// then logs it. Runs on the request's own task (see ``HTTPConnectionHandler``).
+/// then logs it. Runs on the connection's task (see ``ConnectionTask``).
 struct HTTP1Responder: Sendable {
     let app: EdgeApplication
     let accessLog: AccessLog
     /// Where a worker records the requests it serves for its supervisor (nil outside a worker).
     let inFlight: InFlightTable? = InFlightTable.current
 
-    /// Starts the request's task on the connection's event loop. `ended` is called once the response's
-    /// last write has been issued, saying whether the connection closes after it.
-    func start(_ head: HTTPRequest, framing: RequestFraming, body: RequestBodySource?, channel: any Channel, executor: LoopTaskExecutor, ended: @escaping @Sendable (Bool) -> Void) {
-        // Read now: NIO forgets the peer once the channel closes.
-        let peer = app.trustProxy ? nil : channel.remoteAddress
-        Task(executorPreference: executor) {
-            await serve(head, framing: framing, body: body, peer: peer, channel: channel, executor: executor, ended: ended)
-        }
+    /// Serves one request on the connection's task (``ConnectionTask``). `ended` is called once the
+    /// response's last write has been issued, saying whether the connection closes after it.
+    nonisolated(nonsending) func serve(_ head: RequestHead, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, executor: LoopTaskExecutor, ended: @Sendable (Bool) -> Void) async {
+        let start = ContinuousClock.now
+        let (request, requestId) = makeRequest(head, body: source, peer: peer)
+        // Visible to the supervisor if this worker dies while serving it (a trap names its request).
+        let slot = inFlight?.begin(requestId: requestId, method: head.method.rawValue, path: request.path)
+        let outcome = await app.respond(to: request, requestId: requestId, placement: .currentTask)
+        var framing = framing
+        if outcome.closeConnection { framing.keepAlive = false }
+        let written = await Self.write(outcome.response, isHead: head.method == .head, framing: &framing, channel: channel, executor: executor)
+        if let slot { inFlight?.end(slot) }
+        ended(!framing.keepAlive || written.error != nil)
+        finish(head, outcome: outcome, requestId: requestId, start: start, bytesIn: source?.receivedBytes ?? 0, written: written)
     }
 
-    nonisolated(nonsending) func serve(_ head: HTTPRequest, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, executor: LoopTaskExecutor, ended: @Sendable (Bool) -> Void) async {
-        let start = ContinuousClock.now
+    /// The handler's view of a request head: out of line, so its values stay off the connection task's async
+    /// frames (an async function's frame holds every local of the function, not only those kept across an
+    /// `await`).
+    @inline(never)
+    private func makeRequest(_ head: RequestHead, body source: RequestBodySource?, peer: SocketAddress?) -> (Request, requestId: String) {
         let requestId = RequestID.accept(head.headerFields[.requestId])
-        let target = head.path ?? "/"
+        let target = head.path
         var path = target, query: String? = nil
         if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             path = String(target[..<q])
@@ -51,23 +60,28 @@ struct HTTP1Responder: Sendable {
         } else {
             request.clientAddressSource = .deferred { EdgeServer.ipString(peer) }
         }
-        // Visible to the supervisor if this worker dies while serving it (a trap names its request).
-        let slot = inFlight?.begin(requestId: requestId, method: head.method.rawValue, path: path)
-        let outcome = await app.respond(to: consume request, requestId: requestId, placement: .currentTask)
-        let response = outcome.response
-        var framing = framing
-        if outcome.closeConnection { framing.keepAlive = false }
-        let written = await Self.write(response, isHead: head.method == .head, framing: &framing, channel: channel, executor: executor)
-        if let slot { inFlight?.end(slot) }
-        ended(!framing.keepAlive || written.error != nil)
+        return (request, requestId)
+    }
+
+    /// The request's metrics and access log line, once its response is written.
+    @inline(never)
+    private func finish(_ head: RequestHead, outcome: borrowing EdgeApplication.Outcome, requestId: String, start: ContinuousClock.Instant, bytesIn: Int, written: (bytes: Int, error: (any Error)?)) {
         let duration = ContinuousClock.now - start
-        app.recordEnd(outcome, status: response.status.code, nanoseconds: duration.nanoseconds, bytesIn: source?.receivedBytes ?? 0, bytesOut: written.bytes)
+        let status = outcome.response.status.code
+        app.recordEnd(outcome, status: status, nanoseconds: duration.nanoseconds, bytesIn: bytesIn, bytesOut: written.bytes)
+        guard accessLog.enabled else { return }
         accessLog.record(
-            method: head.method.rawValue, path: path, route: outcome.route, status: Int(response.status.code),
+            method: head.method.rawValue, path: Self.path(of: head.path), route: outcome.route, status: Int(status),
             duration: duration, bytes: written.bytes, requestId: requestId,
-            traceId: accessLog.enabled ? outcome.trace ?? TraceParent.traceId(head.headerFields[Self.traceparent]) : nil, error: written.error,
+            traceId: outcome.trace ?? TraceParent.traceId(head.headerFields[Self.traceparent]), error: written.error,
             app: outcome.app, fields: outcome.logFields
         )
+    }
+
+    /// A target's path: up to its `?`.
+    static func path(of target: String) -> String {
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
+        return String(target[..<q])
     }
 
     /// Answers a request NIO could not parse: 400 in the error envelope, then the connection closes.

@@ -27,6 +27,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var executor: LoopTaskExecutor?
     /// Tells this handler that a response has ended (and whether the connection closes); built once.
     private var ended: (@Sendable (_ closing: Bool) -> Void)?
+    /// Serves the connection's requests in order.
+    private var task: ConnectionTask?
 
     /// A request is between its head and its response's end.
     var busy = false
@@ -92,11 +94,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 loop.execute { bound.value.0.responseEnded(closing: closing, context: bound.value.1) }
             }
         }
+        task = ConnectionTask(responder: responder, channel: context.channel, executor: executor!, ended: ended!)
         if context.channel.isActive { connectionStarted(context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         ended = nil
+        task?.close()
+        task = nil
         cancelTimer()
     }
 
@@ -107,6 +112,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
+        task?.close()
         queued.removeAll()
         cancelTimer()
         body?.finish(ClientGone())
@@ -161,7 +167,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 lastBodyPart = .now()
                 armTimer(context: context)
             }
-            responder.start(head, framing: RequestFraming(nioHead), body: source, channel: context.channel, executor: executor!, ended: ended!)
+            // The peer is read now: NIO forgets it once the channel closes.
+            let peer = responder.app.trustProxy ? nil : context.channel.remoteAddress
+            task?.submit(ConnectionTask.Work(head: head, framing: RequestFraming(nioHead), body: source, peer: peer))
         case .body(let buffer):
             // Parts of a request whose response already ended are dropped.
             lastBodyPart = .now()
@@ -304,7 +312,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.read()
     }
 
-    private func makeBodySource(_ head: HTTPRequest, context: ChannelHandlerContext) -> RequestBodySource {
+    private func makeBodySource(_ head: RequestHead, context: ChannelHandlerContext) -> RequestBodySource {
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         let channel = context.channel
@@ -333,13 +341,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// True unless the head says there is no body (no `content-length` above 0, no `transfer-encoding`).
-    static func mayHaveBody(_ head: HTTPRequest) -> Bool {
+    static func mayHaveBody(_ head: RequestHead) -> Bool {
         if head.headerFields[.transferEncoding] != nil { return true }
         guard let length = head.headerFields[.contentLength] else { return false }
         return length != "0"
     }
 
-    static func expectsContinue(_ head: HTTPRequest) -> Bool {
+    static func expectsContinue(_ head: RequestHead) -> Bool {
         head.headerFields[.expect]?.lowercased() == "100-continue"
     }
 }

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// A channel's event loop as a Swift task executor. A request task that prefers it runs its
+/// A channel's event loop as a Swift task executor. A connection's task that prefers it runs its
 /// nonisolated code on the thread that reads and writes its socket: a handler that never suspends goes
 /// from parsed head to written response without a thread hop, and one that awaits (KV on another
 /// actor, `fetch` on curl's thread) comes back to this loop when it resumes.
