@@ -42,6 +42,7 @@ public struct Response: Sendable {
 
     /// A body that is already JSON, as `application/json; charset=utf-8` unless `headers` say otherwise.
     package static func jsonBytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        if headers.isEmpty { return Response(status: status, headers: Self.jsonFields, body: .bytes(bytes)) }
         var h = headers
         h.reserveCapacity(h.count + Self.headersAddedOnTheWayOut)
         if !h.contains(.contentType) { h.append(Self.jsonContentType) }
@@ -50,6 +51,7 @@ public struct Response: Sendable {
 
     /// A plain-text body.
     public static func text(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        if headers.isEmpty { return Response(status: status, headers: Self.textFields, body: .bytes(Array(text.utf8))) }
         var h = headers
         h.reserveCapacity(h.count + Self.headersAddedOnTheWayOut)
         if !h.contains(.contentType) { h.append(Self.textContentType) }
@@ -59,6 +61,17 @@ public struct Response: Sendable {
     /// The content types the constructors add, built (and checked) once.
     static let jsonContentType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
     static let textContentType = HTTPField(name: .contentType, value: "text/plain; charset=utf-8")
+    /// The fields of a response with nothing but its content type, shared until the first change (which
+    /// copies them once, with room to grow): appending a field to `HTTPFields` goes through
+    /// `RangeReplaceableCollection`'s generic `insert`, ~700 instructions.
+    static let jsonFields = fields(jsonContentType)
+    static let textFields = fields(textContentType)
+    private static func fields(_ contentType: HTTPField) -> HTTPFields {
+        var h = HTTPFields()
+        h.reserveCapacity(1 + headersAddedOnTheWayOut)
+        h.append(contentType)
+        return h
+    }
 
     /// An empty response (e.g. 204).
     public static func empty(_ status: HTTPResponse.Status = .noContent, headers: HTTPFields = [:]) -> Response {
