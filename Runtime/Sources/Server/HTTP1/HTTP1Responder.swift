@@ -19,15 +19,16 @@ struct HTTP1Responder: Sendable {
     nonisolated(nonsending) func serve(_ head: RequestHead, framing: RequestFraming, body source: RequestBodySource?, peer: SocketAddress?, channel: any Channel, executor: LoopTaskExecutor, ended: @Sendable (Bool) -> Void) async {
         let start = ContinuousClock.now
         let (request, requestId) = makeRequest(head, body: source, peer: peer)
+        let path = request.path
         // Visible to the supervisor if this worker dies while serving it (a trap names its request).
-        let slot = inFlight?.begin(requestId: requestId, method: head.method.rawValue, path: request.path)
+        let slot = inFlight?.begin(requestId: requestId, method: head.method.rawValue, path: path)
         let outcome = await app.respond(to: request, requestId: requestId, placement: .currentTask)
         var framing = framing
         if outcome.closeConnection { framing.keepAlive = false }
         let written = await Self.write(outcome.response, isHead: head.method == .head, framing: &framing, channel: channel, executor: executor)
         if let slot { inFlight?.end(slot) }
         ended(!framing.keepAlive || written.error != nil)
-        finish(head, outcome: outcome, requestId: requestId, start: start, bytesIn: source?.receivedBytes ?? 0, written: written)
+        finish(head, path: path, outcome: outcome, requestId: requestId, start: start, bytesIn: source?.receivedBytes ?? 0, written: written)
     }
 
     /// The handler's view of a request head: out of line, so its values stay off the connection task's async
@@ -65,23 +66,17 @@ struct HTTP1Responder: Sendable {
 
     /// The request's metrics and access log line, once its response is written.
     @inline(never)
-    private func finish(_ head: RequestHead, outcome: borrowing EdgeApplication.Outcome, requestId: String, start: ContinuousClock.Instant, bytesIn: Int, written: (bytes: Int, error: (any Error)?)) {
+    private func finish(_ head: RequestHead, path: String, outcome: borrowing EdgeApplication.Outcome, requestId: String, start: ContinuousClock.Instant, bytesIn: Int, written: (bytes: Int, error: (any Error)?)) {
         let duration = ContinuousClock.now - start
         let status = outcome.response.status.code
         app.recordEnd(outcome, status: status, nanoseconds: duration.nanoseconds, bytesIn: bytesIn, bytesOut: written.bytes)
         guard accessLog.enabled else { return }
         accessLog.record(
-            method: head.method.rawValue, path: Self.path(of: head.path), route: outcome.route, status: Int(status),
+            method: head.method.rawValue, path: path, route: outcome.route, status: Int(status),
             duration: duration, bytes: written.bytes, requestId: requestId,
             traceId: outcome.trace ?? TraceParent.traceId(head.headerFields[Self.traceparent]), error: written.error,
             app: outcome.app, fields: outcome.logFields
         )
-    }
-
-    /// A target's path: up to its `?`.
-    static func path(of target: String) -> String {
-        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
-        return String(target[..<q])
     }
 
     /// Answers a request NIO could not parse: 400 in the error envelope, then the connection closes.

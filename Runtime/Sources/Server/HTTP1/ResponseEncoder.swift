@@ -32,8 +32,9 @@ enum ResponseEncoder {
         /// Sent as `connection` in place of the response's own.
         var connection: StaticString?
 
-        /// The head as the response's fields give it: for heads that are not a response's framing
-        /// (100 Continue, the refusal of a connection over the limit).
+        /// The head as the response's fields give it (but for a `transfer-encoding`, which never goes
+        /// out): for heads that are not a response's framing (100 Continue, the refusal of a connection
+        /// over the limit).
         static let asGiven = Framing()
     }
 
