@@ -42,20 +42,12 @@ public struct Response: Sendable {
 
     /// A body that is already JSON, as `application/json; charset=utf-8` unless `headers` say otherwise.
     package static func jsonBytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        if headers.isEmpty { return Response(status: status, headers: Self.jsonFields, body: .bytes(bytes)) }
-        var h = headers
-        h.reserveCapacity(h.count + Self.headersAddedOnTheWayOut)
-        if !h.contains(.contentType) { h.append(Self.jsonContentType) }
-        return Response(status: status, headers: h, body: .bytes(bytes))
+        Response(status: status, headers: withContentType(headers, Self.jsonContentType, shared: Self.jsonFields), body: .bytes(bytes))
     }
 
     /// A plain-text body.
     public static func text(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        if headers.isEmpty { return Response(status: status, headers: Self.textFields, body: .bytes(Array(text.utf8))) }
-        var h = headers
-        h.reserveCapacity(h.count + Self.headersAddedOnTheWayOut)
-        if !h.contains(.contentType) { h.append(Self.textContentType) }
-        return Response(status: status, headers: h, body: .bytes(Array(text.utf8)))
+        Response(status: status, headers: withContentType(headers, Self.textContentType, shared: Self.textFields), body: .bytes(Array(text.utf8)))
     }
 
     /// The content types the constructors add, built (and checked) once.
@@ -66,6 +58,15 @@ public struct Response: Sendable {
     /// `RangeReplaceableCollection`'s generic `insert`, ~700 instructions.
     static let jsonFields = fields(jsonContentType)
     static let textFields = fields(textContentType)
+    /// `headers` with `contentType` unless they name one: `shared` when `headers` is empty.
+    private static func withContentType(_ headers: HTTPFields, _ contentType: HTTPField, shared: HTTPFields) -> HTTPFields {
+        if headers.isEmpty { return shared }
+        var h = headers
+        h.reserveCapacity(h.count + headersAddedOnTheWayOut)
+        if !h.contains(.contentType) { h.append(contentType) }
+        return h
+    }
+
     private static func fields(_ contentType: HTTPField) -> HTTPFields {
         var h = HTTPFields()
         h.reserveCapacity(1 + headersAddedOnTheWayOut)

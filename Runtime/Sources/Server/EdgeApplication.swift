@@ -311,9 +311,7 @@ public final class EdgeApplication: Sendable {
         let route = entry.descriptor.pattern
         let fields = policy.logFields(req)
         func failure(_ e: HTTPError, closeConnection: Bool = false) -> Prepared {
-            var r = policy.errors.response(for: e, requestId: requestId, path: req.path)
-            if closeConnection { r.headers[.connection] = "close" }
-            return .answered(Outcome(response: r, route: route, closeConnection: closeConnection, logFields: fields))
+            .answered(Self.errorOutcome(e, entry: entry, requestId: requestId, path: req.path, logFields: fields, closeConnection: closeConnection))
         }
 
         switch req.method {
@@ -356,10 +354,8 @@ public final class EdgeApplication: Sendable {
     @inline(never)
     private func failed(_ error: any Error, run: borrowing Run, match: RouteTable.Match) -> Outcome {
         let route = match.entry.descriptor.pattern
-        let policy = match.entry.policy
         func failure(_ e: HTTPError) -> Outcome {
-            let r = policy.errors.response(for: e, requestId: run.context.requestId, path: run.request.path)
-            return Outcome(response: r, route: route, logFields: run.logFields)
+            Self.errorOutcome(e, entry: match.entry, requestId: run.context.requestId, path: run.request.path, logFields: run.logFields)
         }
         if error is Deadline.Exceeded {
             run.context.logger.error("function exceeded maxDuration", metadata: ["route": .string(route)])
@@ -370,6 +366,13 @@ public final class EdgeApplication: Sendable {
             return outcome
         }
         return failure(HTTPError(converting: error, requestId: run.context.requestId, logger: run.context.logger, route: route))
+    }
+
+    /// `e` in the route's app's error shape, as its outcome; `closeConnection` also says `connection: close`.
+    private static func errorOutcome(_ e: HTTPError, entry: RouteTable.Entry, requestId: String, path: String, logFields: [(String, String)], closeConnection: Bool = false) -> Outcome {
+        var r = entry.policy.errors.response(for: e, requestId: requestId, path: path)
+        if closeConnection { r.headers[.connection] = "close" }
+        return Outcome(response: r, route: entry.descriptor.pattern, closeConnection: closeConnection, logFields: logFields)
     }
 }
 
