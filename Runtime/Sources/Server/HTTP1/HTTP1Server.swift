@@ -56,6 +56,7 @@ final class HTTP1Server: Service {
         let responder = self.responder
         let connectionLimits = self.limits
         let gate = ConnectionGate(limits: connectionLimits, logger: responder.app.logger)
+        Self.instantiatePipelineTypes()
         let acceptor = try SharedAcceptLoop(listenFD: listenFD, group: group, gate: gate) { channel in
             Self.addConnectionHandlers(to: channel, responder: responder, gate: gate, limits: connectionLimits)
         }
@@ -78,6 +79,18 @@ final class HTTP1Server: Service {
             try? await Task.sleep(for: .milliseconds(20))
         }
         acceptor.closeAll()
+    }
+
+    /// Makes the Swift runtime build the pipeline handlers' type metadata now, on one thread, before the
+    /// first connection. Built lazily, it was built by the first connections' event loops at once, and twice
+    /// (a clean-clone CI run and a local `make test`) a process at its descriptor limit crashed inside the
+    /// runtime's conformance check for `ByteToMessageHandler<HTTPRequestDecoder>` doing so.
+    static func instantiatePipelineTypes() {
+        let types: [Any.Type] = [
+            RequestLineCheck.self, ChunkSizeWatch.self, ByteToMessageHandler<HTTPRequestDecoder>.self,
+            HTTPConnectionHandler.self, ConnectionRefuser.self,
+        ]
+        for type in types { _ = String(reflecting: type) }
     }
 
     /// The pipeline of every connection: ``RequestLineCheck`` (first request line only),
